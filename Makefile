@@ -1,0 +1,78 @@
+# terraform-aws-ses-smtp: every target sets up what it needs (virtualenvs, Terraform CLI config).
+SHELL       := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON      ?= python3
+VENV        ?= .venv
+TOOLS_VENV  ?= .venv-tools
+BUILD       := build
+PY          := $(VENV)/bin/python
+TF_DIRS     := . $(wildcard modules/*) $(wildcard examples/*)
+PY_SOURCES  := functions/ses_smtp scripts tests
+
+# Terraform installs hashicorp/aws from a local mirror when this machine has one.
+export TF_CLI_CONFIG_FILE := $(CURDIR)/$(BUILD)/terraformrc
+export TF_IN_AUTOMATION   := 1
+
+.PHONY: help setup build lint format test test-terraform test-python demo bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+setup: $(VENV)/.installed $(TOOLS_VENV)/.installed $(BUILD)/terraformrc ## Create the virtualenvs and the Terraform CLI config
+
+$(VENV)/.installed: functions/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e 'functions[dev]'
+	touch $@
+
+# checkov pins its own versions of boto3 and friends: it lives in a virtualenv of its own.
+$(TOOLS_VENV)/.installed:
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/pip install --quiet --upgrade pip
+	$(TOOLS_VENV)/bin/pip install --quiet 'checkov>=3.2'
+	touch $@
+
+$(BUILD)/terraformrc: scripts/terraformrc.sh
+	mkdir -p $(BUILD)
+	scripts/terraformrc.sh > $@
+
+$(BUILD)/.terraform-init: $(BUILD)/terraformrc $(wildcard *.tf modules/*/*.tf examples/*/*.tf)
+	for dir in $(TF_DIRS); do terraform -chdir=$$dir init -backend=false -input=false -no-color > /dev/null; done
+	touch $@
+
+build: $(VENV)/.installed ## Build the Lambda zips (deterministic) into build/lambda
+	$(PY) scripts/build_lambda.py --output $(BUILD)/lambda
+
+format: $(VENV)/.installed ## Format Terraform and Python in place
+	terraform fmt -recursive
+	$(VENV)/bin/ruff format --config functions/pyproject.toml $(PY_SOURCES)
+	$(VENV)/bin/ruff check --config functions/pyproject.toml --fix $(PY_SOURCES)
+
+lint: setup $(BUILD)/.terraform-init ## fmt, validate, ruff, mypy, checkov
+	terraform fmt -check -recursive -diff
+	for dir in $(TF_DIRS); do echo "terraform validate $$dir"; terraform -chdir=$$dir validate -no-color > /dev/null; done
+	$(VENV)/bin/ruff check --config functions/pyproject.toml $(PY_SOURCES)
+	$(VENV)/bin/ruff format --check --config functions/pyproject.toml $(PY_SOURCES)
+	$(VENV)/bin/mypy --config-file functions/pyproject.toml $(PY_SOURCES)
+	$(TOOLS_VENV)/bin/checkov --config-file .checkov.yaml
+
+test-terraform: $(BUILD)/.terraform-init ## terraform test: plan-level assertions and input contracts
+	terraform test -no-color
+
+test-python: setup build ## pytest: unit tests, then the integration tests against the local emulator
+	$(PY) -m pytest -c functions/pyproject.toml --rootdir . tests/unit tests/integration
+
+test: lint test-terraform test-python ## Everything: lint, terraform test, pytest
+
+demo: setup build ## Deploy the module to the local emulator, show what a person needs, tear down
+	$(PY) -m ses_smtp.local.demo
+
+bench: setup build ## Print the benchmark table and write build/bench.json
+	$(PY) scripts/bench.py --output $(BUILD)/bench.json
+
+clean: ## Remove build output and Terraform working directories
+	rm -rf $(BUILD) .pytest_cache .mypy_cache .ruff_cache
+	find . -name .terraform -type d -prune -exec rm -rf {} +

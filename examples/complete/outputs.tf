@@ -1,0 +1,54 @@
+output "region" {
+  description = "Region of the SES identity and its SMTP endpoint (the aws provider's region)."
+  value       = module.ses_smtp.region
+}
+
+output "smtp_endpoint" {
+  description = "Host name of SES's SMTP endpoint for the region: what a mail client calls the outgoing (SMTP) server."
+  value       = module.ses_smtp.smtp_endpoint
+}
+
+output "smtp_ports" {
+  description = "Ports of the SMTP endpoint, each with its TLS mode: STARTTLS (Gmail's 'TLS') or implicit TLS (Gmail's 'SSL')."
+  value       = module.ses_smtp.smtp_ports
+}
+
+output "domain" {
+  description = "The sending domain."
+  value       = module.ses_smtp.domain
+}
+
+output "identity_arn" {
+  description = "ARN of the domain's SES email identity."
+  value       = module.ses_smtp.identity_arn
+}
+
+output "email_identity_arns" {
+  description = "ARNs of the extra verified email identities, by address."
+  value       = module.ses_smtp.email_identity_arns
+}
+
+output "mail_from_domain" {
+  description = "Custom MAIL FROM domain (envelope sender) of the identity."
+  value       = module.ses_smtp.mail_from_domain
+}
+
+output "configuration_set_name" {
+  description = "Name of the configuration set, the identity's default: SMTP mail uses it without any header."
+  value       = module.ses_smtp.configuration_set_name
+}
+
+output "configuration_set_arn" {
+  description = "ARN of the configuration set."
+  value       = module.ses_smtp.configuration_set_arn
+}
+
+output "dns_records" {
+  description = "Every DNS record a person must publish, as a list of {name, type, value, ttl, purpose}."
+  value       = module.ses_smtp.dns_records
+}
+
+output "dns_zone_file" {
+  description = "The DNS records as a BIND zone file fragment with $ORIGIN, ready to import into any DNS host."
+  value       = module.ses_smtp.dns_zone_file
+}

@@ -1,0 +1,25 @@
+variable "region" {
+  description = "Region to send from; SES must have an SMTP endpoint there."
+  type        = string
+  default     = "eu-west-1"
+  nullable    = false
+}
+
+variable "domain" {
+  description = "Domain people send from, e.g. example.com."
+  type        = string
+  nullable    = false
+}
+
+variable "route53_zone_id" {
+  description = "Route53 hosted zone of the domain, or null to publish the records elsewhere by hand."
+  type        = string
+  default     = null
+}
+
+variable "verified_email_addresses" {
+  description = "Addresses to verify for testing while the account is in the SES sandbox."
+  type        = set(string)
+  default     = []
+  nullable    = false
+}

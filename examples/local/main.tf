@@ -1,0 +1,40 @@
+# The same module as examples/complete, pointed at the local emulator. The
+# harness (ses_smtp.local) sets dummy AWS credentials in the environment.
+provider "aws" {
+  region = var.region
+
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  s3_use_path_style           = true
+
+  endpoints {
+    cloudwatch     = var.endpoint_url
+    cloudwatchlogs = var.endpoint_url
+    dynamodb       = var.endpoint_url
+    events         = var.endpoint_url
+    iam            = var.endpoint_url
+    kms            = var.endpoint_url
+    lambda         = var.endpoint_url
+    route53        = var.endpoint_url
+    s3             = var.endpoint_url
+    scheduler      = var.endpoint_url
+    ses            = var.endpoint_url
+    sesv2          = var.endpoint_url
+    sns            = var.endpoint_url
+    sqs            = var.endpoint_url
+    sts            = var.endpoint_url
+  }
+}
+
+module "ses_smtp" {
+  source = "../.."
+
+  domain                   = var.domain
+  name_prefix              = var.name_prefix
+  verified_email_addresses = ["postmaster@${var.domain}"]
+
+  tags = {
+    Environment = "local"
+  }
+}

@@ -1,0 +1,50 @@
+"""The local AWS emulator: moto in server mode on a loopback address, with its gaps filled."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ses_smtp.local import emulator_gaps
+
+# moto accepts any credentials; these only have to look like credentials.
+EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+@dataclass(frozen=True)
+class Emulator:
+    endpoint_url: str
+    region: str
+
+    def environment(self) -> dict[str, str]:
+        """Environment for a process (Terraform, the CLI) that should talk to this emulator only."""
+        return {
+            **EMULATOR_CREDENTIALS,
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_ENDPOINT_URL": self.endpoint_url,
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+
+
+@contextmanager
+def running_emulator(region: str = "eu-west-1", host: str = "127.0.0.1", port: int = 0) -> Iterator[Emulator]:
+    """Start moto on host:port (0 = any free port) for the duration of the block."""
+    if not host.startswith("127.") and host not in ("localhost", "::1"):
+        raise ValueError(f"the emulator only listens on loopback addresses, not {host}")
+    # moto reads these at import of its server; keep it quiet and in-memory.
+    os.environ.setdefault("MOTO_CALL_RESET_API", "false")
+    from moto.server import ThreadedMotoServer
+
+    emulator_gaps.install()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
+    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server.start()
+    try:
+        bound_host, bound_port = server.get_host_and_port()
+        yield Emulator(endpoint_url=f"http://{bound_host}:{bound_port}", region=region)
+    finally:
+        server.stop()

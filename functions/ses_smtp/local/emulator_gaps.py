@@ -1,0 +1,185 @@
+"""Where the local AWS emulator (moto) falls short of what the module needs, filled in one place.
+
+Each gap is one small function with a line saying what real AWS does. `install()` applies them all,
+once, before the emulator serves its first request. Nothing else in the project patches moto.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from moto.ses import models as ses_models
+from moto.ses.utils import get_arn
+from moto.sesv2 import urls as sesv2_urls
+from moto.sesv2.models import SESV2Backend
+from moto.sesv2.responses import SESV2Response
+
+_installed = False
+
+
+def install() -> None:
+    """Apply every workaround below (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    for gap in GAPS:
+        gap()
+    _installed = True
+
+
+def sesv2_sending_options_are_malformed() -> None:
+    """GetConfigurationSet returns SendingOptions nested twice; SES returns {"SendingEnabled": bool}.
+
+    moto also returns options that were never set as empty objects, where SES omits them.
+    """
+
+    def to_dict_v2(self: ses_models.ConfigurationSet) -> dict[str, Any]:
+        enabled = self.enabled.get("SendingEnabled", True) if isinstance(self.enabled, dict) else bool(self.enabled)
+        response = {
+            "ConfigurationSetName": self.configuration_set_name,
+            "TrackingOptions": self.tracking_options,
+            "DeliveryOptions": self.delivery_options,
+            "ReputationOptions": self.reputation_options,
+            "SendingOptions": {"SendingEnabled": enabled},
+            "Tags": self.tags,
+            "SuppressionOptions": self.suppression_options,
+            "VdmOptions": self.vdm_options,
+        }
+        return {name: value for name, value in response.items() if value not in ({}, None)}
+
+    ses_models.ConfigurationSet.to_dict_v2 = to_dict_v2  # type: ignore[method-assign]
+
+
+def sesv2_easy_dkim_has_no_tokens() -> None:
+    """Easy DKIM on a domain identity yields no tokens; SES generates three, one CNAME each.
+
+    moto also sends LastKeyGenerationTimestamp as an ISO string where the JSON protocol has a number.
+    """
+    original_init = ses_models.EmailIdentity.__init__
+
+    def init(self: ses_models.EmailIdentity, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        generated = self.dkim_attributes.get("LastKeyGenerationTimestamp")
+        if isinstance(generated, str):
+            self.dkim_attributes["LastKeyGenerationTimestamp"] = datetime.fromisoformat(generated).timestamp()
+        if self.identity_type == "DOMAIN":
+            self.dkim_attributes["Tokens"] = dkim_tokens(self.email_identity)
+            self.dkim_attributes.setdefault("CurrentSigningKeyLength", self.dkim_attributes["NextSigningKeyLength"])
+
+    ses_models.EmailIdentity.__init__ = init  # type: ignore[method-assign]
+
+
+def sesv2_identity_tags_use_the_wrong_arn() -> None:
+    """moto tags a new identity as email-identity/NAME; its ARN, which tag reads use, is identity/NAME."""
+    original_create = SESV2Backend.create_email_identity
+
+    def create(self: SESV2Backend, email_identity: str, tags: list[dict[str, str]] | None, **kwargs: Any) -> Any:
+        identity = original_create(self, email_identity=email_identity, tags=tags, **kwargs)
+        if tags:
+            self.core_backend.tagger.tag_resource(arn=get_arn(self, "ses", f"identity/{email_identity}"), tags=tags)
+        return identity
+
+    SESV2Backend.create_email_identity = create  # type: ignore[method-assign,assignment]
+
+
+def dkim_tokens(domain: str) -> list[str]:
+    """Three stable 32-character tokens for a domain, shaped like SES's."""
+    alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+    tokens = []
+    for index in range(3):
+        digest = hashlib.sha256(f"{domain}/{index}".encode()).digest()
+        tokens.append("".join(alphabet[byte % 32] for byte in digest[:32]))
+    return tokens
+
+
+def sesv2_mail_from_is_not_implemented() -> None:
+    """PutEmailIdentityMailFromAttributes is missing and GetEmailIdentity omits MailFromAttributes."""
+    original_property: property = vars(ses_models.EmailIdentity)["get_response_object"]
+    original_response = original_property.fget
+    assert original_response is not None
+
+    def response_object(self: ses_models.EmailIdentity) -> dict[str, Any]:
+        response: dict[str, Any] = original_response(self)
+        mail_from = getattr(self, "mail_from_attributes", None)
+        if mail_from:
+            response["MailFromAttributes"] = mail_from
+        return response
+
+    def put_mail_from(self: SESV2Response) -> str:
+        identity = self.sesv2_backend.get_email_identity(self._get_param("EmailIdentity"))
+        domain = self._get_param("MailFromDomain")
+        attributes = {
+            "MailFromDomain": domain,
+            # Real SES says PENDING until the MX record resolves; the emulator has no DNS to wait for.
+            "MailFromDomainStatus": "SUCCESS",
+            "BehaviorOnMxFailure": self._get_param("BehaviorOnMxFailure", "USE_DEFAULT_VALUE"),
+        }
+        setattr(identity, "mail_from_attributes", attributes if domain else None)  # noqa: B010 (not a moto attribute)
+        return "{}"
+
+    ses_models.EmailIdentity.get_response_object = property(response_object)  # type: ignore[method-assign,assignment]
+    _add_action(
+        "put_email_identity_mail_from_attributes", put_mail_from, "/v2/email/identities/{EmailIdentity}/mail-from"
+    )
+
+
+def sesv2_identity_configuration_set_cannot_change() -> None:
+    """PutEmailIdentityConfigurationSetAttributes is missing; SES uses it to change the default set."""
+
+    def put(self: SESV2Response) -> str:
+        identity = self.sesv2_backend.get_email_identity(self._get_param("EmailIdentity"))
+        identity.configuration_set_name = self._get_param("ConfigurationSetName")
+        return "{}"
+
+    _add_action(
+        "put_email_identity_configuration_set_attributes", put, "/v2/email/identities/{EmailIdentity}/configuration-set"
+    )
+
+
+def sesv2_configuration_set_options_cannot_change() -> None:
+    """The PutConfigurationSet*Options calls are missing; SES uses them to update a set in place."""
+
+    def option_setter(attribute: str, fields: tuple[str, ...]) -> Callable[[SESV2Response], str]:
+        def put(self: SESV2Response) -> str:
+            config_set = self.sesv2_backend.get_configuration_set(self._get_param("ConfigurationSetName"))
+            values = {field: self._get_param(field) for field in fields}
+            setattr(config_set, attribute, {field: value for field, value in values.items() if value is not None})
+            return "{}"
+
+        return put
+
+    setters = {
+        "delivery": ("delivery_options", ("TlsPolicy", "SendingPoolName")),
+        "reputation": ("reputation_options", ("ReputationMetricsEnabled",)),
+        "sending": ("enabled", ("SendingEnabled",)),
+        "suppression": ("suppression_options", ("SuppressedReasons",)),
+    }
+    for option, (attribute, fields) in setters.items():
+        path = f"/v2/email/configuration-sets/{{ConfigurationSetName}}/{option}-options"
+        _add_action(f"put_configuration_set_{option}_options", option_setter(attribute, fields), path)
+
+
+def _add_action(name: str, method: Callable[[SESV2Response], str], path: str) -> None:
+    """Serve a new SES v2 action at path ({Name} marks a path parameter, as in the API reference)."""
+    if hasattr(SESV2Response, name):
+        raise RuntimeError(f"moto now implements {name}; remove the workaround from emulator_gaps.py")
+    setattr(SESV2Response, name, method)
+    # moto's server routes by literal path, so its "/v2/.*" catch-all never matches a deeper path.
+    pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
+    sesv2_urls.url_paths["{0}" + pattern + "$"] = SESV2Response.dispatch
+
+
+GAPS: tuple[Callable[[], None], ...] = (
+    sesv2_sending_options_are_malformed,
+    sesv2_easy_dkim_has_no_tokens,
+    sesv2_identity_tags_use_the_wrong_arn,
+    sesv2_mail_from_is_not_implemented,
+    sesv2_identity_configuration_set_cannot_change,
+    sesv2_configuration_set_options_cannot_change,
+)
+
+__all__ = ["GAPS", "dkim_tokens", "install"]

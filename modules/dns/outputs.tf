@@ -1,0 +1,19 @@
+output "records" {
+  description = "Every record to publish, as a list of {name, type, value, ttl, purpose} sorted by id."
+  value       = [for key in sort(keys(var.records)) : var.records[key]]
+}
+
+output "zone_file" {
+  description = "The records as a BIND zone file fragment with $ORIGIN, ready to import into any DNS host."
+  value       = join("\n", concat(["$ORIGIN ${var.domain}."], local.zone_lines, [""]))
+}
+
+output "route53_record_fqdns" {
+  description = "Fully qualified names of the records created in Route53 (empty when no zone was given)."
+  value       = [for record in aws_route53_record.this : record.fqdn]
+}
+
+output "route53_records" {
+  description = "The Route53 record resources, by record id (empty when no zone was given)."
+  value       = aws_route53_record.this
+}

@@ -1,0 +1,65 @@
+output "region" {
+  description = "Region of the SES identity and its SMTP endpoint (the aws provider's region)."
+  value       = local.region
+}
+
+output "smtp_endpoint" {
+  description = "Host name of SES's SMTP endpoint for the region: what a mail client calls the outgoing (SMTP) server."
+  value       = "email-smtp.${local.region}.amazonaws.com"
+
+  precondition {
+    condition     = contains(local.smtp_regions, local.region)
+    error_message = "SES has no SMTP endpoint in ${local.region}. Configure the aws provider for one of: ${join(", ", sort(local.smtp_regions))}."
+  }
+}
+
+output "smtp_ports" {
+  description = "Ports of the SMTP endpoint, each with its TLS mode: STARTTLS (Gmail's 'TLS') or implicit TLS (Gmail's 'SSL')."
+  value = [
+    { port = 587, tls = "STARTTLS", note = "Recommended. Gmail: 'Secured connection using TLS'." },
+    { port = 2587, tls = "STARTTLS", note = "Same as 587, for networks that block 587." },
+    { port = 25, tls = "STARTTLS", note = "Often blocked or throttled by ISPs and cloud providers." },
+    { port = 465, tls = "implicit TLS", note = "Gmail: 'Secured connection using SSL'." },
+    { port = 2465, tls = "implicit TLS", note = "Same as 465, for networks that block 465." },
+  ]
+}
+
+output "domain" {
+  description = "The sending domain."
+  value       = var.domain
+}
+
+output "identity_arn" {
+  description = "ARN of the domain's SES email identity."
+  value       = module.sending_domain.identity_arn
+}
+
+output "email_identity_arns" {
+  description = "ARNs of the extra verified email identities, by address."
+  value       = module.sending_domain.email_identity_arns
+}
+
+output "mail_from_domain" {
+  description = "Custom MAIL FROM domain (envelope sender) of the identity."
+  value       = module.sending_domain.mail_from_domain
+}
+
+output "configuration_set_name" {
+  description = "Name of the configuration set, the identity's default: SMTP mail uses it without any header."
+  value       = module.sending_domain.configuration_set_name
+}
+
+output "configuration_set_arn" {
+  description = "ARN of the configuration set."
+  value       = module.sending_domain.configuration_set_arn
+}
+
+output "dns_records" {
+  description = "Every DNS record a person must publish, as a list of {name, type, value, ttl, purpose}."
+  value       = module.dns.records
+}
+
+output "dns_zone_file" {
+  description = "The DNS records as a BIND zone file fragment with $ORIGIN, ready to import into any DNS host."
+  value       = module.dns.zone_file
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""`make bench`: measure the project's figures, write them to build/bench.json, print a table.
+
+Each figure has a target; a figure over its target is reported (exit code 1), never hidden.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LAMBDA_DIR = ROOT / "build" / "lambda"
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    value: float
+    target: float
+    unit: str
+
+    @property
+    def met(self) -> bool:
+        return self.value <= self.target
+
+
+def package_zip_bytes() -> float:
+    """All Lambda artifacts together (code and dependencies)."""
+    zips = sorted(LAMBDA_DIR.glob("*.zip"))
+    if not zips:
+        raise SystemExit("no Lambda zips in build/lambda: run `make build` first")
+    return float(sum(path.stat().st_size for path in zips))
+
+
+def code_zip_bytes() -> float:
+    """The project's own code."""
+    return float((LAMBDA_DIR / "ses_smtp.zip").stat().st_size)
+
+
+MEASURES: list[tuple[str, Callable[[], float], float, str]] = [
+    ("package_zip_bytes", package_zip_bytes, 10_000_000, "bytes"),
+    ("code_zip_bytes", code_zip_bytes, 200_000, "bytes"),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--output", type=Path, default=ROOT / "build" / "bench.json")
+    args = parser.parse_args(argv)
+
+    figures = [Figure(key, measure(), target, unit) for key, measure, target, unit in MEASURES]
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps({figure.key: figure.value for figure in figures}, indent=2) + "\n")
+
+    width = max(len(figure.key) for figure in figures)
+    print(f"{'figure'.ljust(width)}  {'value':>14}  {'target':>14}  unit   met")
+    for figure in figures:
+        print(
+            f"{figure.key.ljust(width)}  {figure.value:>14,.0f}  {'<= ' + format(figure.target, ',.0f'):>14}  "
+            f"{figure.unit:<5}  {'yes' if figure.met else 'NO'}"
+        )
+    print(f"\nwritten to {args.output}")
+    details = {figure.key: asdict(figure) for figure in figures}
+    (args.output.with_name("bench-details.json")).write_text(json.dumps(details, indent=2) + "\n")
+    return 0 if all(figure.met for figure in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

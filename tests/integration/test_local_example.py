@@ -1,0 +1,105 @@
+"""examples/local applied to the emulator with Terraform, checked through boto3, planned again, destroyed.
+
+The tests in this file run in order and share one deployment; the last one destroys it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
+from ses_smtp.local.emulator import Emulator
+from tests.conftest import require_terraform
+
+DOMAIN = "example.com"
+CONFIGURATION_SET = "ses-smtp-local"
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def deployment(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TerraformRun]:
+    require_terraform()
+    run = TerraformRun(
+        config_dir=REPO_ROOT / "examples" / "local",
+        work_dir=Path(tmp_path_factory.mktemp("examples-local")),
+        variables={"endpoint_url": emulator.endpoint_url},
+        environment=emulator.environment(),
+    )
+    run.init()
+    run.apply()
+    yield run
+    if run.resources():  # a failed test left it standing
+        run.destroy()
+
+
+@pytest.fixture(scope="module")
+def sesv2(emulator: Emulator) -> Any:
+    return boto3.client(
+        "sesv2",
+        endpoint_url=emulator.endpoint_url,
+        region_name=emulator.region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",  # noqa: S106
+    )
+
+
+def test_domain_identity_has_2048_bit_easy_dkim(deployment: TerraformRun, sesv2: Any) -> None:
+    identity = sesv2.get_email_identity(EmailIdentity=DOMAIN)
+    assert identity["IdentityType"] == "DOMAIN"
+    assert identity["DkimAttributes"]["NextSigningKeyLength"] == "RSA_2048_BIT"
+    assert identity["DkimAttributes"]["SigningAttributesOrigin"] == "AWS_SES"
+    assert len(identity["DkimAttributes"]["Tokens"]) == 3
+
+
+def test_configuration_set_is_the_identity_default(deployment: TerraformRun, sesv2: Any) -> None:
+    assert sesv2.get_email_identity(EmailIdentity=DOMAIN)["ConfigurationSetName"] == CONFIGURATION_SET
+
+
+def test_mail_from_is_the_mail_subdomain(deployment: TerraformRun, sesv2: Any) -> None:
+    mail_from = sesv2.get_email_identity(EmailIdentity=DOMAIN)["MailFromAttributes"]
+    assert mail_from["MailFromDomain"] == f"mail.{DOMAIN}"
+    assert mail_from["BehaviorOnMxFailure"] == "USE_DEFAULT_VALUE"
+
+
+def test_configuration_set_settings(deployment: TerraformRun, sesv2: Any) -> None:
+    config_set = sesv2.get_configuration_set(ConfigurationSetName=CONFIGURATION_SET)
+    assert config_set["DeliveryOptions"]["TlsPolicy"] == "REQUIRE"
+    assert config_set["ReputationOptions"]["ReputationMetricsEnabled"] is True
+    assert config_set["SendingOptions"]["SendingEnabled"] is True
+    assert sorted(config_set["SuppressionOptions"]["SuppressedReasons"]) == ["BOUNCE", "COMPLAINT"]
+
+
+def test_extra_email_identity_exists(deployment: TerraformRun, sesv2: Any) -> None:
+    identity = sesv2.get_email_identity(EmailIdentity=f"postmaster@{DOMAIN}")
+    assert identity["IdentityType"] == "EMAIL_ADDRESS"
+
+
+def test_outputs_give_endpoint_and_every_dns_record(deployment: TerraformRun, sesv2: Any) -> None:
+    outputs = deployment.outputs()
+    tokens = sesv2.get_email_identity(EmailIdentity=DOMAIN)["DkimAttributes"]["Tokens"]
+    assert outputs["smtp_endpoint"] == "email-smtp.eu-west-1.amazonaws.com"
+    records = {(r["name"], r["type"], r["value"]) for r in outputs["dns_records"]}
+    assert records == {
+        *((f"{token}._domainkey.{DOMAIN}", "CNAME", f"{token}.dkim.amazonses.com") for token in tokens),
+        (f"mail.{DOMAIN}", "MX", "10 feedback-smtp.eu-west-1.amazonses.com"),
+        (f"mail.{DOMAIN}", "TXT", "v=spf1 include:amazonses.com -all"),
+    }
+    assert outputs["configuration_set_arn"].endswith(f":configuration-set/{CONFIGURATION_SET}")
+    assert outputs["identity_arn"] == f"arn:aws:ses:eu-west-1:123456789012:identity/{DOMAIN}"
+
+
+def test_a_second_plan_shows_no_changes(deployment: TerraformRun) -> None:
+    assert deployment.has_changes() is False
+
+
+def test_destroy_leaves_nothing(deployment: TerraformRun, sesv2: Any) -> None:
+    deployment.destroy()
+    assert deployment.resources() == []
+    assert sesv2.list_email_identities()["EmailIdentities"] == []
+    assert sesv2.list_configuration_sets()["ConfigurationSets"] == []

@@ -1,0 +1,252 @@
+# Plan-level behaviour of the sending domain. The mock provider invents computed
+# values, so the region and the DKIM tokens are pinned where runs depend on them.
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
+
+  mock_resource "aws_sesv2_email_identity" {
+    defaults = {
+      arn = "arn:aws:ses:eu-west-1:123456789012:identity/example.com"
+      dkim_signing_attributes = {
+        tokens                  = ["tokenone", "tokentwo", "tokenthree"]
+        next_signing_key_length = "RSA_2048_BIT"
+      }
+    }
+  }
+}
+
+variables {
+  domain = "example.com"
+}
+
+run "tls_is_required_on_the_configuration_set" {
+  command = plan
+
+  assert {
+    condition     = module.sending_domain.configuration_set_tls_policy == "REQUIRE"
+    error_message = "SES must refuse to deliver over plain text."
+  }
+}
+
+run "reputation_metrics_sending_and_suppression_are_on" {
+  command = plan
+
+  assert {
+    condition     = one(module.sending_domain.configuration_set.reputation_options).reputation_metrics_enabled
+    error_message = "Reputation metrics must be on: the bounce and complaint alarms read them."
+  }
+  assert {
+    condition     = one(module.sending_domain.configuration_set.sending_options).sending_enabled
+    error_message = "Sending must be enabled on the configuration set."
+  }
+  assert {
+    condition     = toset(one(module.sending_domain.configuration_set.suppression_options).suppressed_reasons) == toset(["BOUNCE", "COMPLAINT"])
+    error_message = "Bounces and complaints must be suppressed."
+  }
+}
+
+run "the_configuration_set_is_the_identity_default" {
+  command = plan
+
+  assert {
+    condition     = module.sending_domain.identity.configuration_set_name == "ses-smtp"
+    error_message = "SMTP mail without an X-SES-CONFIGURATION-SET header must still use the configuration set."
+  }
+  assert {
+    condition     = module.sending_domain.identity.email_identity == "example.com"
+    error_message = "The identity must be the domain."
+  }
+}
+
+run "easy_dkim_uses_2048_bit_keys" {
+  command = plan
+
+  assert {
+    condition     = one(module.sending_domain.identity.dkim_signing_attributes).next_signing_key_length == "RSA_2048_BIT"
+    error_message = "Easy DKIM must use RSA 2048-bit keys."
+  }
+}
+
+run "mail_from_defaults_to_mail_subdomain" {
+  command = plan
+
+  assert {
+    condition     = module.sending_domain.mail_from_domain == "mail.example.com"
+    error_message = "MAIL FROM must default to mail.<domain>."
+  }
+  assert {
+    condition     = module.sending_domain.mail_from.behavior_on_mx_failure == "USE_DEFAULT_VALUE"
+    error_message = "MAIL FROM must fall back to amazonses.com by default when its MX is missing."
+  }
+}
+
+run "mail_from_subdomain_and_mx_failure_behaviour_are_configurable" {
+  command = plan
+
+  variables {
+    mail_from_domain                 = "bounce.mail.example.com"
+    mail_from_behavior_on_mx_failure = "REJECT_MESSAGE"
+  }
+
+  assert {
+    condition     = module.sending_domain.mail_from_domain == "bounce.mail.example.com"
+    error_message = "A custom MAIL FROM domain must be used as given."
+  }
+  assert {
+    condition     = module.sending_domain.mail_from.behavior_on_mx_failure == "REJECT_MESSAGE"
+    error_message = "behavior_on_mx_failure must follow the input."
+  }
+}
+
+run "extra_email_identities_are_verified_with_the_configuration_set" {
+  command = plan
+
+  variables {
+    verified_email_addresses = ["tester@gmail.com", "postmaster@example.com"]
+  }
+
+  assert {
+    condition     = length(module.sending_domain.email_identities) == 2
+    error_message = "Each extra address must become an email identity."
+  }
+  assert {
+    condition     = alltrue([for identity in module.sending_domain.email_identities : identity.configuration_set_name == "ses-smtp"])
+    error_message = "Extra identities must use the configuration set too."
+  }
+}
+
+run "smtp_endpoint_follows_the_provider_region" {
+  command = plan
+
+  assert {
+    condition     = output.smtp_endpoint == "email-smtp.eu-west-1.amazonaws.com"
+    error_message = "The SMTP endpoint must be the one of the provider's region."
+  }
+  assert {
+    condition     = toset([for port in output.smtp_ports : port.port if port.tls == "STARTTLS"]) == toset([587, 2587, 25])
+    error_message = "STARTTLS ports must be 587, 2587 and 25."
+  }
+  assert {
+    condition     = toset([for port in output.smtp_ports : port.port if port.tls == "implicit TLS"]) == toset([465, 2465])
+    error_message = "Implicit-TLS ports must be 465 and 2465."
+  }
+}
+
+run "a_region_without_smtp_endpoint_fails_at_plan" {
+  command = plan
+
+  override_data {
+    target = data.aws_region.current
+    values = {
+      name = "ap-east-1"
+    }
+  }
+
+  expect_failures = [output.smtp_endpoint]
+}
+
+run "dns_records_list_dkim_mail_from_mx_and_spf" {
+  command = apply
+
+  assert {
+    condition     = length(output.dns_records) == 5
+    error_message = "Expected 3 DKIM CNAMEs, the MAIL FROM MX and the MAIL FROM SPF record."
+  }
+  assert {
+    condition = toset([for r in output.dns_records : "${r.name} ${r.value}" if r.type == "CNAME"]) == toset([
+      "tokenone._domainkey.example.com tokenone.dkim.amazonses.com",
+      "tokentwo._domainkey.example.com tokentwo.dkim.amazonses.com",
+      "tokenthree._domainkey.example.com tokenthree.dkim.amazonses.com",
+    ])
+    error_message = "Each DKIM token must become <token>._domainkey CNAME <token>.dkim.amazonses.com."
+  }
+  assert {
+    condition     = [for r in output.dns_records : r.value if r.type == "MX"] == ["10 feedback-smtp.eu-west-1.amazonses.com"]
+    error_message = "The MAIL FROM MX must point at SES's feedback endpoint of the region."
+  }
+  assert {
+    condition     = [for r in output.dns_records : r.value if r.type == "TXT" && r.name == "mail.example.com"] == ["v=spf1 include:amazonses.com -all"]
+    error_message = "The MAIL FROM SPF record must authorise amazonses.com and fail everything else."
+  }
+  assert {
+    condition     = alltrue([for r in output.dns_records : r.ttl == 1800 && length(r.purpose) > 20])
+    error_message = "Every record must carry the TTL and a purpose a person can read."
+  }
+}
+
+run "zone_file_has_origin_and_every_record" {
+  command = apply
+
+  assert {
+    condition     = startswith(output.dns_zone_file, "$ORIGIN example.com.\n")
+    error_message = "The zone file must start with $ORIGIN."
+  }
+  assert {
+    condition     = strcontains(output.dns_zone_file, "IN MX    10 feedback-smtp.eu-west-1.amazonses.com.")
+    error_message = "The zone file must hold the MX with a fully qualified host."
+  }
+  assert {
+    condition     = strcontains(output.dns_zone_file, "IN TXT   \"v=spf1 include:amazonses.com -all\"")
+    error_message = "The zone file must hold the SPF record quoted."
+  }
+  assert {
+    condition     = length(regexall("IN CNAME", output.dns_zone_file)) == 3
+    error_message = "The zone file must hold the three DKIM CNAMEs."
+  }
+}
+
+run "no_route53_records_without_a_zone" {
+  command = plan
+
+  assert {
+    condition     = length(module.dns.route53_records) == 0
+    error_message = "Without route53_zone_id the module must create no DNS records."
+  }
+}
+
+run "route53_records_with_a_zone" {
+  command = plan
+
+  variables {
+    route53_zone_id = "Z0123456789ABCDEFGHIJ"
+  }
+
+  assert {
+    condition     = length(module.dns.route53_records) == 5
+    error_message = "With route53_zone_id every record must be created in Route53."
+  }
+  assert {
+    condition     = alltrue([for record in module.dns.route53_records : record.zone_id == "Z0123456789ABCDEFGHIJ" && record.allow_overwrite == false])
+    error_message = "Records must go into the given zone and never overwrite an existing record."
+  }
+  assert {
+    condition     = module.dns.route53_records["mail-from-spf"].records == toset(["v=spf1 include:amazonses.com -all"])
+    error_message = "TXT values go to Route53 unquoted; the provider quotes them."
+  }
+}
+
+run "name_prefix_and_tags_reach_every_resource" {
+  command = plan
+
+  variables {
+    name_prefix              = "acme-mail"
+    tags                     = { Team = "platform" }
+    verified_email_addresses = ["tester@gmail.com"]
+  }
+
+  assert {
+    condition     = module.sending_domain.configuration_set.configuration_set_name == "acme-mail"
+    error_message = "The configuration set must be named after name_prefix."
+  }
+  assert {
+    condition = alltrue([
+      module.sending_domain.configuration_set.tags["Team"] == "platform",
+      module.sending_domain.identity.tags["Team"] == "platform",
+      alltrue([for identity in module.sending_domain.email_identities : identity.tags["Team"] == "platform"]),
+    ])
+    error_message = "tags must be applied to every resource that supports them."
+  }
+}

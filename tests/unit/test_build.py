@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import hashlib
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import build_lambda  # noqa: E402
+
+
+def test_the_zip_is_byte_for_byte_reproducible(tmp_path: Path) -> None:
+    first = build_lambda.build(tmp_path / "one")
+    second = build_lambda.build(tmp_path / "two")
+    assert hashlib.sha256(first.read_bytes()).digest() == hashlib.sha256(second.read_bytes()).digest()
+
+
+def test_entries_are_sorted_with_fixed_timestamps_and_modes(tmp_path: Path) -> None:
+    with zipfile.ZipFile(build_lambda.build(tmp_path)) as archive:
+        entries = archive.infolist()
+    names = [entry.filename for entry in entries]
+    assert names == sorted(names)
+    assert {entry.date_time for entry in entries} == {build_lambda.FIXED_TIME}
+    assert {entry.external_attr >> 16 for entry in entries} == {0o100644}
+
+
+def test_only_lambda_code_is_packaged(tmp_path: Path) -> None:
+    with zipfile.ZipFile(build_lambda.build(tmp_path)) as archive:
+        names = archive.namelist()
+    assert "ses_smtp/__init__.py" in names
+    assert "ses_smtp/smtp_regions.json" in names
+    assert not [name for name in names if name.startswith(("ses_smtp/local/", "ses_smtp/admin/"))]
+    assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]

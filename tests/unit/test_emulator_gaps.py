@@ -1,0 +1,88 @@
+"""The emulator gap fillers behave like SES where the module depends on it (moto in-process)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from ses_smtp.local import emulator_gaps
+
+REGION = "eu-west-1"
+
+
+@pytest.fixture
+def sesv2() -> Iterator[Any]:
+    emulator_gaps.install()
+    with mock_aws():
+        yield boto3.client("sesv2", region_name=REGION)
+
+
+def test_domain_identity_gets_three_dkim_tokens(sesv2: Any) -> None:
+    sesv2.create_email_identity(
+        EmailIdentity="example.com", DkimSigningAttributes={"NextSigningKeyLength": "RSA_2048_BIT"}
+    )
+    dkim = sesv2.get_email_identity(EmailIdentity="example.com")["DkimAttributes"]
+    assert len(dkim["Tokens"]) == 3
+    assert len(set(dkim["Tokens"])) == 3
+    assert all(len(token) == 32 and token.isalnum() and token.islower() for token in dkim["Tokens"])
+    assert dkim["NextSigningKeyLength"] == "RSA_2048_BIT"
+
+
+def test_email_address_identity_gets_no_dkim_tokens(sesv2: Any) -> None:
+    sesv2.create_email_identity(EmailIdentity="alice@example.com")
+    assert "Tokens" not in sesv2.get_email_identity(EmailIdentity="alice@example.com")["DkimAttributes"]
+
+
+def test_mail_from_attributes_round_trip(sesv2: Any) -> None:
+    sesv2.create_email_identity(EmailIdentity="example.com")
+    sesv2.put_email_identity_mail_from_attributes(
+        EmailIdentity="example.com", MailFromDomain="mail.example.com", BehaviorOnMxFailure="REJECT_MESSAGE"
+    )
+    mail_from = sesv2.get_email_identity(EmailIdentity="example.com")["MailFromAttributes"]
+    assert mail_from["MailFromDomain"] == "mail.example.com"
+    assert mail_from["BehaviorOnMxFailure"] == "REJECT_MESSAGE"
+
+    sesv2.put_email_identity_mail_from_attributes(EmailIdentity="example.com")
+    assert "MailFromAttributes" not in sesv2.get_email_identity(EmailIdentity="example.com")
+
+
+def test_configuration_set_reads_back_as_written(sesv2: Any) -> None:
+    sesv2.create_configuration_set(
+        ConfigurationSetName="cs",
+        DeliveryOptions={"TlsPolicy": "REQUIRE"},
+        SendingOptions={"SendingEnabled": True},
+        SuppressionOptions={"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
+    )
+    config_set = sesv2.get_configuration_set(ConfigurationSetName="cs")
+    assert config_set["SendingOptions"] == {"SendingEnabled": True}
+    assert config_set["DeliveryOptions"]["TlsPolicy"] == "REQUIRE"
+    assert "TrackingOptions" not in config_set, "options never set must be absent, as in SES"
+
+    sesv2.put_configuration_set_sending_options(ConfigurationSetName="cs", SendingEnabled=False)
+    sesv2.put_configuration_set_delivery_options(ConfigurationSetName="cs", TlsPolicy="OPTIONAL")
+    config_set = sesv2.get_configuration_set(ConfigurationSetName="cs")
+    assert config_set["SendingOptions"] == {"SendingEnabled": False}
+    assert config_set["DeliveryOptions"] == {"TlsPolicy": "OPTIONAL"}
+
+
+def test_default_configuration_set_of_an_identity_can_change(sesv2: Any) -> None:
+    sesv2.create_configuration_set(ConfigurationSetName="first")
+    sesv2.create_configuration_set(ConfigurationSetName="second")
+    sesv2.create_email_identity(EmailIdentity="example.com", ConfigurationSetName="first")
+    sesv2.put_email_identity_configuration_set_attributes(EmailIdentity="example.com", ConfigurationSetName="second")
+    assert sesv2.get_email_identity(EmailIdentity="example.com")["ConfigurationSetName"] == "second"
+
+
+def test_identity_tags_are_readable_by_the_identity_arn(sesv2: Any) -> None:
+    sesv2.create_email_identity(EmailIdentity="example.com", Tags=[{"Key": "Team", "Value": "platform"}])
+    arn = f"arn:aws:ses:{REGION}:123456789012:identity/example.com"
+    assert sesv2.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "Team", "Value": "platform"}]
+
+
+def test_install_is_idempotent() -> None:
+    emulator_gaps.install()
+    emulator_gaps.install()

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+
+from ses_smtp import render
+from ses_smtp.admin import cli
+
+RECORDS = [
+    {
+        "name": "tok._domainkey.example.com",
+        "type": "CNAME",
+        "value": "tok.dkim.amazonses.com",
+        "ttl": 1800,
+        "purpose": "DKIM",
+    },
+    {
+        "name": "mail.example.com",
+        "type": "TXT",
+        "value": "v=spf1 include:amazonses.com -all",
+        "ttl": 1800,
+        "purpose": "SPF, with a comma",
+    },
+]
+OUTPUTS = {"dns_records": RECORDS, "dns_zone_file": '$ORIGIN example.com.\nmail 1800 IN TXT "v=spf1"\n'}
+
+
+@pytest.fixture
+def deployment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "terraform_outputs", lambda directory: OUTPUTS)
+
+
+def test_table_aligns_columns_under_headers() -> None:
+    lines = render.table([{"a": "x", "b": "long value"}, {"a": "longer", "b": 1}], ["a", "b"]).splitlines()
+    assert lines[0].startswith("A       B")
+    assert lines[2] == "x       long value"
+    assert lines[3] == "longer  1"
+
+
+def test_dns_records_as_json_round_trip(deployment: None, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["dns", "records", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == RECORDS
+
+
+def test_dns_records_as_csv_quote_what_needs_quoting(deployment: None, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["dns", "records", "--format", "csv"]) == 0
+    rows: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [row["purpose"] for row in rows] == ["DKIM", "SPF, with a comma"]
+
+
+def test_dns_records_as_zone_file(deployment: None, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["dns", "records", "--format", "zone"]) == 0
+    assert capsys.readouterr().out.startswith("$ORIGIN example.com.\n")
+
+
+def test_a_directory_that_is_not_a_deployment_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli, "terraform_outputs", lambda directory: {"something_else": 1})
+    assert cli.main(["dns", "records", "--terraform-dir", "elsewhere"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("ses-smtp: elsewhere has no dns_records output")
+    assert len(error.strip().splitlines()) == 1
+
+
+def test_a_missing_directory_is_one_clear_line(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["dns", "records", "--terraform-dir", str(tmp_path / "nope")]) == 1
+    assert "is not a directory" in capsys.readouterr().err
