@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from moto.iam import models as iam_models
+from moto.iam.responses import IamResponse
 from moto.ses import models as ses_models
 from moto.ses.utils import get_arn
 from moto.sesv2 import urls as sesv2_urls
@@ -163,6 +165,29 @@ def sesv2_configuration_set_options_cannot_change() -> None:
         _add_action(f"put_configuration_set_{option}_options", option_setter(attribute, fields), path)
 
 
+def iam_user_permissions_boundary_is_dropped() -> None:
+    """CreateUser ignores PermissionsBoundary and GetUser never returns one; IAM keeps and returns it.
+
+    The credentials function relies on it: IAM only lets it create users that carry the boundary.
+    """
+    original_create = IamResponse.create_user
+
+    def create_user(self: IamResponse) -> Any:
+        result = original_create(self)
+        boundary = self._get_param("PermissionsBoundary")
+        if boundary:
+            user = self.backend.get_user(self._get_param("UserName"))
+            setattr(user, "permissions_boundary_arn", boundary)  # noqa: B010 (not a moto attribute)
+        return result
+
+    def boundary(self: iam_models.User) -> dict[str, str] | None:
+        arn = getattr(self, "permissions_boundary_arn", None)
+        return {"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": arn} if arn else None
+
+    IamResponse.create_user = create_user  # type: ignore[method-assign]
+    iam_models.User.permissions_boundary = property(boundary)  # type: ignore[attr-defined]
+
+
 def _add_action(name: str, method: Callable[[SESV2Response], str], path: str) -> None:
     """Serve a new SES v2 action at path ({Name} marks a path parameter, as in the API reference)."""
     if hasattr(SESV2Response, name):
@@ -180,6 +205,7 @@ GAPS: tuple[Callable[[], None], ...] = (
     sesv2_mail_from_is_not_implemented,
     sesv2_identity_configuration_set_cannot_change,
     sesv2_configuration_set_options_cannot_change,
+    iam_user_permissions_boundary_is_dropped,
 )
 
 __all__ = ["GAPS", "dkim_tokens", "install"]

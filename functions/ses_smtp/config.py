@@ -1,0 +1,53 @@
+"""Settings of a deployment, read from the function's environment (set by Terraform)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from ses_smtp.regions import require_smtp_region
+
+
+class MissingSetting(RuntimeError):
+    """The function's environment lacks a setting Terraform is meant to provide."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_name: str
+    kms_key_arn: str
+    senders_path: str
+    senders_group: str
+    permissions_boundary_arn: str
+    user_name_prefix: str
+    allowed_domains: frozenset[str]
+    smtp_region: str
+    default_retire_after: timedelta = timedelta(days=7)
+    max_credential_age: timedelta = timedelta(days=90)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def need(name: str) -> str:
+            value = env.get(name, "").strip()
+            if not value:
+                raise MissingSetting(f"environment variable {name} is not set; it comes from the Terraform module")
+            return value
+
+        region = env.get("SMTP_REGION") or need("AWS_REGION")
+        require_smtp_region(region)
+        return cls(
+            table_name=need("TABLE_NAME"),
+            kms_key_arn=need("KMS_KEY_ARN"),
+            senders_path=need("SENDERS_PATH"),
+            senders_group=need("SENDERS_GROUP"),
+            permissions_boundary_arn=need("PERMISSIONS_BOUNDARY_ARN"),
+            user_name_prefix=env.get("USER_NAME_PREFIX", ""),
+            allowed_domains=frozenset(d.strip() for d in need("ALLOWED_DOMAINS").split(",") if d.strip()),
+            smtp_region=region,
+            default_retire_after=timedelta(days=float(env.get("DEFAULT_RETIRE_AFTER_DAYS", "7"))),
+            max_credential_age=timedelta(days=float(env.get("MAX_CREDENTIAL_AGE_DAYS", "90"))),
+        )

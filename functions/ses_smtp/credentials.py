@@ -1,0 +1,352 @@
+"""Sender credentials: create, rotate, revoke, delete, list, status, and retiring expired keys.
+
+Plain logic over three small data-access objects (the store, the IAM directory, KMS). The Lambda
+handlers and the CLI both call it. Every operation holds the sender for its duration (one wins, the
+other gets Conflict), is idempotent under its operation id, and undoes what it created when a step
+fails, so no access key is left unrecorded and no recorded credential is left that would not work.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from ses_smtp.config import Settings
+from ses_smtp.directory import AccessKeyLimit, NewAccessKey, SenderDirectory
+from ses_smtp.envelope import encryption_context, seal
+from ses_smtp.errors import GracePeriodActive, InvalidRequest, SenderExists, SenderRevoked, SesSmtpError
+from ses_smtp.model import FromPatterns, KeyRef, Operation, Sender, utc_now, validate_name
+from ses_smtp.smtp_password import derive_smtp_password
+from ses_smtp.store import CredentialStore
+
+logger = Logger(service="ses-smtp")
+
+MAX_RETIRE_AFTER = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asked, and the operation id that makes a retry of the same request idempotent."""
+
+    actor: str
+    operation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+
+@dataclass(frozen=True)
+class RetirementReport:
+    retired: list[str]
+    skipped_busy: list[str]
+    past_max_age: list[dict[str, Any]]
+
+
+class Credentials:
+    def __init__(
+        self,
+        settings: Settings,
+        store: CredentialStore,
+        directory: SenderDirectory,
+        kms: Any,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.directory = directory
+        self.kms = kms
+        self.clock = clock
+
+    # Operations
+
+    def create(self, name: str, from_patterns: Any, caller: Caller) -> Sender:
+        name = validate_name(name, self.settings.user_name_prefix)
+        patterns = FromPatterns.parse(from_patterns, self.settings.allowed_domains)
+        now = self.clock()
+        draft = Sender(
+            name=name,
+            iam_user=self.settings.user_name_prefix + name,
+            from_patterns=patterns,
+            status="creating",
+            created_at=now,
+            created_by=caller.actor,
+            operation=Operation(caller.operation_id, "create", now),
+        )
+        sender, resumed = self.store.begin_create(draft)
+        if sender.last_operation_id == caller.operation_id:
+            return self._finish_unchanged(sender)
+        if sender.status != "creating":
+            self.store.release(sender)
+            raise SenderExists(f"sender {name!r} already exists (status {sender.status})")
+        logger.info("sender held for create", sender=name, resumed=resumed)
+        with self._guarded(sender) as progress:
+            created = self.directory.create_user(sender.iam_user, name, patterns.iam_tags(name))
+            progress.user_is_ours = True  # created now, by an earlier attempt, or an unrecorded one of ours
+            logger.info("iam user ready", sender=name, iam_user=sender.iam_user, newly_created=created)
+            self.directory.add_to_group(sender.iam_user)
+            logger.info("iam user in senders group", sender=name, group=self.settings.senders_group)
+            if resumed or not created:
+                self._retire_unrecorded_keys(sender, progress)
+            committed = self._issue_key(sender.with_(status="active"), progress, previous=None)
+        logger.info("sender created", sender=name, access_key_id=committed.current_key_id)
+        return committed
+
+    def rotate(
+        self, name: str, caller: Caller, retire_after: timedelta | None = None, retire_now: bool = False
+    ) -> Sender:
+        name = validate_name(name, self.settings.user_name_prefix)
+        grace = self._grace(retire_after)
+        sender, resumed = self.store.begin(name, Operation(caller.operation_id, "rotate", self.clock()))
+        if sender.last_operation_id == caller.operation_id:
+            return self._finish_unchanged(sender)
+        with self._guarded(sender) as progress:
+            self._require_active(sender)
+            if resumed:
+                self._retire_unrecorded_keys(sender, progress)
+            if sender.previous_key is not None:
+                self._retire_previous_now(sender, sender.previous_key, retire_now, progress)
+            assert sender.current_key is not None
+            outgoing = KeyRef(sender.current_key.access_key_id, sender.current_key.created_at, self.clock() + grace)
+            committed = self._issue_key(sender, progress, previous=outgoing)
+        logger.info(
+            "credentials rotated",
+            sender=name,
+            access_key_id=committed.current_key_id,
+            previous_access_key_id=outgoing.access_key_id,
+            previous_valid_until=_iso(outgoing.retire_after),
+        )
+        return committed
+
+    def revoke(self, name: str, caller: Caller) -> Sender:
+        name = validate_name(name, self.settings.user_name_prefix)
+        sender, _ = self.store.begin(name, Operation(caller.operation_id, "revoke", self.clock()))
+        if sender.status == "revoked" or sender.last_operation_id == caller.operation_id:
+            return self._finish_unchanged(sender)
+        with self._guarded(sender, failed_status="revoking") as progress:
+            self._retire_all_keys(sender, progress)
+            revoked = sender.with_(
+                status="revoked", current_key=None, previous_key=None, revoked_at=self.clock(), revoked_by=caller.actor
+            )
+            committed = self.store.commit(revoked, dropped=progress.retired)
+        logger.info("sender revoked", sender=name, access_key_ids=progress.retired, revoked_by=caller.actor)
+        return committed
+
+    def delete(self, name: str, caller: Caller) -> None:
+        name = validate_name(name, self.settings.user_name_prefix)
+        iam_user = self.settings.user_name_prefix + name
+        if self.store.get(name) is None:
+            # A retry after the record went: finish the IAM side if anything of ours is left.
+            if self.directory.user_exists(iam_user):
+                self.directory.require_ours(iam_user, name)
+                self._remove_iam_user(iam_user)
+            return
+        sender, _ = self.store.begin(name, Operation(caller.operation_id, "delete", self.clock()))
+        with self._guarded(sender, failed_status="deleting") as progress:
+            self._retire_all_keys(sender, progress)
+            self._remove_iam_user(sender.iam_user)
+            self.store.delete_sender(sender)
+        logger.info("sender deleted", sender=name, deleted_by=caller.actor)
+
+    def list(self) -> list[Sender]:
+        return sorted(self.store.senders(), key=lambda sender: sender.name)
+
+    def status(self, name: str) -> dict[str, Any]:
+        sender = self.store.require(validate_name(name, self.settings.user_name_prefix))
+        keys = [
+            {
+                "access_key_id": key.access_key_id,
+                "role": _role(sender, key.access_key_id),
+                "status": key.status,
+                "created_at": key.created_at.isoformat(),
+                "last_used_at": _iso(self.directory.last_used(key.access_key_id)),
+            }
+            for key in self.directory.keys(sender.iam_user)
+        ]
+        return {**sender_view(sender), "iam_keys": keys}
+
+    def retire_expired(self) -> RetirementReport:
+        """Retire previous keys past their retire_after; report current keys older than the maximum age."""
+        now = self.clock()
+        retired, busy, old = [], [], []
+        for sender in self.store.senders():
+            previous = sender.previous_key
+            if previous and previous.retire_after and previous.retire_after <= now:
+                if self._retire_expired_key(sender, previous.access_key_id):
+                    retired.append(previous.access_key_id)
+                else:
+                    busy.append(sender.name)
+            current = sender.current_key
+            if current and now - current.created_at > self.settings.max_credential_age:
+                age_days = (now - current.created_at).days
+                logger.warning(
+                    "credential past maximum age",
+                    sender=sender.name,
+                    access_key_id=current.access_key_id,
+                    age_days=age_days,
+                    max_age_days=self.settings.max_credential_age.days,
+                )
+                old.append({"sender": sender.name, "access_key_id": current.access_key_id, "age_days": age_days})
+        return RetirementReport(retired, busy, old)
+
+    # Steps
+
+    def _issue_key(self, sender: Sender, progress: _Progress, previous: KeyRef | None) -> Sender:
+        """Create an access key, seal its SMTP password, and commit it as the sender's current key."""
+        try:
+            key = self.directory.create_key(sender.iam_user)
+        except AccessKeyLimit:
+            # IAM allows two keys: one left unrecorded by an interrupted operation is in the way.
+            self._retire_unrecorded_keys(sender, progress)
+            key = self.directory.create_key(sender.iam_user)
+        progress.new_key = key
+        logger.info("access key created", sender=sender.name, access_key_id=key.access_key_id)
+        password = derive_smtp_password(key.secret_access_key, self.settings.smtp_region)
+        sealed = seal(self.kms, self.settings.kms_key_arn, password, encryption_context(sender.name, key.access_key_id))
+        logger.info("smtp password derived and sealed", sender=sender.name, access_key_id=key.access_key_id)
+        updated = sender.with_(current_key=KeyRef(key.access_key_id, key.created_at), previous_key=previous)
+        committed = self.store.commit(updated, new=sealed, dropped=progress.retired)
+        logger.info("credential stored", sender=sender.name, access_key_id=key.access_key_id)
+        return committed
+
+    def _retire_previous_now(self, sender: Sender, previous: KeyRef, retire_now: bool, progress: _Progress) -> None:
+        if previous.retire_after is not None and previous.retire_after > self.clock() and not retire_now:
+            raise GracePeriodActive(
+                f"{sender.name}'s previous key {previous.access_key_id} stays valid until "
+                f"{previous.retire_after:%Y-%m-%d %H:%M} UTC; rotate again after that, or ask to retire it now"
+            )
+        self._retire(sender, previous.access_key_id, progress)
+        logger.info("previous key retired early", sender=sender.name, access_key_id=previous.access_key_id)
+
+    def _retire_expired_key(self, sender: Sender, access_key_id: str) -> bool:
+        if sender.operation is not None:
+            return False  # the operation in flight decides; the next run tries again
+        self.directory.retire_key(sender.iam_user, access_key_id)
+        try:
+            self.store.commit_retirement(sender, access_key_id)
+        except SesSmtpError as error:
+            logger.warning("retirement not recorded; next run retries", sender=sender.name, reason=str(error))
+            return False
+        logger.info("previous key retired", sender=sender.name, access_key_id=access_key_id)
+        return True
+
+    def _retire(self, sender: Sender, access_key_id: str, progress: _Progress) -> None:
+        """Deactivate (from here on the key is retired, whatever fails next), then delete."""
+        self.directory.deactivate_key(sender.iam_user, access_key_id)
+        progress.retired.append(access_key_id)
+        self.directory.delete_key(sender.iam_user, access_key_id)
+
+    def _retire_unrecorded_keys(self, sender: Sender, progress: _Progress) -> None:
+        recorded = set(sender.key_ids())
+        for key in self.directory.keys(sender.iam_user):
+            if key.access_key_id not in recorded:
+                self._retire(sender, key.access_key_id, progress)
+                logger.warning("unrecorded access key deleted", sender=sender.name, access_key_id=key.access_key_id)
+
+    def _retire_all_keys(self, sender: Sender, progress: _Progress) -> None:
+        listed = {key.access_key_id for key in self.directory.keys(sender.iam_user)}
+        for key_id in sorted(set(sender.key_ids()) | listed):
+            self._retire(sender, key_id, progress)
+            logger.info("access key deactivated and deleted", sender=sender.name, access_key_id=key_id)
+
+    def _remove_iam_user(self, iam_user: str) -> None:
+        for key in self.directory.keys(iam_user):
+            self.directory.retire_key(iam_user, key.access_key_id)
+        self.directory.remove_from_group(iam_user)
+        self.directory.delete_user(iam_user)
+        logger.info("iam user deleted", iam_user=iam_user)
+
+    def _finish_unchanged(self, sender: Sender) -> Sender:
+        """The request already took effect (a retry of a completed operation)."""
+        if sender.operation is not None:
+            self.store.release(sender)
+        logger.info("operation already complete", sender=sender.name, operation_id=sender.last_operation_id)
+        return sender.with_(operation=None)
+
+    def _require_active(self, sender: Sender) -> None:
+        if sender.status == "revoked":
+            raise SenderRevoked(f"sender {sender.name!r} is revoked; delete it and create it again")
+        if sender.status != "active" or sender.current_key is None:
+            raise InvalidRequest(f"sender {sender.name!r} is {sender.status}; run the unfinished operation again")
+
+    def _grace(self, retire_after: timedelta | None) -> timedelta:
+        grace = self.settings.default_retire_after if retire_after is None else retire_after
+        if not timedelta(0) <= grace <= MAX_RETIRE_AFTER:
+            raise InvalidRequest(f"retire_after must be between 0 and {MAX_RETIRE_AFTER.days} days")
+        return grace
+
+    @contextmanager
+    def _guarded(self, sender: Sender, failed_status: str | None = None) -> Iterator[_Progress]:
+        """Run an operation's steps; on failure take back what they created and record what they retired.
+
+        What is left is safe: no active key that is not recorded, no recorded key that does not work.
+        """
+        progress = _Progress()
+        try:
+            yield progress
+        except BaseException:
+            logger.warning("operation failed; undoing its steps", sender=sender.name, operation=_kind(sender))
+            if progress.new_key is not None:
+                self._quietly(self.directory.delete_key, sender.iam_user, progress.new_key.access_key_id)
+            if sender.status == "creating":
+                if progress.user_is_ours:
+                    self._quietly(self._remove_iam_user, sender.iam_user)
+                self._quietly(self.store.abandon_create, sender)
+            elif progress.retired:
+                left = sender.without_keys(progress.retired).with_(status=failed_status or sender.status)
+                self._quietly(self.store.commit, left, None, progress.retired, True, False)
+            else:
+                self._quietly(self.store.release, sender)
+            raise
+
+    @staticmethod
+    def _quietly(step: Callable[..., Any], *arguments: Any) -> None:
+        # Undo is best effort: the original error is what the caller must see; a retry finishes the job.
+        try:
+            step(*arguments)
+        except Exception:
+            logger.exception("undo step failed; a retry of the operation will finish it", step=step.__name__)
+
+
+@dataclass
+class _Progress:
+    """What an operation has done so far, so a failure can take it back or record it."""
+
+    user_is_ours: bool = False
+    new_key: NewAccessKey | None = None
+    retired: list[str] = field(default_factory=list)
+
+
+def _kind(sender: Sender) -> str | None:
+    return sender.operation.kind if sender.operation else None
+
+
+def _role(sender: Sender, access_key_id: str) -> str:
+    if sender.current_key and sender.current_key.access_key_id == access_key_id:
+        return "current"
+    if sender.previous_key and sender.previous_key.access_key_id == access_key_id:
+        return "previous"
+    return "unrecorded"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def sender_view(sender: Sender) -> dict[str, Any]:
+    """What responses and the CLI show of a sender: never a secret."""
+    return {
+        "name": sender.name,
+        "iam_user": sender.iam_user,
+        "from": sender.from_patterns.as_list(),
+        "status": sender.status,
+        "created_at": sender.created_at.isoformat(),
+        "created_by": sender.created_by,
+        "current_access_key_id": sender.current_key.access_key_id if sender.current_key else None,
+        "previous_access_key_id": sender.previous_key.access_key_id if sender.previous_key else None,
+        "previous_valid_until": _iso(sender.previous_key.retire_after) if sender.previous_key else None,
+        "revoked_at": _iso(sender.revoked_at),
+        "revoked_by": sender.revoked_by,
+    }

@@ -1,0 +1,126 @@
+"""IAM access for sender users: created under one path, with one permissions boundary, in one group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ses_smtp.errors import NotOurs
+from ses_smtp.model import TAG_SENDER
+
+
+class AccessKeyLimit(Exception):
+    """The user already has the two access keys IAM allows."""
+
+
+@dataclass(frozen=True)
+class NewAccessKey:
+    access_key_id: str
+    secret_access_key: str
+    created_at: datetime
+
+    def __repr__(self) -> str:  # keep the secret out of logs, tracebacks and test output
+        return f"NewAccessKey(access_key_id={self.access_key_id!r}, secret_access_key='***')"
+
+
+@dataclass(frozen=True)
+class AccessKeyInfo:
+    access_key_id: str
+    status: str
+    created_at: datetime
+
+
+class SenderDirectory:
+    def __init__(self, iam: Any, path: str, group: str, boundary_arn: str) -> None:
+        self._iam = iam
+        self._path = path
+        self._group = group
+        self._boundary = boundary_arn
+
+    def create_user(self, user: str, sender: str, tags: list[dict[str, str]]) -> bool:
+        """Create the user (True), or confirm an existing one is ours (False); NotOurs otherwise."""
+        try:
+            self._iam.create_user(UserName=user, Path=self._path, PermissionsBoundary=self._boundary, Tags=tags)
+            return True
+        except ClientError as error:
+            if _code(error) != "EntityAlreadyExists":
+                raise
+        self.require_ours(user, sender)
+        return False
+
+    def require_ours(self, user: str, sender: str) -> None:
+        found = self._iam.get_user(UserName=user)["User"]
+        tags = {tag["Key"]: tag["Value"] for tag in found.get("Tags", [])}
+        boundary = found.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+        if found["Path"] != self._path or boundary != self._boundary or tags.get(TAG_SENDER) != sender:
+            raise NotOurs(
+                f"IAM user {user!r} exists but was not created by this deployment "
+                f"(path {found['Path']}, boundary {boundary}); pick another sender name"
+            )
+
+    def user_exists(self, user: str) -> bool:
+        try:
+            self._iam.get_user(UserName=user)
+            return True
+        except ClientError as error:
+            if _code(error) == "NoSuchEntity":
+                return False
+            raise
+
+    def add_to_group(self, user: str) -> None:
+        self._iam.add_user_to_group(GroupName=self._group, UserName=user)
+
+    def remove_from_group(self, user: str) -> None:
+        _ignore_missing(self._iam.remove_user_from_group, GroupName=self._group, UserName=user)
+
+    def delete_user(self, user: str) -> None:
+        _ignore_missing(self._iam.delete_user, UserName=user)
+
+    def create_key(self, user: str) -> NewAccessKey:
+        try:
+            key = self._iam.create_access_key(UserName=user)["AccessKey"]
+        except ClientError as error:
+            if _code(error) == "LimitExceeded":
+                raise AccessKeyLimit(f"{user} already has two access keys") from error
+            raise
+        return NewAccessKey(key["AccessKeyId"], key["SecretAccessKey"], key["CreateDate"])
+
+    def keys(self, user: str) -> list[AccessKeyInfo]:
+        try:
+            listed = self._iam.list_access_keys(UserName=user)["AccessKeyMetadata"]
+        except ClientError as error:
+            if _code(error) == "NoSuchEntity":
+                return []
+            raise
+        return [AccessKeyInfo(k["AccessKeyId"], k["Status"], k["CreateDate"]) for k in listed]
+
+    def last_used(self, access_key_id: str) -> datetime | None:
+        used = self._iam.get_access_key_last_used(AccessKeyId=access_key_id)["AccessKeyLastUsed"]
+        last: datetime | None = used.get("LastUsedDate")
+        return last
+
+    def delete_key(self, user: str, access_key_id: str) -> None:
+        _ignore_missing(self._iam.delete_access_key, UserName=user, AccessKeyId=access_key_id)
+
+    def deactivate_key(self, user: str, access_key_id: str) -> None:
+        _ignore_missing(self._iam.update_access_key, UserName=user, AccessKeyId=access_key_id, Status="Inactive")
+
+    def retire_key(self, user: str, access_key_id: str) -> None:
+        """Deactivate, then delete: a key that cannot be deleted at least stops working."""
+        self.deactivate_key(user, access_key_id)
+        self.delete_key(user, access_key_id)
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response["Error"]["Code"])
+
+
+def _ignore_missing(call: Any, **arguments: Any) -> None:
+    try:
+        call(**arguments)
+    except ClientError as error:
+        if _code(error) != "NoSuchEntity":
+            raise

@@ -1,0 +1,110 @@
+"""The credentials function: create, rotate, revoke, delete, list and status of senders.
+
+It may create IAM users and keys and ask KMS for data keys, but it cannot decrypt: responses carry
+no secret, and the CLI reads passwords with the administrator's own KMS permission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ses_smtp.credentials import Caller, Credentials, sender_view
+from ses_smtp.errors import InvalidRequest, SesSmtpError
+from ses_smtp.wiring import credentials_from_env
+
+logger = Logger(service="ses-smtp")
+tracer = Tracer(service="ses-smtp")
+metrics = Metrics(namespace="SesSmtp", service="ses-smtp")
+
+ACTIONS = ("create", "rotate", "revoke", "delete", "list", "status")
+NEEDS_NAME = ("create", "rotate", "revoke", "delete", "status")
+
+
+@dataclass(frozen=True)
+class CredentialRequest:
+    action: str
+    name: str
+    from_patterns: list[str]
+    retire_after: timedelta | None
+    retire_now: bool
+    caller: Caller
+
+    @classmethod
+    def parse(cls, event: Any) -> CredentialRequest:
+        if not isinstance(event, dict):
+            raise InvalidRequest("the event must be a JSON object")
+        action = event.get("action")
+        if action not in ACTIONS:
+            raise InvalidRequest(f"action must be one of {', '.join(ACTIONS)}, not {action!r}")
+        name = event.get("name", "")
+        if action in NEEDS_NAME and not (isinstance(name, str) and name):
+            raise InvalidRequest(f"{action} needs the sender's name")
+        return cls(
+            action=action,
+            name=name,
+            from_patterns=event.get("from", []),
+            retire_after=_days(event.get("retire_after_days")),
+            retire_now=event.get("retire_now") is True,
+            caller=_caller(event),
+        )
+
+
+def handle(request: CredentialRequest, credentials: Credentials) -> dict[str, Any]:
+    """Run one request; the result never holds a secret."""
+    match request.action:
+        case "create":
+            return {"sender": sender_view(credentials.create(request.name, request.from_patterns, request.caller))}
+        case "rotate":
+            sender = credentials.rotate(request.name, request.caller, request.retire_after, request.retire_now)
+            return {"sender": sender_view(sender)}
+        case "revoke":
+            return {"sender": sender_view(credentials.revoke(request.name, request.caller))}
+        case "delete":
+            credentials.delete(request.name, request.caller)
+            return {"deleted": request.name}
+        case "status":
+            return {"sender": credentials.status(request.name)}
+        case _:
+            return {"senders": [sender_view(sender) for sender in credentials.list()]}
+
+
+@logger.inject_lambda_context(correlation_id_path="correlation_id")
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    try:
+        request = CredentialRequest.parse(event)
+        tracer.put_annotation("operation", request.action)
+        tracer.put_annotation("sender", request.name)
+        logger.append_keys(operation=request.action, sender=request.name, operation_id=request.caller.operation_id)
+        result = handle(request, credentials_from_env())
+    except SesSmtpError as error:
+        logger.warning("request refused", error_code=error.code, reason=str(error))
+        metrics.add_metric(name="CredentialRequestsRefused", unit=MetricUnit.Count, value=1)
+        return {"ok": False, "error": {"code": error.code, "message": str(error)}}
+    metrics.add_metric(name="CredentialRequestsSucceeded", unit=MetricUnit.Count, value=1)
+    return {"ok": True, **result}
+
+
+def _days(value: Any) -> timedelta | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidRequest("retire_after_days must be a number of days")
+    return timedelta(days=value)
+
+
+def _caller(event: dict[str, Any]) -> Caller:
+    actor = event.get("actor") or "unknown"
+    operation_id = event.get("operation_id")
+    if operation_id is None:
+        return Caller(actor=str(actor))
+    if not isinstance(operation_id, str) or not 8 <= len(operation_id) <= 64:
+        raise InvalidRequest("operation_id must be a string of 8 to 64 characters")
+    return Caller(actor=str(actor), operation_id=operation_id)

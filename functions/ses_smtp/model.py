@@ -1,0 +1,147 @@
+"""Senders and their credentials as plain data, with the rules for names and From patterns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from ses_smtp.errors import InvalidRequest
+
+# IAM allows letters, digits and +=,.@_- in user names; senders are lower-case only.
+_NAME = re.compile(r"^[a-z0-9][a-z0-9+=,.@_-]*$")
+# Tag values (where From patterns live) allow letters, digits, spaces and _.:/=+-@ only.
+_LOCAL_PART = re.compile(r"^[a-z0-9](?:[a-z0-9._+=-]*[a-z0-9_+=-])?$")
+IAM_USER_NAME_MAX = 64
+MAX_ADDRESSES = 4  # exact From addresses per sender, one IAM tag each
+TAG_SENDER = "ses-smtp-sender"
+TAG_FROM_DOMAIN = "ses-smtp-from-domain"
+
+
+def tag_from_address(index: int) -> str:
+    return f"ses-smtp-from-{index}"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def validate_name(name: Any, user_prefix: str) -> str:
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise InvalidRequest(
+            f"sender name {name!r} is not valid: use lower-case letters, digits and + = , . @ _ -, "
+            "starting with a letter or digit"
+        )
+    longest = IAM_USER_NAME_MAX - len(user_prefix)
+    if len(name) > longest:
+        raise InvalidRequest(f"sender name {name!r} is too long: at most {longest} characters")
+    return name
+
+
+@dataclass(frozen=True)
+class FromPatterns:
+    """What a sender may put in From: exact addresses, and at most one `*@domain`."""
+
+    addresses: tuple[str, ...]
+    domain: str | None
+
+    @classmethod
+    def parse(cls, patterns: Any, allowed_domains: frozenset[str]) -> FromPatterns:
+        if not isinstance(patterns, list | tuple) or not patterns:
+            raise InvalidRequest("give at least one From address (alice@example.com) or pattern (*@example.com)")
+        addresses: list[str] = []
+        domains: list[str] = []
+        for pattern in patterns:
+            local, domain = _split_pattern(pattern, allowed_domains)
+            if local == "*":
+                domains.append(domain)
+            elif f"{local}@{domain}" not in addresses:
+                addresses.append(f"{local}@{domain}")
+        if len(domains) > 1:
+            raise InvalidRequest("at most one *@domain pattern per sender")
+        if len(addresses) > MAX_ADDRESSES:
+            raise InvalidRequest(f"at most {MAX_ADDRESSES} exact From addresses per sender (or use *@domain)")
+        return cls(tuple(addresses), domains[0] if domains else None)
+
+    @classmethod
+    def from_list(cls, patterns: list[str]) -> FromPatterns:
+        domains = [p.split("@", 1)[1] for p in patterns if p.startswith("*@")]
+        return cls(tuple(p for p in patterns if not p.startswith("*@")), domains[0] if domains else None)
+
+    def as_list(self) -> list[str]:
+        return [*self.addresses, *([f"*@{self.domain}"] if self.domain else [])]
+
+    def allows(self, address: str) -> bool:
+        address = address.lower()
+        return address in self.addresses or (self.domain is not None and address.endswith(f"@{self.domain}"))
+
+    def iam_tags(self, sender: str) -> list[dict[str, str]]:
+        """The user's tags; the senders group policy compares ses:FromAddress with them."""
+        tags = [{"Key": TAG_SENDER, "Value": sender}]
+        tags += [{"Key": tag_from_address(i), "Value": a} for i, a in enumerate(self.addresses, start=1)]
+        if self.domain:
+            tags.append({"Key": TAG_FROM_DOMAIN, "Value": f"@{self.domain}"})
+        return tags
+
+
+def _split_pattern(pattern: Any, allowed_domains: frozenset[str]) -> tuple[str, str]:
+    if not isinstance(pattern, str) or pattern.count("@") != 1:
+        raise InvalidRequest(f"{pattern!r} is not an address or *@domain pattern")
+    local, domain = pattern.strip().lower().split("@")
+    if domain not in allowed_domains:
+        raise InvalidRequest(
+            f"{pattern!r} is outside this deployment's domain(s): {', '.join(sorted(allowed_domains))}"
+        )
+    if local != "*" and not _LOCAL_PART.fullmatch(local):
+        raise InvalidRequest(f"{pattern!r}: the part before @ may use letters, digits and . _ + = - only")
+    return local, domain
+
+
+@dataclass(frozen=True)
+class KeyRef:
+    access_key_id: str
+    created_at: datetime
+    retire_after: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    id: str
+    kind: str
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class Sender:
+    name: str
+    iam_user: str
+    from_patterns: FromPatterns
+    status: str  # creating | active | revoked
+    created_at: datetime
+    created_by: str
+    version: int = 0
+    current_key: KeyRef | None = None
+    previous_key: KeyRef | None = None
+    operation: Operation | None = None
+    last_operation_id: str | None = None
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
+
+    def with_(self, **changes: Any) -> Sender:
+        return replace(self, **changes)
+
+    @property
+    def current_key_id(self) -> str | None:
+        return self.current_key.access_key_id if self.current_key else None
+
+    def without_keys(self, access_key_ids: list[str]) -> Sender:
+        """This sender with the given keys no longer recorded."""
+        current = None if self.current_key_id in access_key_ids else self.current_key
+        previous = self.previous_key
+        if previous is not None and previous.access_key_id in access_key_ids:
+            previous = None
+        return replace(self, current_key=current, previous_key=previous)
+
+    def key_ids(self) -> list[str]:
+        return [key.access_key_id for key in (self.current_key, self.previous_key) if key is not None]

@@ -1,0 +1,325 @@
+"""DynamoDB access for sender records and their sealed credentials.
+
+One table, partition key `pk` = "sender#NAME". The sender record has sort key "sender"; each sealed
+credential has "key#ACCESS_KEY_ID". Every state change is one conditional write or transaction, and a
+sender is held by at most one operation at a time (the `operation` attribute), so two concurrent
+operations on a sender cannot both proceed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from ses_smtp.envelope import SealedSecret
+from ses_smtp.errors import Conflict, SenderExists, SenderNotFound
+from ses_smtp.model import FromPatterns, KeyRef, Operation, Sender
+
+SENDER_SK = "sender"
+# An operation older than this has died with its Lambda (15 minutes at most) and may be taken over.
+STALE_OPERATION = timedelta(minutes=20)
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def sender_pk(name: str) -> str:
+    return f"sender#{name}"
+
+
+def key_sk(access_key_id: str) -> str:
+    return f"key#{access_key_id}"
+
+
+class CredentialStore:
+    def __init__(self, dynamodb: Any, table_name: str) -> None:
+        self._db = dynamodb
+        self._table = table_name
+
+    # Reading
+
+    def get(self, name: str) -> Sender | None:
+        item = self._db.get_item(TableName=self._table, Key=_key(sender_pk(name), SENDER_SK), ConsistentRead=True)
+        return _sender(_plain(item["Item"])) if "Item" in item else None
+
+    def require(self, name: str) -> Sender:
+        sender = self.get(name)
+        if sender is None:
+            raise SenderNotFound(f"no sender named {name!r}")
+        return sender
+
+    def sealed_credential(self, name: str, access_key_id: str) -> SealedSecret | None:
+        item = self._db.get_item(
+            TableName=self._table, Key=_key(sender_pk(name), key_sk(access_key_id)), ConsistentRead=True
+        )
+        return SealedSecret.from_item(_plain(item["Item"])) if "Item" in item else None
+
+    def senders(self) -> Iterator[Sender]:
+        pages = self._db.get_paginator("scan").paginate(
+            TableName=self._table,
+            FilterExpression="sk = :sender",
+            ExpressionAttributeValues={":sender": {"S": SENDER_SK}},
+        )
+        for page in pages:
+            for item in page["Items"]:
+                yield _sender(_plain(item))
+
+    # Holding a sender for one operation
+
+    def begin_create(self, sender: Sender) -> tuple[Sender, bool]:
+        """Record a new sender held by its create operation; (sender, resumed) when retried."""
+        assert sender.operation is not None
+        try:
+            self._db.put_item(
+                TableName=self._table,
+                Item=_dynamo(_sender_item(sender)),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+            return sender, False
+        except ClientError as error:
+            _raise_unless_condition_failed(error)
+        existing = self.require(sender.name)
+        if existing.operation is None and existing.last_operation_id != sender.operation.id:
+            raise SenderExists(f"sender {sender.name!r} already exists (status {existing.status})")
+        return self.begin(sender.name, sender.operation)
+
+    def begin(self, name: str, operation: Operation) -> tuple[Sender, bool]:
+        """Hold an existing sender for operation; (sender, resumed) where resumed means a retry of it."""
+        try:
+            old = self._db.update_item(
+                TableName=self._table,
+                Key=_key(sender_pk(name), SENDER_SK),
+                UpdateExpression="SET #op = :op",
+                ConditionExpression="attribute_exists(pk) AND "
+                "(attribute_not_exists(#op) OR #op.id = :id OR #op.started_at < :stale)",
+                ExpressionAttributeNames={"#op": "operation"},
+                ExpressionAttributeValues=_dynamo(
+                    {
+                        ":op": _operation_item(operation),
+                        ":id": operation.id,
+                        ":stale": (operation.started_at - STALE_OPERATION).isoformat(),
+                    }
+                ),
+                ReturnValues="ALL_OLD",
+            )["Attributes"]
+        except ClientError as error:
+            _raise_unless_condition_failed(error)
+            raise self._why_not(name) from error
+        previous = _sender(_plain(old))
+        resumed = previous.operation is not None and previous.operation.id == operation.id
+        return previous.with_(operation=operation), resumed
+
+    def release(self, sender: Sender) -> None:
+        assert sender.operation is not None
+        self._db.update_item(
+            TableName=self._table,
+            Key=_key(sender_pk(sender.name), SENDER_SK),
+            UpdateExpression="REMOVE #op",
+            ConditionExpression="#op.id = :id",
+            ExpressionAttributeNames={"#op": "operation"},
+            ExpressionAttributeValues=_dynamo({":id": sender.operation.id}),
+        )
+
+    def abandon_create(self, sender: Sender) -> None:
+        """Forget a sender whose create failed and was rolled back."""
+        assert sender.operation is not None
+        self._db.delete_item(
+            TableName=self._table,
+            Key=_key(sender_pk(sender.name), SENDER_SK),
+            ConditionExpression="#op.id = :id AND #status = :creating",
+            ExpressionAttributeNames={"#op": "operation", "#status": "status"},
+            ExpressionAttributeValues=_dynamo({":id": sender.operation.id, ":creating": "creating"}),
+        )
+
+    # Committing an operation: the new state and the release, in one transaction
+
+    def commit(
+        self,
+        sender: Sender,
+        new: SealedSecret | None = None,
+        dropped: list[str] | None = None,
+        release: bool = True,
+        finished: bool = True,
+    ) -> Sender:
+        """Write sender's new state, store the new sealed credential, delete dropped ones, release.
+
+        With release=False the operation keeps holding the sender; with finished=False a retry of the
+        same operation id runs again instead of being taken as already done.
+        """
+        assert sender.operation is not None
+        committed = sender.with_(version=sender.version + 1)
+        if release:
+            committed = committed.with_(operation=None)
+        if finished:
+            committed = committed.with_(last_operation_id=sender.operation.id)
+        writes: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _dynamo(_sender_item(committed)),
+                    "ConditionExpression": "#op.id = :id",
+                    "ExpressionAttributeNames": {"#op": "operation"},
+                    "ExpressionAttributeValues": _dynamo({":id": sender.operation.id}),
+                }
+            }
+        ]
+        if new is not None:
+            item = {"pk": sender_pk(sender.name), "sk": key_sk(new.context["access_key_id"]), **new.to_item()}
+            writes.append({"Put": {"TableName": self._table, "Item": _dynamo(item)}})
+        for key_id in dropped or []:
+            writes.append({"Delete": {"TableName": self._table, "Key": _key(sender_pk(sender.name), key_sk(key_id))}})
+        self._transact(writes, sender.name)
+        return committed
+
+    def commit_retirement(self, sender: Sender, key_id: str) -> None:
+        """Forget a retired previous key, unless an operation holds the sender or the key changed."""
+        committed = sender.with_(previous_key=None, version=sender.version + 1)
+        self._transact(
+            [
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": _dynamo(_sender_item(committed)),
+                        "ConditionExpression": "attribute_not_exists(#op) AND previous_key.access_key_id = :key",
+                        "ExpressionAttributeNames": {"#op": "operation"},
+                        "ExpressionAttributeValues": _dynamo({":key": key_id}),
+                    }
+                },
+                {"Delete": {"TableName": self._table, "Key": _key(sender_pk(sender.name), key_sk(key_id))}},
+            ],
+            sender.name,
+        )
+
+    def delete_sender(self, sender: Sender) -> None:
+        """Delete the sender record and every credential stored under it."""
+        items = self._db.query(
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": sender_pk(sender.name)}},
+            ProjectionExpression="pk, sk",
+            ConsistentRead=True,
+        )["Items"]
+        credentials = [item for item in items if item["sk"]["S"] != SENDER_SK]
+        writes = [{"Delete": {"TableName": self._table, "Key": item}} for item in credentials]
+        writes.append(
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": _key(sender_pk(sender.name), SENDER_SK),
+                    "ConditionExpression": "attribute_not_exists(pk) OR #op.id = :id",
+                    "ExpressionAttributeNames": {"#op": "operation"},
+                    "ExpressionAttributeValues": _dynamo({":id": sender.operation.id if sender.operation else ""}),
+                }
+            }
+        )
+        self._transact(writes, sender.name)
+
+    def _transact(self, writes: list[dict[str, Any]], name: str) -> None:
+        try:
+            self._db.transact_write_items(TransactItems=writes)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                raise Conflict(f"sender {name!r} changed while this operation ran; run it again") from error
+            raise
+
+    def _why_not(self, name: str) -> Exception:
+        sender = self.get(name)
+        if sender is None:
+            return SenderNotFound(f"no sender named {name!r}")
+        operation = sender.operation
+        assert operation is not None
+        return Conflict(
+            f"sender {name!r} is busy: a {operation.kind} started at {operation.started_at:%Y-%m-%d %H:%M:%S} UTC "
+            "is still running; try again when it has finished"
+        )
+
+
+def _raise_unless_condition_failed(error: ClientError) -> None:
+    if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+        raise error
+
+
+def _key(pk: str, sk: str) -> dict[str, Any]:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+def _dynamo(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: _serializer.serialize(value) for name, value in values.items() if value is not None}
+
+
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    return {name: _deserializer.deserialize(value) for name, value in item.items()}
+
+
+def _time(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _key_item(key: KeyRef | None) -> dict[str, Any] | None:
+    if key is None:
+        return None
+    item = {"access_key_id": key.access_key_id, "created_at": key.created_at.isoformat()}
+    if key.retire_after is not None:
+        item["retire_after"] = key.retire_after.isoformat()
+    return item
+
+
+def _key_ref(item: Any) -> KeyRef | None:
+    if not item:
+        return None
+    created_at = _time(item["created_at"])
+    assert created_at is not None
+    return KeyRef(item["access_key_id"], created_at, _time(item.get("retire_after")))
+
+
+def _operation_item(operation: Operation | None) -> dict[str, Any] | None:
+    if operation is None:
+        return None
+    return {"id": operation.id, "kind": operation.kind, "started_at": operation.started_at.isoformat()}
+
+
+def _sender_item(sender: Sender) -> dict[str, Any]:
+    return {
+        "pk": sender_pk(sender.name),
+        "sk": SENDER_SK,
+        "name": sender.name,
+        "iam_user": sender.iam_user,
+        "from_patterns": sender.from_patterns.as_list(),
+        "status": sender.status,
+        "created_at": sender.created_at.isoformat(),
+        "created_by": sender.created_by,
+        "version": sender.version,
+        "current_key": _key_item(sender.current_key),
+        "previous_key": _key_item(sender.previous_key),
+        "operation": _operation_item(sender.operation),
+        "last_operation_id": sender.last_operation_id,
+        "revoked_at": sender.revoked_at.isoformat() if sender.revoked_at else None,
+        "revoked_by": sender.revoked_by,
+    }
+
+
+def _sender(item: dict[str, Any]) -> Sender:
+    created_at = _time(item["created_at"])
+    assert created_at is not None
+    operation = item.get("operation")
+    return Sender(
+        name=item["name"],
+        iam_user=item["iam_user"],
+        from_patterns=FromPatterns.from_list(list(item["from_patterns"])),
+        status=item["status"],
+        created_at=created_at,
+        created_by=item["created_by"],
+        version=int(item.get("version", 0)),
+        current_key=_key_ref(item.get("current_key")),
+        previous_key=_key_ref(item.get("previous_key")),
+        operation=Operation(operation["id"], operation["kind"], _time(operation["started_at"]))  # type: ignore[arg-type]
+        if operation
+        else None,
+        last_operation_id=item.get("last_operation_id"),
+        revoked_at=_time(item.get("revoked_at")),
+        revoked_by=item.get("revoked_by"),
+    )

@@ -1,0 +1,34 @@
+"""Builds the logic objects from a deployment's settings and AWS clients, once per process."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import boto3
+
+from ses_smtp.config import Settings
+from ses_smtp.credentials import Credentials
+from ses_smtp.directory import SenderDirectory
+from ses_smtp.store import CredentialStore
+
+
+def build_credentials(settings: Settings, session: Any = None) -> Credentials:
+    session = session or boto3.session.Session()
+    return Credentials(
+        settings=settings,
+        store=CredentialStore(session.client("dynamodb"), settings.table_name),
+        directory=SenderDirectory(
+            session.client("iam"),
+            path=settings.senders_path,
+            group=settings.senders_group,
+            boundary_arn=settings.permissions_boundary_arn,
+        ),
+        kms=session.client("kms"),
+    )
+
+
+@cache
+def credentials_from_env() -> Credentials:
+    """The Lambda's Credentials, built on first use (not at import) and reused while warm."""
+    return build_credentials(Settings.from_env())
