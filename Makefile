@@ -8,7 +8,7 @@ VENV        ?= .venv
 TOOLS_VENV  ?= .venv-tools
 BUILD       := build
 PY          := $(VENV)/bin/python
-TF_DIRS     := . $(wildcard modules/*) $(wildcard examples/*)
+TF_DIRS     := . $(wildcard modules/*) $(wildcard examples/*) $(wildcard tests/fixtures/*)
 PY_SOURCES  := functions/ses_smtp scripts tests
 
 # Terraform installs hashicorp/aws from a local mirror when this machine has one.
@@ -39,7 +39,7 @@ $(BUILD)/terraformrc: scripts/terraformrc.sh
 	mkdir -p $(BUILD)
 	scripts/terraformrc.sh > $@
 
-$(BUILD)/.terraform-init: $(BUILD)/terraformrc $(wildcard *.tf modules/*/*.tf examples/*/*.tf)
+$(BUILD)/.terraform-init: $(BUILD)/terraformrc $(wildcard *.tf modules/*/*.tf examples/*/*.tf tests/fixtures/*/*.tf)
 	for dir in $(TF_DIRS); do terraform -chdir=$$dir init -backend=false -input=false -no-color > /dev/null; done
 	touch $@
 
@@ -59,7 +59,7 @@ lint: setup $(BUILD)/.terraform-init ## fmt, validate, ruff, mypy, checkov
 	$(VENV)/bin/mypy --config-file functions/pyproject.toml $(PY_SOURCES)
 	$(TOOLS_VENV)/bin/checkov --config-file .checkov.yaml
 
-test-terraform: $(BUILD)/.terraform-init ## terraform test: plan-level assertions and input contracts
+test-terraform: build $(BUILD)/.terraform-init ## terraform test: plan-level assertions and input contracts
 	terraform test -no-color
 
 test-python: setup build ## pytest: unit tests, then the integration tests against the local emulator

@@ -26,3 +26,37 @@ module "dns" {
   records         = module.sending_domain.dns_records
   route53_zone_id = var.route53_zone_id
 }
+
+module "encryption" {
+  source = "./modules/encryption"
+
+  name_prefix             = var.name_prefix
+  kms_key_arn             = var.kms_key_arn
+  key_administrator_arns  = var.kms_key_administrator_arns
+  credentials_role_arn    = module.credentials.credentials_role_arn
+  admin_principal_arns    = var.admin_principal_arns
+  log_group_name_prefix   = "/aws/lambda/${var.name_prefix}-"
+  deletion_window_in_days = var.kms_key_deletion_window_in_days
+  tags                    = var.tags
+}
+
+module "credentials" {
+  source = "./modules/credentials"
+
+  name_prefix                       = var.name_prefix
+  domain                            = var.domain
+  identity_arn                      = module.sending_domain.identity_arn
+  configuration_set_arn             = module.sending_domain.configuration_set_arn
+  kms_key_arn                       = module.encryption.key_arn
+  package_dir                       = coalesce(var.lambda_package_dir, "${path.module}/build/lambda")
+  runtime                           = var.lambda_runtime
+  log_retention_days                = var.log_retention_days
+  credentials_reserved_concurrency  = var.credentials_function_reserved_concurrency
+  rotation_reserved_concurrency     = var.rotation_function_reserved_concurrency
+  rotation_schedule_expression      = var.rotation_schedule_expression
+  default_retire_after_days         = var.default_retire_after_days
+  max_credential_age_days           = var.max_credential_age_days
+  table_deletion_protection_enabled = var.credentials_table_deletion_protection_enabled
+  role_permissions_boundary_arn     = var.role_permissions_boundary_arn
+  tags                              = var.tags
+}

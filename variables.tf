@@ -96,3 +96,160 @@ variable "tags" {
     error_message = "tags keys must be 1 to 128 characters and not start with aws:, values at most 256 characters."
   }
 }
+
+# Credentials
+
+variable "admin_principal_arns" {
+  description = "IAM principals (users or roles) that may read stored SMTP passwords with `ses-smtp users show`: kms:Decrypt in the key policy, with the password encryption context only. Empty means nobody can read them (issuing and rotating still work)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.admin_principal_arns : can(regex("^arn:aws[a-z-]*:(iam::[0-9]{12}:(user|role|root)(/.*)?|sts::[0-9]{12}:assumed-role/.+)$", arn))])
+    error_message = "admin_principal_arns must be IAM user, role or account-root ARNs such as arn:aws:iam::123456789012:role/platform-admins."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "An existing KMS key to use instead of creating one (saves its $1/month). Add kms_key_policy_statements_json to its policy."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9-]{36}$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias)."
+  }
+}
+
+variable "kms_key_administrator_arns" {
+  description = "Principals that administer (never use) the created key. Empty means the account root, so IAM policies decide."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.kms_key_administrator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(user|role|root)(/.*)?$", arn))])
+    error_message = "kms_key_administrator_arns must be IAM user, role or account-root ARNs."
+  }
+}
+
+variable "kms_key_deletion_window_in_days" {
+  description = "Days during which a scheduled deletion of the created key can be cancelled."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.kms_key_deletion_window_in_days >= 7 && var.kms_key_deletion_window_in_days <= 30
+    error_message = "kms_key_deletion_window_in_days must be between 7 and 30."
+  }
+}
+
+variable "credentials_table_deletion_protection_enabled" {
+  description = "Protect the credentials table from deletion (turn off only for throwaway deployments)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "default_retire_after_days" {
+  description = "Days a sender's previous key keeps working after a rotation, so mail clients keep sending until the new password is entered."
+  type        = number
+  default     = 7
+  nullable    = false
+
+  validation {
+    condition     = var.default_retire_after_days >= 0 && var.default_retire_after_days <= 90
+    error_message = "default_retire_after_days must be between 0 and 90."
+  }
+}
+
+variable "max_credential_age_days" {
+  description = "Age in days past which a sender's current key is reported (metric and log line) as due for rotation."
+  type        = number
+  default     = 90
+  nullable    = false
+
+  validation {
+    condition     = var.max_credential_age_days >= 1 && var.max_credential_age_days <= 3650
+    error_message = "max_credential_age_days must be between 1 and 3650."
+  }
+}
+
+variable "rotation_schedule_expression" {
+  description = "When the rotation function runs: an EventBridge Scheduler rate() or cron() expression."
+  type        = string
+  default     = "rate(1 day)"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^(rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|cron\\(.+\\))$", var.rotation_schedule_expression))
+    error_message = "rotation_schedule_expression must be rate(N unit) or cron(...), e.g. rate(1 day)."
+  }
+}
+
+variable "lambda_package_dir" {
+  description = "Directory with ses_smtp.zip and dependencies.zip from `make build`. null means build/lambda in the module."
+  type        = string
+  default     = null
+}
+
+variable "lambda_runtime" {
+  description = "Python runtime of the functions."
+  type        = string
+  default     = "python3.13"
+  nullable    = false
+
+  validation {
+    condition     = contains(["python3.12", "python3.13"], var.lambda_runtime)
+    error_message = "lambda_runtime must be python3.12 or python3.13 (the dependencies layer is built for them)."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days CloudWatch keeps the functions' logs."
+  type        = number
+  default     = 365
+  nullable    = false
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts, e.g. 30, 90, 365."
+  }
+}
+
+variable "credentials_function_reserved_concurrency" {
+  description = "Concurrency reserved for the credentials function; -1 leaves it unreserved (needed on accounts with the minimum concurrency quota)."
+  type        = number
+  default     = 2
+  nullable    = false
+
+  validation {
+    condition     = var.credentials_function_reserved_concurrency == -1 || (var.credentials_function_reserved_concurrency >= 1 && var.credentials_function_reserved_concurrency <= 100)
+    error_message = "credentials_function_reserved_concurrency must be -1 or between 1 and 100."
+  }
+}
+
+variable "rotation_function_reserved_concurrency" {
+  description = "Concurrency reserved for the rotation function; -1 leaves it unreserved."
+  type        = number
+  default     = 1
+  nullable    = false
+
+  validation {
+    condition     = var.rotation_function_reserved_concurrency == -1 || (var.rotation_function_reserved_concurrency >= 1 && var.rotation_function_reserved_concurrency <= 10)
+    error_message = "rotation_function_reserved_concurrency must be -1 or between 1 and 10."
+  }
+}
+
+variable "role_permissions_boundary_arn" {
+  description = "Permissions boundary to put on every IAM role the module creates, where the organisation requires one."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.role_permissions_boundary_arn))
+    error_message = "role_permissions_boundary_arn must be an IAM policy ARN."
+  }
+}

@@ -1,21 +1,31 @@
 #!/usr/bin/env python3
-"""Build the Lambda code zip deterministically: sorted entries, fixed timestamps and modes.
+"""Build the Lambda artifacts deterministically: sorted entries, fixed timestamps and modes.
 
-The same sources always give the same bytes, so `filebase64sha256` in Terraform only changes when the
-code does. The admin CLI and the local stack (ses_smtp/admin, ses_smtp/local) never ship to Lambda.
+- ses_smtp.zip: the project's code. The admin CLI and the local stack (ses_smtp/admin,
+  ses_smtp/local) never ship to Lambda.
+- dependencies.zip: a layer with functions/requirements-lambda.txt, wheels for arm64 (python3.13).
+
+The same inputs always give the same bytes, so `filebase64sha256` in Terraform only changes when
+they do.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "functions" / "ses_smtp"
+REQUIREMENTS = ROOT / "functions" / "requirements-lambda.txt"
 EXCLUDED_DIRS = {"admin", "local", "__pycache__"}
+LAYER_EXCLUDED_DIRS = {"__pycache__", "bin"}
+LAMBDA_PLATFORMS = ("manylinux_2_28_aarch64", "manylinux2014_aarch64")
+LAMBDA_PYTHON = "3.13"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 
 
@@ -29,6 +39,54 @@ def package_files(package: Path = PACKAGE) -> list[Path]:
         and path.suffix not in {".pyc", ".pyo"}
     ]
     return sorted(files, key=lambda path: path.relative_to(package.parent).as_posix())
+
+
+def layer_files(site: Path) -> list[Path]:
+    files = [
+        path
+        for path in site.rglob("*")
+        if path.is_file()
+        and not LAYER_EXCLUDED_DIRS.intersection(path.relative_to(site).parts)
+        and path.suffix not in {".pyc", ".pyo"}
+    ]
+    return sorted(files, key=lambda path: path.relative_to(site).as_posix())
+
+
+def build_layer(output: Path) -> Path:
+    """Install the pinned dependencies for Lambda's platform and zip them under python/."""
+    target = output / "dependencies.zip"
+    stamp = output / "dependencies.sha256"
+    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    if target.exists() and stamp.exists() and stamp.read_text().strip() == wanted:
+        return target  # same pins, same bytes: skip the download
+    with tempfile.TemporaryDirectory() as scratch:
+        site = Path(scratch) / "python"
+        platforms = [argument for platform in LAMBDA_PLATFORMS for argument in ("--platform", platform)]
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--implementation",
+                "cp",
+                "--python-version",
+                LAMBDA_PYTHON,
+                *platforms,
+                "--target",
+                str(site),
+                "--requirement",
+                str(REQUIREMENTS),
+            ],
+            check=True,
+        )
+        write_zip(target, layer_files(site), site.parent)
+    stamp.write_text(wanted + "\n")
+    return target
 
 
 def write_zip(target: Path, files: list[Path], base: Path) -> None:
@@ -47,16 +105,20 @@ def build(output: Path) -> Path:
     return target
 
 
+def describe(target: Path) -> str:
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+    return f"built {shown} ({target.stat().st_size} bytes, sha256 {digest[:16]})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", type=Path, default=ROOT / "build" / "lambda")
+    parser.add_argument("--code-only", action="store_true", help="skip the dependencies layer")
     args = parser.parse_args(argv)
-    target = build(args.output)
-    digest = hashlib.sha256(target.read_bytes()).hexdigest()
-    print(
-        f"built {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target} "
-        f"({target.stat().st_size} bytes, sha256 {digest[:16]})"
-    )
+    print(describe(build(args.output)))
+    if not args.code_only:
+        print(describe(build_layer(args.output)))
     return 0
 
 

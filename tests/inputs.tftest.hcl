@@ -1,5 +1,47 @@
 # Contract runs: every validated input fails at plan with its own message.
 mock_provider "aws" {
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::123456789012:role/mock"
+    }
+  }
+
+  mock_resource "aws_lambda_layer_version" {
+    defaults = {
+      arn = "arn:aws:lambda:eu-west-1:123456789012:layer:mock:1"
+    }
+  }
+
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn = "arn:aws:lambda:eu-west-1:123456789012:function:mock"
+    }
+  }
+
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    }
+  }
+
   mock_data "aws_region" {
     defaults = {
       name = "eu-west-1"
@@ -23,6 +65,11 @@ run "accepts_a_valid_configuration" {
     dns_record_ttl                   = 300
     name_prefix                      = "acme-mail-2"
     tags                             = { Owner = "platform" }
+    admin_principal_arns             = ["arn:aws:iam::123456789012:role/platform-admins", "arn:aws:iam::123456789012:user/alice"]
+    kms_key_arn                      = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    default_retire_after_days        = 3
+    rotation_schedule_expression     = "cron(0 3 * * ? *)"
+    log_retention_days               = 90
   }
 }
 
@@ -184,4 +231,124 @@ run "rejects_a_reserved_aws_tag_key" {
   }
 
   expect_failures = [var.tags]
+}
+
+run "rejects_an_admin_principal_that_is_not_an_arn" {
+  command = plan
+
+  variables {
+    admin_principal_arns = ["platform-admins"]
+  }
+
+  expect_failures = [var.admin_principal_arns]
+}
+
+run "rejects_a_kms_alias_instead_of_a_key_arn" {
+  command = plan
+
+  variables {
+    kms_key_arn = "alias/ses-smtp"
+  }
+
+  expect_failures = [var.kms_key_arn]
+}
+
+run "rejects_a_key_administrator_that_is_not_an_arn" {
+  command = plan
+
+  variables {
+    kms_key_administrator_arns = ["root"]
+  }
+
+  expect_failures = [var.kms_key_administrator_arns]
+}
+
+run "rejects_a_deletion_window_of_a_day" {
+  command = plan
+
+  variables {
+    kms_key_deletion_window_in_days = 1
+  }
+
+  expect_failures = [var.kms_key_deletion_window_in_days]
+}
+
+run "rejects_a_grace_period_over_90_days" {
+  command = plan
+
+  variables {
+    default_retire_after_days = 120
+  }
+
+  expect_failures = [var.default_retire_after_days]
+}
+
+run "rejects_a_zero_maximum_credential_age" {
+  command = plan
+
+  variables {
+    max_credential_age_days = 0
+  }
+
+  expect_failures = [var.max_credential_age_days]
+}
+
+run "rejects_a_malformed_schedule" {
+  command = plan
+
+  variables {
+    rotation_schedule_expression = "every day"
+  }
+
+  expect_failures = [var.rotation_schedule_expression]
+}
+
+run "rejects_an_unsupported_runtime" {
+  command = plan
+
+  variables {
+    lambda_runtime = "python3.9"
+  }
+
+  expect_failures = [var.lambda_runtime]
+}
+
+run "rejects_a_log_retention_cloudwatch_does_not_offer" {
+  command = plan
+
+  variables {
+    log_retention_days = 42
+  }
+
+  expect_failures = [var.log_retention_days]
+}
+
+run "rejects_zero_reserved_concurrency" {
+  command = plan
+
+  variables {
+    credentials_function_reserved_concurrency = 0
+  }
+
+  expect_failures = [var.credentials_function_reserved_concurrency]
+}
+
+run "rejects_too_much_rotation_concurrency" {
+  command = plan
+
+  variables {
+    rotation_function_reserved_concurrency = 50
+  }
+
+  expect_failures = [var.rotation_function_reserved_concurrency]
+}
+
+run "rejects_a_permissions_boundary_that_is_not_a_policy_arn" {
+  command = plan
+
+  variables {
+    role_permissions_boundary_arn = "arn:aws:iam::123456789012:role/x"
+  }
+
+  expect_failures = [var.role_permissions_boundary_arn]
 }

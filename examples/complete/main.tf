@@ -15,6 +15,7 @@ module "ses_smtp" {
   route53_zone_id          = var.route53_zone_id
   verified_email_addresses = var.verified_email_addresses
   name_prefix              = "ses-smtp"
+  admin_principal_arns     = var.admin_principal_arns
 
   tags = {
     Owner = "platform"

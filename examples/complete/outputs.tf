@@ -52,3 +52,43 @@ output "dns_zone_file" {
   description = "The DNS records as a BIND zone file fragment with $ORIGIN, ready to import into any DNS host."
   value       = module.ses_smtp.dns_zone_file
 }
+
+output "kms_key_arn" {
+  description = "KMS key protecting SMTP passwords, the credentials table and the logs."
+  value       = module.ses_smtp.kms_key_arn
+}
+
+output "kms_key_policy_statements_json" {
+  description = "Key policy statements to add to an existing key passed as kms_key_arn."
+  value       = module.ses_smtp.kms_key_policy_statements_json
+}
+
+output "credentials_table_name" {
+  description = "DynamoDB table of sender records and sealed SMTP passwords."
+  value       = module.ses_smtp.credentials_table_name
+}
+
+output "credentials_function_name" {
+  description = "Function `ses-smtp users` invokes to create, rotate, revoke and delete senders."
+  value       = module.ses_smtp.credentials_function_name
+}
+
+output "rotation_function_name" {
+  description = "Scheduled function that retires previous keys after their grace period."
+  value       = module.ses_smtp.rotation_function_name
+}
+
+output "senders_group_name" {
+  description = "IAM group of every sender."
+  value       = module.ses_smtp.senders_group_name
+}
+
+output "senders_path" {
+  description = "IAM path of sender users."
+  value       = module.ses_smtp.senders_path
+}
+
+output "administrators_policy_json" {
+  description = "IAM policy for the people who run `ses-smtp users`: invoke the function, read records, decrypt passwords."
+  value       = module.ses_smtp.administrators_policy_json
+}

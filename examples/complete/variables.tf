@@ -23,3 +23,10 @@ variable "verified_email_addresses" {
   default     = []
   nullable    = false
 }
+
+variable "admin_principal_arns" {
+  description = "Who may read SMTP passwords with `ses-smtp users show`, e.g. your platform team's role."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}

@@ -34,6 +34,12 @@ module "ses_smtp" {
   name_prefix              = var.name_prefix
   verified_email_addresses = ["postmaster@${var.domain}"]
 
+  # The emulator's default account; the local stack's administrator reads passwords as this user.
+  admin_principal_arns = ["arn:aws:iam::123456789012:user/local-admin"]
+
+  # A throwaway deployment: let `terraform destroy` remove the table.
+  credentials_table_deletion_protection_enabled = false
+
   tags = {
     Environment = "local"
   }

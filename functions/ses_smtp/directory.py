@@ -52,7 +52,12 @@ class SenderDirectory:
         return False
 
     def require_ours(self, user: str, sender: str) -> None:
-        found = self._iam.get_user(UserName=user)["User"]
+        try:
+            found = self._iam.get_user(UserName=user)["User"]
+        except ClientError as error:
+            if _code(error) == "AccessDenied":  # outside the senders path: this function may not even look
+                raise NotOurs(f"IAM user {user!r} exists outside this deployment; pick another sender name") from error
+            raise
         tags = {tag["Key"]: tag["Value"] for tag in found.get("Tags", [])}
         boundary = found.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
         if found["Path"] != self._path or boundary != self._boundary or tags.get(TAG_SENDER) != sender:

@@ -17,6 +17,8 @@ IAM_USER_NAME_MAX = 64
 MAX_ADDRESSES = 4  # exact From addresses per sender, one IAM tag each
 TAG_SENDER = "ses-smtp-sender"
 TAG_FROM_DOMAIN = "ses-smtp-from-domain"
+UNUSED_ADDRESS = "unused"  # has no @, so equals no address
+UNUSED_DOMAIN = "@unused.invalid"  # .invalid is reserved (RFC 2606): no From address ends with it
 
 
 def tag_from_address(index: int) -> str:
@@ -77,11 +79,15 @@ class FromPatterns:
         return address in self.addresses or (self.domain is not None and address.endswith(f"@{self.domain}"))
 
     def iam_tags(self, sender: str) -> list[dict[str, str]]:
-        """The user's tags; the senders group policy compares ses:FromAddress with them."""
+        """The user's tags; the senders group policy compares ses:FromAddress with them.
+
+        Every tag is always set: IAM may drop a whole statement whose policy variable does not
+        resolve. Unused slots hold values no From address can match.
+        """
+        addresses = [*self.addresses, *[UNUSED_ADDRESS] * (MAX_ADDRESSES - len(self.addresses))]
         tags = [{"Key": TAG_SENDER, "Value": sender}]
-        tags += [{"Key": tag_from_address(i), "Value": a} for i, a in enumerate(self.addresses, start=1)]
-        if self.domain:
-            tags.append({"Key": TAG_FROM_DOMAIN, "Value": f"@{self.domain}"})
+        tags += [{"Key": tag_from_address(i), "Value": a} for i, a in enumerate(addresses, start=1)]
+        tags.append({"Key": TAG_FROM_DOMAIN, "Value": f"@{self.domain}" if self.domain else UNUSED_DOMAIN})
         return tags
 
 

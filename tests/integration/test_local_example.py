@@ -1,41 +1,23 @@
 """examples/local applied to the emulator with Terraform, checked through boto3, planned again, destroyed.
 
-The tests in this file run in order and share one deployment; the last one destroys it.
+The tests in this file run in order and share the session's deployment (see conftest.py); the last
+one destroys it, so this file runs after every other integration test (pytest orders files by name).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
-from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
+from ses_smtp.admin.terraform import TerraformRun
 from ses_smtp.local.emulator import Emulator
-from tests.conftest import require_terraform
 
 DOMAIN = "example.com"
 CONFIGURATION_SET = "ses-smtp-local"
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def deployment(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TerraformRun]:
-    require_terraform()
-    run = TerraformRun(
-        config_dir=REPO_ROOT / "examples" / "local",
-        work_dir=Path(tmp_path_factory.mktemp("examples-local")),
-        variables={"endpoint_url": emulator.endpoint_url},
-        environment=emulator.environment(),
-    )
-    run.init()
-    run.apply()
-    yield run
-    if run.resources():  # a failed test left it standing
-        run.destroy()
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +27,7 @@ def sesv2(emulator: Emulator) -> Any:
         endpoint_url=emulator.endpoint_url,
         region_name=emulator.region,
         aws_access_key_id="testing",
-        aws_secret_access_key="testing",  # noqa: S106
+        aws_secret_access_key="testing",
     )
 
 
@@ -98,8 +80,12 @@ def test_a_second_plan_shows_no_changes(deployment: TerraformRun) -> None:
     assert deployment.has_changes() is False
 
 
-def test_destroy_leaves_nothing(deployment: TerraformRun, sesv2: Any) -> None:
+def test_destroy_leaves_nothing(deployment: TerraformRun, sesv2: Any, emulator: Emulator) -> None:
     deployment.destroy()
     assert deployment.resources() == []
     assert sesv2.list_email_identities()["EmailIdentities"] == []
     assert sesv2.list_configuration_sets()["ConfigurationSets"] == []
+    session = emulator.session()
+    assert session.client("iam").list_users()["Users"] == []
+    assert session.client("lambda").list_functions()["Functions"] == []
+    assert session.client("dynamodb").list_tables()["TableNames"] == []

@@ -40,6 +40,9 @@ def test_create_makes_a_least_privilege_user_with_a_working_credential(world: Wo
     assert tags == {
         "ses-smtp-sender": "alice",
         "ses-smtp-from-1": "alice@example.com",
+        "ses-smtp-from-2": "unused",
+        "ses-smtp-from-3": "unused",
+        "ses-smtp-from-4": "unused",
         "ses-smtp-from-domain": "@example.com",
     }
     assert sender.status == "active"

@@ -11,8 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from ses_smtp import render
+from ses_smtp.admin import users
 from ses_smtp.admin.terraform import TerraformError, terraform_outputs
+from ses_smtp.errors import SesSmtpError
 
 
 class CliError(Exception):
@@ -47,6 +51,8 @@ def parser() -> argparse.ArgumentParser:
     records.add_argument("--format", choices=["table", "zone", "json", "csv"], default="table")
     records.add_argument("--terraform-dir", default=".", help="directory of the deployment (default: current)")
     records.set_defaults(run=dns_records)
+
+    users.add_parser(commands)
     return root
 
 
@@ -54,9 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         print(args.run(args))
-    except (CliError, TerraformError) as error:
+    except (CliError, TerraformError, SesSmtpError) as error:
         print(f"ses-smtp: {error}", file=sys.stderr)
         return 1
+    except (BotoCoreError, ClientError) as error:
+        print(f"ses-smtp: AWS said: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

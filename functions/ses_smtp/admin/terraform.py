@@ -6,13 +6,14 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from python_terraform import IsFlagged, Terraform
+
+from ses_smtp.admin.environment import temporary_environment
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 NO_CHANGES, CHANGES = 0, 2  # terraform plan -detailed-exitcode
@@ -80,7 +81,7 @@ class TerraformRun:
     def _call(self, command: str, **options: Any) -> tuple[int, str, str]:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         terraform = Terraform(working_dir=str(self.config_dir))
-        with _environment(
+        with temporary_environment(
             {
                 **self.environment,
                 "TF_DATA_DIR": str(self.work_dir / ".terraform"),
@@ -108,21 +109,6 @@ def ensure_cli_config() -> None:
     ).stdout
     target.write_text(config)
     os.environ["TF_CLI_CONFIG_FILE"] = str(target)
-
-
-@contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    # python-terraform passes os.environ to Terraform and has no per-call environment.
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def terraform_outputs(directory: Path) -> dict[str, Any]:

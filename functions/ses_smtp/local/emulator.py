@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from ses_smtp.local import emulator_gaps
 
@@ -19,6 +20,17 @@ class Emulator:
     endpoint_url: str
     region: str
 
+    def session(self) -> Any:
+        """A boto3 session whose clients talk to this emulator."""
+        import boto3
+
+        session = boto3.session.Session(
+            aws_access_key_id=EMULATOR_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=EMULATOR_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            region_name=self.region,
+        )
+        return _EndpointSession(session, self.endpoint_url)
+
     def environment(self) -> dict[str, str]:
         """Environment for a process (Terraform, the CLI) that should talk to this emulator only."""
         return {
@@ -28,6 +40,15 @@ class Emulator:
             "AWS_ENDPOINT_URL": self.endpoint_url,
             "AWS_EC2_METADATA_DISABLED": "true",
         }
+
+
+class _EndpointSession:
+    def __init__(self, session: Any, endpoint_url: str) -> None:
+        self._session = session
+        self._endpoint_url = endpoint_url
+
+    def client(self, service: str, **kwargs: Any) -> Any:
+        return self._session.client(service, endpoint_url=self._endpoint_url, **kwargs)
 
 
 @contextmanager

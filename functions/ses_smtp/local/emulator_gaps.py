@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from moto.awslambda import models as lambda_models
 from moto.iam import models as iam_models
 from moto.iam.responses import IamResponse
 from moto.ses import models as ses_models
@@ -188,6 +189,34 @@ def iam_user_permissions_boundary_is_dropped() -> None:
     iam_models.User.permissions_boundary = property(boundary)  # type: ignore[attr-defined]
 
 
+def lambda_logging_config_is_dropped() -> None:
+    """CreateFunction ignores LoggingConfig; Lambda keeps it (JSON logs into the module's log group)."""
+    original_init = lambda_models.LambdaFunction.__init__
+    original_configuration = lambda_models.LambdaFunction.get_configuration
+    original_update = lambda_models.LambdaFunction.update_configuration
+
+    def init(
+        self: lambda_models.LambdaFunction, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> None:
+        original_init(self, account_id, spec, *args, **kwargs)
+        setattr(self, "logging_config", spec.get("LoggingConfig"))  # noqa: B010 (not a moto attribute)
+
+    def configuration(self: lambda_models.LambdaFunction, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        config = original_configuration(self, *args, **kwargs)
+        if getattr(self, "logging_config", None):
+            config["LoggingConfig"] = self.logging_config  # type: ignore[attr-defined]
+        return config
+
+    def update(self: lambda_models.LambdaFunction, updates: dict[str, Any]) -> dict[str, Any]:
+        if "LoggingConfig" in updates:
+            setattr(self, "logging_config", updates["LoggingConfig"])  # noqa: B010
+        return original_update(self, updates)
+
+    lambda_models.LambdaFunction.__init__ = init  # type: ignore[method-assign]
+    lambda_models.LambdaFunction.get_configuration = configuration  # type: ignore[method-assign]
+    lambda_models.LambdaFunction.update_configuration = update  # type: ignore[method-assign,assignment]
+
+
 def _add_action(name: str, method: Callable[[SESV2Response], str], path: str) -> None:
     """Serve a new SES v2 action at path ({Name} marks a path parameter, as in the API reference)."""
     if hasattr(SESV2Response, name):
@@ -206,6 +235,7 @@ GAPS: tuple[Callable[[], None], ...] = (
     sesv2_identity_configuration_set_cannot_change,
     sesv2_configuration_set_options_cannot_change,
     iam_user_permissions_boundary_is_dropped,
+    lambda_logging_config_is_dropped,
 )
 
 __all__ = ["GAPS", "dkim_tokens", "install"]

@@ -1,0 +1,155 @@
+"""Finding a deployment (function, table, key, region) and talking to its credentials function."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from ses_smtp.admin.environment import temporary_environment
+from ses_smtp.admin.terraform import TerraformError, terraform_outputs
+from ses_smtp.errors import SesSmtpError
+
+
+class DeploymentError(SesSmtpError):
+    """The deployment cannot be found or reached; the message says what to give."""
+
+    code = "DeploymentError"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    region: str
+    smtp_endpoint: str
+    credentials_function_name: str
+    credentials_table_name: str
+    kms_key_arn: str
+
+    @classmethod
+    def from_outputs(cls, outputs: Mapping[str, Any], source: str) -> Deployment:
+        try:
+            return cls(
+                region=outputs["region"],
+                smtp_endpoint=outputs["smtp_endpoint"],
+                credentials_function_name=outputs["credentials_function_name"],
+                credentials_table_name=outputs["credentials_table_name"],
+                kms_key_arn=outputs["kms_key_arn"],
+            )
+        except KeyError as missing:
+            raise DeploymentError(
+                f"{source} has no output {missing}: is it a deployment of terraform-aws-ses-smtp, "
+                "and does it re-export the module's outputs?"
+            ) from None
+
+    @classmethod
+    def find(cls, terraform_dir: str, overrides: Mapping[str, str | None]) -> Deployment:
+        """From flags/environment when they name everything, else from `terraform output` in terraform_dir."""
+        if all(
+            overrides.get(name)
+            for name in ("region", "credentials_function_name", "credentials_table_name", "kms_key_arn")
+        ):
+            region = str(overrides["region"])
+            return cls.from_outputs({"smtp_endpoint": f"email-smtp.{region}.amazonaws.com", **overrides}, "flags")
+        try:
+            outputs = terraform_outputs(Path(terraform_dir))
+        except TerraformError as error:
+            raise DeploymentError(f"{error}; or give --function, --table, --kms-key-arn and --region") from error
+        given = {name: value for name, value in overrides.items() if value}
+        return cls.from_outputs({**outputs, **given}, f"terraform output in {terraform_dir}")
+
+
+class LambdaInvoker:
+    """Invokes the deployed credentials function with the caller's AWS credentials."""
+
+    def __init__(self, deployment: Deployment, session: Any) -> None:
+        self._client = session.client("lambda", region_name=deployment.region)
+        self._function = deployment.credentials_function_name
+
+    def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
+        response = self._client.invoke(FunctionName=self._function, Payload=json.dumps(payload).encode())
+        body = json.loads(response["Payload"].read() or b"null")
+        if response.get("FunctionError"):
+            raise DeploymentError(
+                f"the credentials function failed ({body.get('errorType', 'error') if body else 'error'}); "
+                f"search its log group for correlation id {payload['correlation_id']}"
+            )
+        result: dict[str, Any] = body
+        return result
+
+
+class InProcessInvoker:
+    """Runs the credentials handler in this process with the deployed function's environment.
+
+    For the local stack, where the emulator stores functions but cannot run them. The function's log
+    lines and metrics go to a log file (its stand-in for CloudWatch), SES_SMTP_LOCAL_LOG or
+    <tmp>/ses-smtp-local/<function>.log, so the CLI's own output stays clean.
+    """
+
+    def __init__(self, deployment: Deployment, session: Any) -> None:
+        default_log = Path(tempfile.gettempdir()) / "ses-smtp-local" / f"{deployment.credentials_function_name}.log"
+        self.log_path = Path(os.environ.get("SES_SMTP_LOCAL_LOG", default_log))
+        config = session.client("lambda", region_name=deployment.region).get_function_configuration(
+            FunctionName=deployment.credentials_function_name
+        )
+        self._environment: dict[str, str] = config.get("Environment", {}).get("Variables", {})
+        self._function = deployment.credentials_function_name
+
+    def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
+        from ses_smtp.handlers import credentials as handler_module
+        from ses_smtp.wiring import credentials_from_env
+
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        environment = {**self._environment, "POWERTOOLS_TRACE_DISABLED": "true"}
+        with self.log_path.open("a") as log, temporary_environment(environment), _logs_to(log):
+            credentials_from_env.cache_clear()
+            try:
+                result: dict[str, Any] = handler_module.handler(payload, LocalContext(self._function))
+                return result
+            finally:
+                credentials_from_env.cache_clear()
+
+
+@dataclass
+class LocalContext:
+    """The parts of a Lambda context Powertools reads."""
+
+    function_name: str
+    memory_limit_in_mb: int = 256
+    function_version: str = "$LATEST"
+    log_stream_name: str = "local"
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:local:000000000000:function:{self.function_name}"
+
+    @property
+    def aws_request_id(self) -> str:
+        return str(uuid.uuid4())
+
+
+@contextmanager
+def _logs_to(stream: Any) -> Iterator[None]:
+    """Send the handler's log lines (stdout in Lambda) to stream, keeping the CLI's stdout clean."""
+    handlers = [h for h in logging.getLogger("ses-smtp").handlers if isinstance(h, logging.StreamHandler)]
+    previous = [handler.stream for handler in handlers]
+    for handler in handlers:
+        handler.stream = stream  # not setStream(): that flushes the old stream, which may be closed
+    try:
+        with redirect_stdout(stream):  # EMF metric lines are printed
+            yield
+    finally:
+        for handler, old in zip(handlers, previous, strict=True):
+            handler.stream = old
+
+
+def session_for(deployment: Deployment) -> Any:
+    return boto3.session.Session(region_name=deployment.region)

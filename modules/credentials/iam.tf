@@ -1,0 +1,117 @@
+# What each function may do, and nothing more.
+
+data "aws_iam_policy_document" "credentials_function" {
+  statement {
+    sid       = "CreateSendersOnlyWithTheBoundary"
+    actions   = ["iam:CreateUser"]
+    resources = [local.users_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PermissionsBoundary"
+      values   = [local.boundary_arn]
+    }
+  }
+
+  statement {
+    sid       = "TagSendersWithTheirGrants"
+    actions   = ["iam:TagUser"]
+    resources = [local.users_arn]
+
+    condition {
+      test     = "ForAllValues:StringLike"
+      variable = "aws:TagKeys"
+      values   = ["ses-smtp-*"]
+    }
+  }
+
+  statement {
+    sid = "ManageSendersKeys"
+    actions = [
+      "iam:CreateAccessKey", "iam:DeleteAccessKey", "iam:DeleteUser", "iam:GetAccessKeyLastUsed", "iam:GetUser",
+      "iam:ListAccessKeys", "iam:UpdateAccessKey",
+    ]
+    resources = [local.users_arn]
+  }
+
+  statement {
+    sid       = "SendersGroupMembership"
+    actions   = ["iam:AddUserToGroup", "iam:RemoveUserFromGroup"]
+    resources = [local.group_arn]
+  }
+
+  statement {
+    sid       = "SealPasswords"
+    actions   = ["kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:purpose"
+      values   = ["ses-smtp-password"]
+    }
+  }
+
+  # The writer cannot read: even a key policy that allowed it would not let this role decrypt.
+  statement {
+    sid       = "NeverReadPasswords"
+    effect    = "Deny"
+    actions   = ["kms:Decrypt"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringNotEquals"
+      variable = "kms:ViaService"
+      values   = ["dynamodb.${data.aws_region.current.name}.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid = "CredentialsTable"
+    actions = [
+      "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
+      "dynamodb:Scan", "dynamodb:UpdateItem",
+    ]
+    resources = [local.table_arn]
+  }
+}
+
+data "aws_iam_policy_document" "rotation_function" {
+  statement {
+    sid       = "RetireSendersKeys"
+    actions   = ["iam:DeleteAccessKey", "iam:ListAccessKeys", "iam:UpdateAccessKey"]
+    resources = [local.users_arn]
+  }
+
+  statement {
+    sid       = "CredentialsTable"
+    actions   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Scan"]
+    resources = [local.table_arn]
+  }
+}
+
+data "aws_iam_policy_document" "administrators" {
+  statement {
+    sid       = "InvokeCredentialsFunction"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [local.credentials_function_arn]
+  }
+
+  statement {
+    sid       = "ReadSenderRecords"
+    actions   = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"]
+    resources = [local.table_arn]
+  }
+
+  statement {
+    sid       = "ReadPasswords"
+    actions   = ["kms:Decrypt"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:purpose"
+      values   = ["ses-smtp-password"]
+    }
+  }
+}

@@ -1,0 +1,127 @@
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  partition        = data.aws_partition.current.partition
+  account_id       = data.aws_caller_identity.current.account_id
+  senders_path     = "/${var.name_prefix}/senders/"
+  user_name_prefix = "${var.name_prefix}-"
+  users_arn        = "arn:${local.partition}:iam::${local.account_id}:user${local.senders_path}*"
+
+  # ARNs built from names, so every policy is fully known (and reviewable) at plan time.
+  table_name               = "${var.name_prefix}-credentials"
+  table_arn                = "arn:${local.partition}:dynamodb:${data.aws_region.current.name}:${local.account_id}:table/${local.table_name}"
+  group_path               = "/${var.name_prefix}/"
+  group_name               = "${var.name_prefix}-senders"
+  group_arn                = "arn:${local.partition}:iam::${local.account_id}:group${local.group_path}${local.group_name}"
+  boundary_name            = "${var.name_prefix}-sender-boundary"
+  boundary_arn             = "arn:${local.partition}:iam::${local.account_id}:policy${local.group_path}${local.boundary_name}"
+  credentials_function_arn = "arn:${local.partition}:lambda:${data.aws_region.current.name}:${local.account_id}:function:${var.name_prefix}-credentials"
+  rotation_function_arn    = "arn:${local.partition}:lambda:${data.aws_region.current.name}:${local.account_id}:function:${var.name_prefix}-rotation"
+  code_package             = "${var.package_dir}/ses_smtp.zip"
+  layer_package            = "${var.package_dir}/dependencies.zip"
+
+  # Keep in step with ses_smtp/model.py: IAM tags that carry what each sender may put in From.
+  from_address_tags = [for index in range(1, 5) : "ses-smtp-from-${index}"]
+  from_domain_tag   = "ses-smtp-from-domain"
+
+  function_environment = {
+    TABLE_NAME                   = aws_dynamodb_table.this.name
+    KMS_KEY_ARN                  = var.kms_key_arn
+    SENDERS_PATH                 = local.senders_path
+    SENDERS_GROUP                = aws_iam_group.senders.name
+    PERMISSIONS_BOUNDARY_ARN     = aws_iam_policy.sender_boundary.arn
+    USER_NAME_PREFIX             = local.user_name_prefix
+    ALLOWED_DOMAINS              = var.domain
+    SMTP_REGION                  = data.aws_region.current.name
+    DEFAULT_RETIRE_AFTER_DAYS    = tostring(var.default_retire_after_days)
+    MAX_CREDENTIAL_AGE_DAYS      = tostring(var.max_credential_age_days)
+    POWERTOOLS_SERVICE_NAME      = "ses-smtp"
+    POWERTOOLS_METRICS_NAMESPACE = "SesSmtp"
+  }
+}
+
+resource "aws_dynamodb_table" "this" {
+  name                        = local.table_name
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "pk"
+  range_key                   = "sk"
+  deletion_protection_enabled = var.table_deletion_protection_enabled
+  tags                        = var.tags
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  attribute {
+    name = "sk"
+    type = "S"
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = var.kms_key_arn
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+}
+
+resource "aws_lambda_layer_version" "dependencies" {
+  layer_name               = "${var.name_prefix}-dependencies"
+  description              = "Powertools, aws-xray-sdk and cryptography for the ses-smtp functions"
+  filename                 = local.layer_package
+  source_code_hash         = try(filebase64sha256(local.layer_package), null)
+  compatible_runtimes      = [var.runtime]
+  compatible_architectures = ["arm64"]
+
+  lifecycle {
+    precondition {
+      condition     = fileexists(local.layer_package)
+      error_message = "${local.layer_package} is missing: run `make build` in the module's directory first."
+    }
+  }
+}
+
+module "credentials_function" {
+  source = "../function"
+
+  name                          = "${var.name_prefix}-credentials"
+  description                   = "Creates, rotates and revokes SES SMTP senders; cannot read passwords."
+  handler                       = "ses_smtp.handlers.credentials.handler"
+  package_path                  = local.code_package
+  layer_arns                    = [aws_lambda_layer_version.dependencies.arn]
+  environment                   = local.function_environment
+  policy_json                   = data.aws_iam_policy_document.credentials_function.json
+  timeout                       = 60
+  memory_size                   = 256
+  reserved_concurrency          = var.credentials_reserved_concurrency
+  runtime                       = var.runtime
+  log_retention_days            = var.log_retention_days
+  kms_key_arn                   = var.kms_key_arn
+  role_permissions_boundary_arn = var.role_permissions_boundary_arn
+  tags                          = var.tags
+}
+
+module "rotation_function" {
+  source = "../function"
+
+  name                          = "${var.name_prefix}-rotation"
+  description                   = "Retires previous SES SMTP keys after their grace period; reports old keys."
+  handler                       = "ses_smtp.handlers.rotation.handler"
+  package_path                  = local.code_package
+  layer_arns                    = [aws_lambda_layer_version.dependencies.arn]
+  environment                   = local.function_environment
+  policy_json                   = data.aws_iam_policy_document.rotation_function.json
+  timeout                       = 300
+  memory_size                   = 256
+  reserved_concurrency          = var.rotation_reserved_concurrency
+  runtime                       = var.runtime
+  log_retention_days            = var.log_retention_days
+  kms_key_arn                   = var.kms_key_arn
+  role_permissions_boundary_arn = var.role_permissions_boundary_arn
+  tags                          = var.tags
+}

@@ -1,0 +1,84 @@
+output "table_name" {
+  description = "DynamoDB table of sender records and sealed passwords."
+  value       = aws_dynamodb_table.this.name
+}
+
+output "table_arn" {
+  description = "ARN of the credentials table."
+  value       = aws_dynamodb_table.this.arn
+}
+
+output "table" {
+  description = "The table resource."
+  value       = aws_dynamodb_table.this
+}
+
+output "credentials_function_name" {
+  description = "Name of the credentials function the CLI invokes."
+  value       = module.credentials_function.function_name
+}
+
+output "credentials_function" {
+  description = "The credentials function resource."
+  value       = module.credentials_function.function
+}
+
+output "credentials_role_arn" {
+  description = "Execution role of the credentials function (named in the key policy)."
+  value       = module.credentials_function.role_arn
+}
+
+output "credentials_role_policy_json" {
+  description = "What the credentials function may do."
+  value       = module.credentials_function.role_policy_json
+}
+
+output "rotation_function_name" {
+  description = "Name of the scheduled rotation function."
+  value       = module.rotation_function.function_name
+}
+
+output "rotation_function" {
+  description = "The rotation function resource."
+  value       = module.rotation_function.function
+}
+
+output "rotation_role_policy_json" {
+  description = "What the rotation function may do."
+  value       = module.rotation_function.role_policy_json
+}
+
+output "rotation_schedule" {
+  description = "The rotation schedule resource."
+  value       = aws_scheduler_schedule.rotation
+}
+
+output "senders_path" {
+  description = "IAM path of sender users."
+  value       = local.senders_path
+}
+
+output "senders_group_name" {
+  description = "IAM group every sender is in."
+  value       = aws_iam_group.senders.name
+}
+
+output "senders_group_policy_json" {
+  description = "What senders may do."
+  value       = data.aws_iam_policy_document.senders.json
+}
+
+output "sender_boundary_arn" {
+  description = "Permissions boundary every sender carries."
+  value       = aws_iam_policy.sender_boundary.arn
+}
+
+output "sender_boundary_policy_json" {
+  description = "The boundary's policy."
+  value       = data.aws_iam_policy_document.sender_boundary.json
+}
+
+output "administrators_policy_json" {
+  description = "IAM policy to attach to the people who run `ses-smtp users`: invoke, read records, decrypt passwords."
+  value       = data.aws_iam_policy_document.administrators.json
+}

@@ -1,0 +1,95 @@
+variable "name_prefix" {
+  description = "Prefix of every resource name."
+  type        = string
+  nullable    = false
+}
+
+variable "domain" {
+  description = "Sending domain: senders may only be granted From addresses in it."
+  type        = string
+  nullable    = false
+}
+
+variable "identity_arn" {
+  description = "ARN of the domain's SES identity; senders may send as it and nothing else."
+  type        = string
+  nullable    = false
+}
+
+variable "configuration_set_arn" {
+  description = "ARN of the configuration set senders' mail goes through."
+  type        = string
+  nullable    = false
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for the table, the sealed passwords and the logs."
+  type        = string
+  nullable    = false
+}
+
+variable "package_dir" {
+  description = "Directory holding ses_smtp.zip and dependencies.zip from `make build`."
+  type        = string
+  nullable    = false
+}
+
+variable "runtime" {
+  description = "Python runtime of the functions."
+  type        = string
+  nullable    = false
+}
+
+variable "log_retention_days" {
+  description = "How long the functions' logs are kept."
+  type        = number
+  nullable    = false
+}
+
+variable "credentials_reserved_concurrency" {
+  description = "Reserved concurrency of the credentials function (-1: unreserved)."
+  type        = number
+  nullable    = false
+}
+
+variable "rotation_reserved_concurrency" {
+  description = "Reserved concurrency of the rotation function (-1: unreserved)."
+  type        = number
+  nullable    = false
+}
+
+variable "rotation_schedule_expression" {
+  description = "When the rotation function runs (EventBridge Scheduler expression)."
+  type        = string
+  nullable    = false
+}
+
+variable "default_retire_after_days" {
+  description = "Days a previous key stays valid after a rotation, unless the rotation says otherwise."
+  type        = number
+  nullable    = false
+}
+
+variable "max_credential_age_days" {
+  description = "Age in days past which a current key is reported."
+  type        = number
+  nullable    = false
+}
+
+variable "table_deletion_protection_enabled" {
+  description = "Protect the credentials table from deletion."
+  type        = bool
+  nullable    = false
+}
+
+variable "role_permissions_boundary_arn" {
+  description = "Permissions boundary for the functions' roles, or null."
+  type        = string
+  default     = null
+}
+
+variable "tags" {
+  description = "Tags for every resource that supports them."
+  type        = map(string)
+  nullable    = false
+}

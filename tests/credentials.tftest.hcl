@@ -1,0 +1,269 @@
+# IAM and KMS as rendered by the real provider (policy documents are computed locally): fake
+# credentials, no AWS call; every computed ARN the policies need is pinned with an override.
+provider "aws" {
+  region                      = "eu-west-1"
+  access_key                  = "AKIAIOSFODNN7EXAMPLE"
+  secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+
+variables {
+  domain               = "example.com"
+  admin_principal_arns = ["arn:aws:iam::123456789012:role/platform-admins"]
+}
+
+override_data {
+  target          = module.encryption.data.aws_caller_identity.current
+  override_during = plan
+  values          = { account_id = "123456789012" }
+}
+
+override_data {
+  target          = module.credentials.data.aws_caller_identity.current
+  override_during = plan
+  values          = { account_id = "123456789012" }
+}
+
+override_data {
+  target          = module.credentials.module.credentials_function.data.aws_caller_identity.current
+  override_during = plan
+  values          = { account_id = "123456789012" }
+}
+
+override_data {
+  target          = module.credentials.module.rotation_function.data.aws_caller_identity.current
+  override_during = plan
+  values          = { account_id = "123456789012" }
+}
+
+override_resource {
+  target          = module.sending_domain.aws_sesv2_email_identity.this
+  override_during = plan
+  values = {
+    arn                     = "arn:aws:ses:eu-west-1:123456789012:identity/example.com"
+    dkim_signing_attributes = { tokens = ["a", "b", "c"], next_signing_key_length = "RSA_2048_BIT" }
+  }
+}
+
+override_resource {
+  target          = module.sending_domain.aws_sesv2_configuration_set.this
+  override_during = plan
+  values          = { arn = "arn:aws:ses:eu-west-1:123456789012:configuration-set/ses-smtp" }
+}
+
+override_resource {
+  target          = module.encryption.aws_kms_key.this[0]
+  override_during = plan
+  values          = { arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
+}
+
+override_resource {
+  target          = module.credentials.aws_dynamodb_table.this
+  override_during = plan
+  values          = { arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/ses-smtp-credentials" }
+}
+
+override_resource {
+  target          = module.credentials.aws_iam_group.senders
+  override_during = plan
+  values          = { arn = "arn:aws:iam::123456789012:group/ses-smtp/ses-smtp-senders" }
+}
+
+override_resource {
+  target          = module.credentials.aws_iam_policy.sender_boundary
+  override_during = plan
+  values          = { arn = "arn:aws:iam::123456789012:policy/ses-smtp/ses-smtp-sender-boundary" }
+}
+
+override_resource {
+  target          = module.credentials.module.credentials_function.aws_iam_role.this
+  override_during = plan
+  values          = { arn = "arn:aws:iam::123456789012:role/ses-smtp-credentials" }
+}
+
+override_resource {
+  target          = module.credentials.module.credentials_function.aws_lambda_function.this
+  override_during = plan
+  values          = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:ses-smtp-credentials" }
+}
+
+override_resource {
+  target          = module.credentials.module.rotation_function.aws_lambda_function.this
+  override_during = plan
+  values          = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:ses-smtp-rotation" }
+}
+
+run "the_credentials_function_can_only_create_users_that_carry_the_boundary" {
+  command = plan
+
+  assert {
+    condition = one([
+      for s in jsondecode(module.credentials.credentials_role_policy_json).Statement : s
+      if contains(flatten([s.Action]), "iam:CreateUser")
+    ]).Condition.StringEquals["iam:PermissionsBoundary"] == "arn:aws:iam::123456789012:policy/ses-smtp/ses-smtp-sender-boundary"
+    error_message = "iam:CreateUser must require the sender permissions boundary."
+  }
+  assert {
+    condition = alltrue([
+      for s in jsondecode(module.credentials.credentials_role_policy_json).Statement :
+      alltrue([for r in flatten([s.Resource]) : r == "arn:aws:iam::123456789012:user/ses-smtp/senders/*"])
+      if length([for a in flatten([s.Action]) : a if startswith(a, "iam:") && a != "iam:AddUserToGroup" && a != "iam:RemoveUserFromGroup"]) > 0
+    ])
+    error_message = "Every IAM user action of the credentials function must be limited to the senders path."
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(module.credentials.credentials_role_policy_json).Statement : s
+      if contains(flatten([s.Action]), "iam:AddUserToGroup")
+    ]).Resource == "arn:aws:iam::123456789012:group/ses-smtp/ses-smtp-senders"
+    error_message = "The credentials function may only add users to the senders group."
+  }
+}
+
+run "the_writer_cannot_read" {
+  command = plan
+
+  assert {
+    condition = length([
+      for s in jsondecode(module.credentials.credentials_role_policy_json).Statement : s
+      if s.Effect == "Allow" && anytrue([for a in flatten([s.Action]) : contains(["kms:Decrypt", "kms:*"], a)])
+    ]) == 0
+    error_message = "The credentials function's role must not allow kms:Decrypt."
+  }
+  assert {
+    condition = length([
+      for s in jsondecode(module.credentials.credentials_role_policy_json).Statement : s
+      if s.Effect == "Deny" && contains(flatten([s.Action]), "kms:Decrypt")
+    ]) == 1
+    error_message = "The credentials function's role must explicitly deny kms:Decrypt."
+  }
+  assert {
+    condition = alltrue([
+      for s in jsondecode(module.encryption.key_policy_json).Statement :
+      !contains(flatten([s.Action]), "kms:Decrypt")
+      if try(s.Principal.AWS, "") == "arn:aws:iam::123456789012:role/ses-smtp-credentials"
+    ])
+    error_message = "The key policy must not let the credentials function decrypt."
+  }
+}
+
+run "the_key_policy_binds_use_to_the_password_context" {
+  command = plan
+
+  assert {
+    condition = one([
+      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "CredentialsFunctionSealsPasswords"
+    ]).Action == "kms:GenerateDataKey"
+    error_message = "The credentials function may only GenerateDataKey."
+  }
+  assert {
+    condition = alltrue([
+      for s in jsondecode(module.encryption.key_policy_json).Statement :
+      s.Condition.StringEquals["kms:EncryptionContext:purpose"] == "ses-smtp-password" &&
+      toset(s.Condition["ForAllValues:StringEquals"]["kms:EncryptionContextKeys"]) == toset(["access_key_id", "purpose", "user"])
+      if contains(["CredentialsFunctionSealsPasswords", "AdministratorsReadPasswords"], s.Sid)
+    ])
+    error_message = "Sealing and reading passwords must require the password encryption context."
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "AdministratorsReadPasswords"
+    ]).Principal.AWS == "arn:aws:iam::123456789012:role/platform-admins"
+    error_message = "Only admin_principal_arns may decrypt passwords."
+  }
+  assert {
+    condition = alltrue([
+      for a in flatten([one([for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "KeyAdministration"]).Action]) :
+      !contains(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncrypt*", "kms:*"], a)
+    ])
+    error_message = "Key administration must not include cryptographic use."
+  }
+  assert {
+    condition     = module.encryption.key_arn == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    error_message = "Without kms_key_arn the module must create its own key."
+  }
+}
+
+run "senders_may_only_send_as_their_granted_addresses" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(module.credentials.sender_boundary_policy_json).Statement[0].Action == "ses:SendRawEmail"
+    error_message = "The sender boundary must allow nothing but ses:SendRawEmail."
+  }
+  assert {
+    condition = toset(jsondecode(module.credentials.senders_group_policy_json).Statement[0].Resource) == toset([
+      "arn:aws:ses:eu-west-1:123456789012:identity/example.com",
+      "arn:aws:ses:eu-west-1:123456789012:configuration-set/ses-smtp",
+    ])
+    error_message = "Senders may only use this module's identity and configuration set."
+  }
+  assert {
+    condition = toset(jsondecode(module.credentials.senders_group_policy_json).Statement[0].Condition.StringLike["ses:FromAddress"]) == toset([
+      "$${aws:PrincipalTag/ses-smtp-from-1}", "$${aws:PrincipalTag/ses-smtp-from-2}",
+      "$${aws:PrincipalTag/ses-smtp-from-3}", "$${aws:PrincipalTag/ses-smtp-from-4}",
+      "*$${aws:PrincipalTag/ses-smtp-from-domain}",
+    ])
+    error_message = "ses:FromAddress must be limited to the user's ses-smtp-from-* tags."
+  }
+}
+
+run "the_table_is_on_demand_encrypted_recoverable_and_protected" {
+  command = plan
+
+  assert {
+    condition     = module.credentials.table.billing_mode == "PAY_PER_REQUEST"
+    error_message = "The table must be on-demand."
+  }
+  assert {
+    condition     = one(module.credentials.table.point_in_time_recovery).enabled
+    error_message = "Point-in-time recovery must be on."
+  }
+  assert {
+    condition     = one(module.credentials.table.server_side_encryption).kms_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    error_message = "The table must be encrypted with the module's key."
+  }
+  assert {
+    condition     = module.credentials.table.deletion_protection_enabled
+    error_message = "Deletion protection must be on by default."
+  }
+}
+
+run "functions_are_arm64_traced_reserved_and_logged" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for f in [module.credentials.credentials_function, module.credentials.rotation_function] :
+      one(f.architectures) == "arm64" && f.runtime == "python3.13" && one(f.tracing_config).mode == "Active"
+    ])
+    error_message = "Functions must be arm64, python3.13, with X-Ray Active tracing."
+  }
+  assert {
+    condition     = module.credentials.credentials_function.reserved_concurrent_executions == 2 && module.credentials.rotation_function.reserved_concurrent_executions == 1
+    error_message = "Functions must have reserved concurrency."
+  }
+  assert {
+    condition     = module.credentials.rotation_schedule.schedule_expression == "rate(1 day)"
+    error_message = "Rotation must run daily by default."
+  }
+}
+
+run "an_existing_key_replaces_the_created_one" {
+  command = plan
+
+  variables {
+    kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555"
+  }
+
+  assert {
+    condition     = module.encryption.key_arn == "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555"
+    error_message = "kms_key_arn must be used as given."
+  }
+  assert {
+    condition     = one(module.credentials.table.server_side_encryption).kms_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555"
+    error_message = "The table must use the given key."
+  }
+}

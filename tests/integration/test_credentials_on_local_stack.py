@@ -1,0 +1,129 @@
+"""Sender credentials end to end on the local stack: the CLI, the credentials handler run in-process
+with the deployed function's settings, IAM/DynamoDB/KMS in the emulator, and the Terraform module's
+own IAM boundary and group.
+
+Runs before test_local_example.py (file order), whose last test destroys the deployment; every sender
+made here is deleted here, or the destroy of the senders group would fail.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moto.iam.models import iam_backends
+
+from ses_smtp.admin import cli
+from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
+from ses_smtp.local.emulator import Emulator
+from ses_smtp.smtp_password import derive_smtp_password
+from tests.conftest import require_terraform
+
+pytestmark = pytest.mark.integration
+ACCOUNT = "123456789012"
+
+
+@pytest.fixture
+def users(deployment: TerraformRun, emulator_env: Emulator, capsys: pytest.CaptureFixture[str]) -> Any:
+    outputs = deployment.outputs()
+    base = [
+        "users",
+        "--invoke",
+        "in-process",
+        "--function",
+        outputs["credentials_function_name"],
+        "--table",
+        outputs["credentials_table_name"],
+        "--kms-key-arn",
+        outputs["kms_key_arn"],
+        "--region",
+        outputs["region"],
+    ]
+
+    def run(*arguments: str) -> tuple[int, str, str]:
+        code = cli.main([*base, *arguments])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def secret_of(access_key_id: str) -> str:
+    """The emulator's copy of a key's secret: what real SES would check the password against."""
+    for user in iam_backends[ACCOUNT]["global"].users.values():
+        for key in user.access_keys:
+            if key.access_key_id == access_key_id:
+                return str(key.secret_access_key)
+    raise AssertionError(f"no access key {access_key_id} in the emulator")
+
+
+def test_a_sender_lifecycle_through_the_cli(users: Any, deployment: TerraformRun, emulator: Emulator) -> None:
+    code, out, err = users("--json", "create", "alice", "--from", "alice@example.com")
+    assert code == 0, err
+    created = json.loads(out)
+    assert created["smtp_server"] == "email-smtp.eu-west-1.amazonaws.com"
+    assert created["password"] == derive_smtp_password(secret_of(created["username"]), "eu-west-1")
+
+    iam = emulator.session().client("iam")
+    user = iam.get_user(UserName="ses-smtp-local-alice")["User"]
+    assert user["Path"] == "/ses-smtp-local/senders/"
+    assert user["PermissionsBoundary"]["PermissionsBoundaryArn"].endswith(
+        ":policy/ses-smtp-local/ses-smtp-local-sender-boundary"
+    )
+    groups = iam.list_groups_for_user(UserName="ses-smtp-local-alice")["Groups"]
+    assert [group["GroupName"] for group in groups] == ["ses-smtp-local-senders"]
+
+    code, out, err = users("--json", "rotate", "alice")
+    assert code == 0, err
+    rotated = json.loads(out)
+    assert rotated["username"] != created["username"]
+    assert rotated["password"] == derive_smtp_password(secret_of(rotated["username"]), "eu-west-1")
+    code, out, _ = users("--json", "show", "alice", "--previous")
+    assert json.loads(out)["password"] == created["password"], "the previous password still works in the overlap"
+
+    code, out, _ = users("--json", "status", "alice")
+    assert sorted(key["role"] for key in json.loads(out)["iam_keys"]) == ["current", "previous"]
+
+    code, _, err = users("revoke", "alice")
+    assert code == 1
+    assert "--yes" in err
+    code, out, err = users("--json", "revoke", "alice", "--yes")
+    assert code == 0, err
+    assert json.loads(out)["status"] == "revoked"
+    assert iam.list_access_keys(UserName="ses-smtp-local-alice")["AccessKeyMetadata"] == []
+
+    code, _, err = users("delete", "alice", "--yes")
+    assert code == 0, err
+    assert iam.list_users(PathPrefix="/ses-smtp-local/senders/")["Users"] == []
+
+
+def test_refusals_are_one_clear_line(users: Any) -> None:
+    code, out, err = users("create", "bob", "--from", "bob@elsewhere.org")
+    assert code == 1
+    assert out == ""
+    assert err.startswith("ses-smtp: 'bob@elsewhere.org' is outside this deployment's domain(s): example.com")
+    assert len(err.strip().splitlines()) == 1
+    code, _, err = users("show", "nobody")
+    assert code == 1
+    assert "no sender named 'nobody'" in err
+
+
+def test_password_matches_the_aws_providers_own_derivation(emulator: Emulator, tmp_path: Path) -> None:
+    require_terraform()
+    run = TerraformRun(
+        config_dir=REPO_ROOT / "tests" / "fixtures" / "smtp-password-crosscheck",
+        work_dir=tmp_path,
+        variables={"endpoint_url": emulator.endpoint_url},
+        environment=emulator.environment(),
+    )
+    run.init()
+    run.apply()
+    try:
+        keys = run.outputs()["keys"]
+        for region, key in keys.items():
+            assert derive_smtp_password(key["secret"], region) == key["password"], region
+        assert keys["eu-west-1"]["password"] != keys["us-east-2"]["password"]
+    finally:
+        run.destroy()
