@@ -59,8 +59,10 @@ lint: setup $(BUILD)/.terraform-init ## fmt, validate, ruff, mypy, checkov
 	$(VENV)/bin/mypy --config-file functions/pyproject.toml $(PY_SOURCES)
 	$(TOOLS_VENV)/bin/checkov --config-file .checkov.yaml
 
+# Fake credentials: the provider must be configurable, and no test reaches AWS.
 test-terraform: build $(BUILD)/.terraform-init ## terraform test: plan-level assertions and input contracts
-	terraform test -no-color
+	AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=fake AWS_SESSION_TOKEN= AWS_PROFILE= \
+		terraform test -no-color
 
 test-python: setup build ## pytest: unit tests, then the integration tests against the local emulator
 	$(PY) -m pytest -c functions/pyproject.toml --rootdir . tests/unit tests/integration

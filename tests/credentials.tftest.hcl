@@ -1,9 +1,8 @@
-# IAM and KMS as rendered by the real provider (policy documents are computed locally): fake
-# credentials, no AWS call; every computed ARN the policies need is pinned with an override.
+# IAM and KMS as rendered by the real provider (policy documents are computed locally). No AWS call
+# is made: `make test-terraform` sets fake credentials in the environment, and every data source and
+# computed ARN the policies need is pinned with an override.
 provider "aws" {
   region                      = "eu-west-1"
-  access_key                  = "AKIAIOSFODNN7EXAMPLE"
-  secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
   skip_credentials_validation = true
   skip_requesting_account_id  = true
   skip_metadata_api_check     = true
