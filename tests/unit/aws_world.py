@@ -29,6 +29,7 @@ class CallLog:
 
     calls: list[str] = field(default_factory=list)
     secrets: dict[str, str] = field(default_factory=dict)
+    data_keys: list[bytes] = field(default_factory=list)
     fail_at: int | None = None
 
     def before_call(self, model: Any, **_: Any) -> None:
@@ -40,6 +41,8 @@ class CallLog:
         if model.name == "CreateAccessKey" and "AccessKey" in parsed:
             key = parsed["AccessKey"]
             self.secrets[key["AccessKeyId"]] = key["SecretAccessKey"]
+        if model.name == "GenerateDataKey" and "Plaintext" in parsed:
+            self.data_keys.append(parsed["Plaintext"])
 
 
 @dataclass

@@ -109,7 +109,7 @@ class InProcessInvoker:
 
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         environment = {**self._environment, "POWERTOOLS_TRACE_DISABLED": "true"}
-        with self.log_path.open("a") as log, temporary_environment(environment), _logs_to(log):
+        with self.log_path.open("a") as log, temporary_environment(environment), logs_to(log):
             credentials_from_env.cache_clear()
             try:
                 result: dict[str, Any] = handler_module.handler(payload, LocalContext(self._function))
@@ -137,7 +137,7 @@ class LocalContext:
 
 
 @contextmanager
-def _logs_to(stream: Any) -> Iterator[None]:
+def logs_to(stream: Any) -> Iterator[None]:
     """Send the handler's log lines (stdout in Lambda) to stream, keeping the CLI's stdout clean."""
     handlers = [h for h in logging.getLogger("ses-smtp").handlers if isinstance(h, logging.StreamHandler)]
     previous = [handler.stream for handler in handlers]

@@ -1,0 +1,152 @@
+"""The Lambda handlers: request parsing, refusals as data, and no secret in any log line or response."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ses_smtp.admin.deployment import LocalContext, logs_to
+from ses_smtp.credentials import Credentials
+from ses_smtp.errors import InvalidRequest
+from ses_smtp.handlers import credentials as credentials_handler
+from ses_smtp.handlers import rotation as rotation_handler
+from ses_smtp.handlers.credentials import CredentialRequest
+from ses_smtp.smtp_password import derive_smtp_password
+from tests.unit.aws_world import World
+
+CONTEXT = LocalContext("ses-smtp-credentials")
+
+
+@pytest.fixture
+def wired(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
+    """The handlers' Credentials are the test world's (its session records every call and secret)."""
+    credentials: Credentials = world.credentials()
+    monkeypatch.setattr(credentials_handler, "credentials_from_env", lambda: credentials)
+    monkeypatch.setattr(rotation_handler, "credentials_from_env", lambda: credentials)
+    return world
+
+
+def invoke(event: dict[str, Any]) -> dict[str, Any]:
+    response: dict[str, Any] = credentials_handler.handler(event, CONTEXT)
+    return response
+
+
+def test_create_returns_the_sender_without_any_secret(wired: World) -> None:
+    response = invoke({"action": "create", "name": "alice", "from": ["alice@example.com"], "actor": "admin"})
+    assert response["ok"] is True
+    assert response["sender"]["name"] == "alice"
+    assert response["sender"]["current_access_key_id"] in wired.log.secrets
+    assert set(response["sender"]) == {
+        "name",
+        "iam_user",
+        "from",
+        "status",
+        "created_at",
+        "created_by",
+        "current_access_key_id",
+        "previous_access_key_id",
+        "previous_valid_until",
+        "revoked_at",
+        "revoked_by",
+    }
+
+
+def test_a_refusal_is_a_response_not_an_exception(wired: World) -> None:
+    invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})
+    response = invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})
+    assert response == {
+        "ok": False,
+        "error": {"code": "SenderExists", "message": "sender 'alice' already exists (status active)"},
+    }
+
+
+def test_list_and_status_and_delete(wired: World) -> None:
+    invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})
+    assert [s["name"] for s in invoke({"action": "list"})["senders"]] == ["alice"]
+    assert invoke({"action": "status", "name": "alice"})["sender"]["iam_keys"][0]["role"] == "current"
+    assert invoke({"action": "delete", "name": "alice"}) == {"ok": True, "deleted": "alice"}
+
+
+def test_the_rotation_handler_retires_expired_keys(wired: World) -> None:
+    invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})
+    rotated = invoke({"action": "rotate", "name": "alice", "retire_after_days": 1})["sender"]
+    wired.now[0] += timedelta(days=2)
+    result = rotation_handler.handler({"id": "scheduled-event"}, CONTEXT)
+    assert result["retired"] == [rotated["previous_access_key_id"]]
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ([], "JSON object"),
+        ({"action": "explode"}, "action must be one of"),
+        ({"action": "create"}, "needs the sender's name"),
+        ({"action": "rotate", "name": "alice", "retire_after_days": "seven"}, "number of days"),
+        ({"action": "rotate", "name": "alice", "operation_id": "x"}, "8 to 64 characters"),
+    ],
+)
+def test_malformed_requests_are_refused_clearly(event: Any, message: str) -> None:
+    with pytest.raises(InvalidRequest, match=message):
+        CredentialRequest.parse(event)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=12,
+)
+events = (
+    st.dictionaries(
+        st.sampled_from(["action", "name", "from", "retire_after_days", "retire_now", "operation_id", "actor"]),
+        json_values,
+    )
+    | json_values
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(event=events)
+def test_any_malformed_event_gets_a_refusal_never_an_exception(wired: World, event: Any) -> None:
+    if isinstance(event, dict) and event.get("action") in ("create", "rotate", "revoke", "delete"):
+        event = {**event, "action": "status"}  # fuzz the parser, not IAM: status changes nothing
+    response = invoke(event)
+    assert response["ok"] in (True, False)
+    if not response["ok"]:
+        assert response["error"]["code"] in ("InvalidRequest", "SenderNotFound")
+
+
+def test_no_secret_in_any_log_line_or_response(wired: World, capsys: pytest.CaptureFixture[str]) -> None:
+    captured = io.StringIO()
+    credentials_handler.logger.setLevel("DEBUG")
+    try:
+        with logs_to(captured):
+            responses = [
+                invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]}),
+                invoke({"action": "rotate", "name": "alice"}),
+                invoke({"action": "rotate", "name": "alice", "retire_now": True}),
+                invoke({"action": "status", "name": "alice"}),
+                invoke({"action": "list"}),
+                invoke({"action": "revoke", "name": "alice"}),
+            ]
+    finally:
+        credentials_handler.logger.setLevel("INFO")
+    output = capsys.readouterr()
+    logged = captured.getvalue()
+    everything = logged + output.out + output.err + json.dumps(responses)
+    secrets = list(wired.log.secrets.values())
+    passwords = [derive_smtp_password(secret, "eu-west-1") for secret in secrets]
+    data_keys = wired.log.data_keys
+    keys = [base64.b64encode(key).decode() for key in data_keys] + [key.hex() for key in data_keys]
+    assert len(secrets) == 3
+    assert len(data_keys) == 3
+    assert '"message":"access key created"' in logged, "the log lines this test inspects were captured"
+    assert '"CredentialRequestsSucceeded"' in logged, "and the metrics"
+    for secret in [*secrets, *passwords, *keys]:
+        assert secret not in everything
