@@ -231,7 +231,8 @@ class CredentialStore:
         if sender is None:
             return SenderNotFound(f"no sender named {name!r}")
         operation = sender.operation
-        assert operation is not None
+        if operation is None:  # the holder finished between our write and this read
+            return Conflict(f"sender {name!r} changed while this operation started; run it again")
         return Conflict(
             f"sender {name!r} is busy: a {operation.kind} started at {operation.started_at:%Y-%m-%d %H:%M:%S} UTC "
             "is still running; try again when it has finished"

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from moto.awslambda import models as lambda_models
+from moto.dynamodb.responses import DynamoHandler
 from moto.iam import models as iam_models
 from moto.iam.responses import IamResponse
 from moto.ses import models as ses_models
@@ -217,6 +219,19 @@ def lambda_logging_config_is_dropped() -> None:
     lambda_models.LambdaFunction.update_configuration = update  # type: ignore[method-assign,assignment]
 
 
+def dynamodb_conditional_writes_race() -> None:
+    """moto checks a write's condition and applies it in two steps, so concurrent requests can both
+    pass; DynamoDB applies each conditional write atomically. One lock serialises DynamoDB calls."""
+    original_call = DynamoHandler.call_action
+    lock = threading.Lock()
+
+    def call_action(self: DynamoHandler) -> Any:
+        with lock:
+            return original_call(self)
+
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+
+
 def _add_action(name: str, method: Callable[[SESV2Response], str], path: str) -> None:
     """Serve a new SES v2 action at path ({Name} marks a path parameter, as in the API reference)."""
     if hasattr(SESV2Response, name):
@@ -236,6 +251,7 @@ GAPS: tuple[Callable[[], None], ...] = (
     sesv2_configuration_set_options_cannot_change,
     iam_user_permissions_boundary_is_dropped,
     lambda_logging_config_is_dropped,
+    dynamodb_conditional_writes_race,
 )
 
 __all__ = ["GAPS", "dkim_tokens", "install"]
