@@ -6,10 +6,15 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from ses_smtp import render
+from ses_smtp.admin.deployment import Deployment, InProcessInvoker, session_for
+from ses_smtp.admin.environment import temporary_environment
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformError, TerraformRun, ensure_cli_config
-from ses_smtp.local.emulator import running_emulator
+from ses_smtp.admin.users import Admin
+from ses_smtp.errors import SesSmtpError
+from ses_smtp.local.emulator import Emulator, running_emulator
 
 EXAMPLE = REPO_ROOT / "examples" / "local"
 WORK_DIR = REPO_ROOT / "build" / "demo"
@@ -36,6 +41,26 @@ def show_deployment(outputs: dict[str, object]) -> None:
     print(outputs["dns_zone_file"])
 
 
+def show_senders(outputs: dict[str, Any], emulator: Emulator) -> None:
+    """Create alice, print what she types into Gmail, rotate, show both keys work, delete her."""
+    deployment = Deployment.from_outputs(outputs, "examples/local")
+    with temporary_environment(emulator.environment()):
+        session = session_for(deployment)
+        admin = Admin(deployment, InProcessInvoker(deployment, session), session)
+        with step("ses-smtp users create alice --from alice@example.com (IAM user, key, sealed password)"):
+            admin.request("create", name="alice", **{"from": ["alice@example.com"]})
+        print("\nGmail > Settings > Accounts > Send mail as > Add another email address, then:")
+        print(admin.credential("alice").for_people())
+        with step("ses-smtp users rotate alice (the previous key keeps working for 7 days)"):
+            admin.request("rotate", name="alice")
+        current, previous = admin.credential("alice"), admin.credential("alice", previous=True)
+        print(
+            f"    current key {current.username}, previous key {previous.username} valid until {previous.valid_until}"
+        )
+        with step("ses-smtp users delete alice --yes"):
+            admin.request("delete", name="alice")
+
+
 def main() -> int:
     ensure_cli_config()
     print("==> Starting the local AWS emulator (moto) on 127.0.0.1", flush=True)
@@ -45,10 +70,12 @@ def main() -> int:
         try:
             with step("terraform init examples/local"):
                 run.init()
-            with step("terraform apply examples/local (SES identity, DKIM, MAIL FROM, configuration set)"):
+            with step("terraform apply examples/local (SES domain, KMS, table, sender IAM, functions)"):
                 run.apply()
-            show_deployment(run.outputs())
-        except TerraformError as error:
+            outputs = run.outputs()
+            show_deployment(outputs)
+            show_senders(outputs, emulator)
+        except (TerraformError, SesSmtpError) as error:
             print(f"demo failed: {error}", file=sys.stderr)
             return 1
         finally:
