@@ -25,6 +25,18 @@ module "dns" {
   domain          = var.domain
   records         = module.sending_domain.dns_records
   route53_zone_id = var.route53_zone_id
+  ttl             = var.dns_record_ttl
+  tls_rpt_rua     = var.tls_rpt_rua
+
+  dmarc = var.dmarc_enabled ? {
+    policy           = var.dmarc_policy
+    subdomain_policy = var.dmarc_subdomain_policy
+    percent          = var.dmarc_percent
+    rua              = var.dmarc_rua
+    ruf              = var.dmarc_ruf
+    adkim            = var.dmarc_adkim
+    aspf             = var.dmarc_aspf
+  } : null
 }
 
 module "encryption" {

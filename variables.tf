@@ -253,3 +253,107 @@ variable "role_permissions_boundary_arn" {
     error_message = "role_permissions_boundary_arn must be an IAM policy ARN."
   }
 }
+
+# Email authentication records
+
+variable "dmarc_enabled" {
+  description = "Publish a DMARC record at _dmarc.<domain>. Turn off when the domain already has one: only one may exist."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "dmarc_policy" {
+  description = "DMARC policy for mail failing alignment: none (monitor), quarantine or reject. Start with none, read the reports, then tighten."
+  type        = string
+  default     = "none"
+  nullable    = false
+
+  validation {
+    condition     = contains(["none", "quarantine", "reject"], var.dmarc_policy)
+    error_message = "dmarc_policy must be none, quarantine or reject."
+  }
+}
+
+variable "dmarc_subdomain_policy" {
+  description = "DMARC policy for subdomains (sp=); null means the same as dmarc_policy."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.dmarc_subdomain_policy == null || contains(["none", "quarantine", "reject"], coalesce(var.dmarc_subdomain_policy, "none"))
+    error_message = "dmarc_subdomain_policy must be none, quarantine, reject or null."
+  }
+}
+
+variable "dmarc_percent" {
+  description = "Percentage of failing mail the policy applies to (pct=), for a gradual rollout."
+  type        = number
+  default     = 100
+  nullable    = false
+
+  validation {
+    condition     = var.dmarc_percent >= 0 && var.dmarc_percent <= 100 && floor(var.dmarc_percent) == var.dmarc_percent
+    error_message = "dmarc_percent must be a whole number from 0 to 100."
+  }
+}
+
+variable "dmarc_rua" {
+  description = "Addresses that receive DMARC aggregate reports (rua=mailto:...). An address outside the domain must authorise it in its own DNS."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for address in var.dmarc_rua : can(regex("^[A-Za-z0-9._%+-]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", address))])
+    error_message = "dmarc_rua must hold plain addresses such as dmarc@example.com (mailto: is added)."
+  }
+}
+
+variable "dmarc_ruf" {
+  description = "Addresses that receive DMARC failure reports (ruf=mailto:...). Few receivers send them; they may contain personal data."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for address in var.dmarc_ruf : can(regex("^[A-Za-z0-9._%+-]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", address))])
+    error_message = "dmarc_ruf must hold plain addresses such as dmarc@example.com (mailto: is added)."
+  }
+}
+
+variable "dmarc_adkim" {
+  description = "DKIM alignment: r (relaxed, subdomains align) or s (strict)."
+  type        = string
+  default     = "r"
+  nullable    = false
+
+  validation {
+    condition     = contains(["r", "s"], var.dmarc_adkim)
+    error_message = "dmarc_adkim must be r or s."
+  }
+}
+
+variable "dmarc_aspf" {
+  description = "SPF alignment: r (relaxed: the MAIL FROM subdomain aligns) or s (strict: it does not; keep r with a custom MAIL FROM)."
+  type        = string
+  default     = "r"
+  nullable    = false
+
+  validation {
+    condition     = contains(["r", "s"], var.dmarc_aspf)
+    error_message = "dmarc_aspf must be r or s."
+  }
+}
+
+variable "tls_rpt_rua" {
+  description = "Where senders report TLS problems delivering to the domain (TLS-RPT, _smtp._tls): mailto: or https: URIs. Empty publishes no record."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for uri in var.tls_rpt_rua : can(regex("^(mailto:[^@,;\\s]+@[^@,;\\s]+|https://[^,;\\s]+)$", uri))])
+    error_message = "tls_rpt_rua must hold URIs such as mailto:tls-reports@example.com or https://reports.example.com/tlsrpt."
+  }
+}

@@ -352,3 +352,83 @@ run "rejects_a_permissions_boundary_that_is_not_a_policy_arn" {
 
   expect_failures = [var.role_permissions_boundary_arn]
 }
+
+run "rejects_an_unknown_dmarc_policy" {
+  command = plan
+
+  variables {
+    dmarc_policy = "block"
+  }
+
+  expect_failures = [var.dmarc_policy]
+}
+
+run "rejects_an_unknown_dmarc_subdomain_policy" {
+  command = plan
+
+  variables {
+    dmarc_subdomain_policy = "drop"
+  }
+
+  expect_failures = [var.dmarc_subdomain_policy]
+}
+
+run "rejects_a_dmarc_percentage_over_100" {
+  command = plan
+
+  variables {
+    dmarc_percent = 150
+  }
+
+  expect_failures = [var.dmarc_percent]
+}
+
+run "rejects_a_dmarc_report_uri_instead_of_an_address" {
+  command = plan
+
+  variables {
+    dmarc_rua = ["mailto:dmarc@example.com"]
+  }
+
+  expect_failures = [var.dmarc_rua]
+}
+
+run "rejects_a_malformed_failure_report_address" {
+  command = plan
+
+  variables {
+    dmarc_ruf = ["forensic"]
+  }
+
+  expect_failures = [var.dmarc_ruf]
+}
+
+run "rejects_an_unknown_dkim_alignment" {
+  command = plan
+
+  variables {
+    dmarc_adkim = "relaxed"
+  }
+
+  expect_failures = [var.dmarc_adkim]
+}
+
+run "rejects_an_unknown_spf_alignment" {
+  command = plan
+
+  variables {
+    dmarc_aspf = "x"
+  }
+
+  expect_failures = [var.dmarc_aspf]
+}
+
+run "rejects_a_tls_rpt_address_without_a_scheme" {
+  command = plan
+
+  variables {
+    tls_rpt_rua = ["tls@example.com"]
+  }
+
+  expect_failures = [var.tls_rpt_rua]
+}

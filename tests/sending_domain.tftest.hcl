@@ -194,8 +194,8 @@ run "dns_records_list_dkim_mail_from_mx_and_spf" {
   command = apply
 
   assert {
-    condition     = length(output.dns_records) == 5
-    error_message = "Expected 3 DKIM CNAMEs, the MAIL FROM MX and the MAIL FROM SPF record."
+    condition     = length(output.dns_records) == 6
+    error_message = "Expected 3 DKIM CNAMEs, the MAIL FROM MX and SPF records, and DMARC."
   }
   assert {
     condition = toset([for r in output.dns_records : "${r.name} ${r.value}" if r.type == "CNAME"]) == toset([
@@ -257,7 +257,7 @@ run "route53_records_with_a_zone" {
   }
 
   assert {
-    condition     = length(module.dns.route53_records) == 5
+    condition     = length(module.dns.route53_records) == 6
     error_message = "With route53_zone_id every record must be created in Route53."
   }
   assert {
@@ -290,5 +290,58 @@ run "name_prefix_and_tags_reach_every_resource" {
       alltrue([for identity in module.sending_domain.email_identities : identity.tags["Team"] == "platform"]),
     ])
     error_message = "tags must be applied to every resource that supports them."
+  }
+}
+
+run "dmarc_starts_at_p_none_with_relaxed_alignment" {
+  command = plan
+
+  assert {
+    condition     = [for r in output.dns_records : r.value if r.name == "_dmarc.example.com"] == ["v=DMARC1; p=none; adkim=r; aspf=r"]
+    error_message = "The default DMARC record must monitor (p=none) with relaxed alignment."
+  }
+}
+
+run "dmarc_carries_every_tag_given" {
+  command = plan
+
+  variables {
+    dmarc_policy           = "quarantine"
+    dmarc_subdomain_policy = "reject"
+    dmarc_percent          = 25
+    dmarc_rua              = ["dmarc@example.com", "reports@dmarc.example.net"]
+    dmarc_ruf              = ["forensic@example.com"]
+    dmarc_adkim            = "s"
+  }
+
+  assert {
+    condition     = [for r in output.dns_records : r.value if r.type == "TXT" && r.name == "_dmarc.example.com"] == ["v=DMARC1; p=quarantine; sp=reject; pct=25; rua=mailto:dmarc@example.com,mailto:reports@dmarc.example.net; ruf=mailto:forensic@example.com; adkim=s; aspf=r"]
+    error_message = "The DMARC record must carry policy, subdomain policy, percentage, report addresses and alignment."
+  }
+}
+
+run "no_dmarc_record_when_the_domain_has_one_already" {
+  command = plan
+
+  variables {
+    dmarc_enabled = false
+  }
+
+  assert {
+    condition     = length([for r in output.dns_records : r if r.name == "_dmarc.example.com"]) == 0
+    error_message = "dmarc_enabled = false must publish no DMARC record."
+  }
+}
+
+run "tls_rpt_record_when_report_addresses_are_given" {
+  command = plan
+
+  variables {
+    tls_rpt_rua = ["mailto:tls@example.com", "https://reports.example.com/tlsrpt"]
+  }
+
+  assert {
+    condition     = [for r in output.dns_records : r.value if r.name == "_smtp._tls.example.com"] == ["v=TLSRPTv1; rua=mailto:tls@example.com,https://reports.example.com/tlsrpt"]
+    error_message = "TLS-RPT must list the report URIs."
   }
 }

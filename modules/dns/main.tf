@@ -1,12 +1,45 @@
 locals {
-  route53_records = var.route53_zone_id == null ? {} : var.records
+  dmarc_tags = var.dmarc == null ? [] : compact([
+    "v=DMARC1",
+    "p=${var.dmarc.policy}",
+    var.dmarc.subdomain_policy == null ? "" : "sp=${var.dmarc.subdomain_policy}",
+    var.dmarc.percent == 100 ? "" : "pct=${var.dmarc.percent}",
+    length(var.dmarc.rua) == 0 ? "" : "rua=${join(",", [for address in var.dmarc.rua : "mailto:${address}"])}",
+    length(var.dmarc.ruf) == 0 ? "" : "ruf=${join(",", [for address in var.dmarc.ruf : "mailto:${address}"])}",
+    "adkim=${var.dmarc.adkim}",
+    "aspf=${var.dmarc.aspf}",
+  ])
+
+  policy_records = merge(
+    var.dmarc == null ? {} : {
+      dmarc = {
+        name    = "_dmarc.${var.domain}"
+        type    = "TXT"
+        value   = join("; ", local.dmarc_tags)
+        ttl     = var.ttl
+        purpose = "DMARC: tells receivers what to do with mail that fails SPF and DKIM alignment (p=${var.dmarc.policy}) and where to send reports. Only one DMARC record may exist."
+      }
+    },
+    length(var.tls_rpt_rua) == 0 ? {} : {
+      tls-rpt = {
+        name    = "_smtp._tls.${var.domain}"
+        type    = "TXT"
+        value   = "v=TLSRPTv1; rua=${join(",", var.tls_rpt_rua)}"
+        ttl     = var.ttl
+        purpose = "TLS-RPT: where senders report TLS failures delivering to ${var.domain} (inbound mail, not SES)."
+      }
+    },
+  )
+
+  all_records     = merge(var.records, local.policy_records)
+  route53_records = var.route53_zone_id == null ? {} : local.all_records
 
   # TXT data travels in strings of at most 255 characters.
-  txt_chunks = { for key, record in var.records : key => regexall(".{1,255}", record.value) if record.type == "TXT" }
+  txt_chunks = { for key, record in local.all_records : key => regexall(".{1,255}", record.value) if record.type == "TXT" }
 
   # Zone files want host names fully qualified and TXT strings quoted.
   rdata = {
-    for key, record in var.records : key => (
+    for key, record in local.all_records : key => (
       record.type == "TXT" ? join(" ", [for chunk in lookup(local.txt_chunks, key, []) : "\"${chunk}\""]) :
       contains(["MX", "CNAME"], record.type) ? "${record.value}." :
       record.value
@@ -15,20 +48,20 @@ locals {
 
   # The provider quotes TXT values itself; "" marks where a long one is split.
   route53_values = {
-    for key, record in var.records : key => (
+    for key, record in local.all_records : key => (
       record.type == "TXT" ? join("\"\"", lookup(local.txt_chunks, key, [])) : local.rdata[key]
     )
   }
 
   zone_names = {
-    for key, record in var.records : key => (
+    for key, record in local.all_records : key => (
       record.name == var.domain ? "@" : trimsuffix(record.name, ".${var.domain}")
     )
   }
 
   zone_lines = [
-    for key in sort(keys(var.records)) :
-    format("%-50s %6d IN %-5s %s", local.zone_names[key], var.records[key].ttl, var.records[key].type, local.rdata[key])
+    for key in sort(keys(local.all_records)) :
+    format("%-50s %6d IN %-5s %s", local.zone_names[key], local.all_records[key].ttl, local.all_records[key].type, local.rdata[key])
   ]
 }
 

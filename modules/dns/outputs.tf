@@ -1,6 +1,6 @@
 output "records" {
   description = "Every record to publish, as a list of {name, type, value, ttl, purpose} sorted by id."
-  value       = [for key in sort(keys(var.records)) : var.records[key]]
+  value       = [for key in sort(keys(local.all_records)) : local.all_records[key]]
 }
 
 output "zone_file" {

@@ -21,3 +21,31 @@ variable "route53_zone_id" {
   type        = string
   default     = null
 }
+
+variable "dmarc" {
+  description = "DMARC record to publish at _dmarc.<domain>, or null for none. Validated by the root module."
+  type = object({
+    policy           = string
+    subdomain_policy = optional(string)
+    percent          = number
+    rua              = list(string)
+    ruf              = list(string)
+    adkim            = string
+    aspf             = string
+  })
+  default = null
+}
+
+variable "tls_rpt_rua" {
+  description = "Where TLS-RPT reports go (mailto: or https: URIs); empty publishes no _smtp._tls record."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "ttl" {
+  description = "TTL of the records this module adds."
+  type        = number
+  default     = 1800
+  nullable    = false
+}
