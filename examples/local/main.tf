@@ -37,6 +37,10 @@ module "ses_smtp" {
   # The emulator's default account; the local stack's administrator reads passwords as this user.
   admin_principal_arns = ["arn:aws:iam::123456789012:user/local-admin"]
 
+  # Reports about the domain's mail: DMARC aggregates, and TLS problems delivering to it.
+  dmarc_rua   = ["dmarc-reports@${var.domain}"]
+  tls_rpt_rua = ["mailto:tls-reports@${var.domain}"]
+
   # A throwaway deployment: let `terraform destroy` remove the table.
   credentials_table_deletion_protection_enabled = false
 

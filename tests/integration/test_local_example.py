@@ -71,7 +71,8 @@ def test_outputs_give_endpoint_and_every_dns_record(deployment: TerraformRun, se
         *((f"{token}._domainkey.{DOMAIN}", "CNAME", f"{token}.dkim.amazonses.com") for token in tokens),
         (f"mail.{DOMAIN}", "MX", "10 feedback-smtp.eu-west-1.amazonses.com"),
         (f"mail.{DOMAIN}", "TXT", "v=spf1 include:amazonses.com -all"),
-        (f"_dmarc.{DOMAIN}", "TXT", "v=DMARC1; p=none; adkim=r; aspf=r"),
+        (f"_dmarc.{DOMAIN}", "TXT", f"v=DMARC1; p=none; rua=mailto:dmarc-reports@{DOMAIN}; adkim=r; aspf=r"),
+        (f"_smtp._tls.{DOMAIN}", "TXT", f"v=TLSRPTv1; rua=mailto:tls-reports@{DOMAIN}"),
     }
     assert outputs["configuration_set_arn"].endswith(f":configuration-set/{CONFIGURATION_SET}")
     assert outputs["identity_arn"] == f"arn:aws:ses:eu-west-1:123456789012:identity/{DOMAIN}"

@@ -14,6 +14,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ses_smtp import render
+from ses_smtp.admin import dns_check as dns_check_module
 from ses_smtp.admin import users
 from ses_smtp.admin.terraform import TerraformError, terraform_outputs
 from ses_smtp.errors import SesSmtpError
@@ -41,6 +42,55 @@ def dns_records(args: argparse.Namespace) -> str:
     return render.table(records, ["name", "type", "value", "ttl", "purpose"])
 
 
+def expected_records(args: argparse.Namespace) -> list[dict[str, Any]]:
+    if args.records_file:
+        try:
+            loaded = json.loads(Path(args.records_file).read_text())
+        except (OSError, ValueError) as error:
+            raise CliError(f"cannot read {args.records_file}: {error}") from error
+        records = loaded.get("value", loaded) if isinstance(loaded, dict) else loaded
+    else:
+        records = terraform_outputs(Path(args.terraform_dir)).get("dns_records")
+    if not isinstance(records, list) or not all(
+        isinstance(r, dict) and {"name", "type", "value"} <= set(r) for r in records
+    ):
+        raise CliError(
+            "no DNS records to check: give --records-file (terraform output -json dns_records) "
+            "or --terraform-dir of a deployment"
+        )
+    return records
+
+
+def dns_check(args: argparse.Namespace) -> str:
+    records = expected_records(args)
+    resolver = dns_check_module.make_resolver(args.nameserver)
+
+    def progress(findings: list[dns_check_module.Finding], left: float) -> None:
+        done = sum(finding.status == dns_check_module.OK for finding in findings)
+        print(f"  {done}/{len(findings)} records OK; checking again, {left:.0f}s left", file=sys.stderr, flush=True)
+
+    findings = dns_check_module.wait_until_ok(
+        lambda: dns_check_module.check_records(records, resolver), args.wait, progress
+    )
+    failed = [finding for finding in findings if finding.status != dns_check_module.OK]
+    if args.json:
+        text = json.dumps([finding.to_dict() for finding in findings], indent=2)
+    else:
+        rows = [
+            {**finding.to_dict(), "status": finding.status.upper(), "found": " | ".join(finding.found)}
+            for finding in findings
+        ]
+        text = render.table(rows, ["status", "type", "name", "found", "detail"])
+        text += f"\n\n{len(findings) - len(failed)} of {len(findings)} records OK"
+    if failed:
+        raise CheckFailed(text)
+    return text
+
+
+class CheckFailed(Exception):
+    """A check ran and found problems: its report is the output, the exit code is 1."""
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="ses-smtp", description="SES SMTP credentials for Gmail and any mail client.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -51,6 +101,19 @@ def parser() -> argparse.ArgumentParser:
     records.add_argument("--format", choices=["table", "zone", "json", "csv"], default="table")
     records.add_argument("--terraform-dir", default=".", help="directory of the deployment (default: current)")
     records.set_defaults(run=dns_records)
+    check = dns_commands.add_parser("check", help="query every record and say what is missing, wrong or conflicting")
+    check.add_argument("--terraform-dir", default=".", help="directory of the deployment (default: current)")
+    check.add_argument("--records-file", help="expected records as JSON (terraform output -json dns_records)")
+    check.add_argument("--nameserver", help="ask this server (IP or IP:PORT) instead of the system resolver")
+    check.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="keep checking until everything is OK or this many seconds have passed",
+    )
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.set_defaults(run=dns_check)
 
     users.add_parser(commands)
     return root
@@ -60,6 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         print(args.run(args))
+    except CheckFailed as report:
+        print(report)
+        return 1
     except (CliError, TerraformError, SesSmtpError) as error:
         print(f"ses-smtp: {error}", file=sys.stderr)
         return 1

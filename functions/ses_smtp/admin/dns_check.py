@@ -1,0 +1,138 @@
+"""`ses-smtp dns check`: is every record the domain needs published, right, and alone?
+
+Each expected record is queried (concurrently, with dnspython) and reported as ok, missing, wrong
+(expected vs found) or conflicting (two SPF or DMARC records, or a CNAME where other data must live).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import dns.exception
+import dns.resolver
+from checkdmarc.dmarc import parse_dmarc_record
+from checkdmarc.smtp_tls_reporting import parse_smtp_tls_reporting_record
+
+OK, MISSING, WRONG, CONFLICT, ERROR = "ok", "missing", "wrong", "conflict", "error"
+# TXT records of which a name may hold only one, told apart by their version tag.
+SINGLE_TXT = {"v=spf1": "SPF", "v=DMARC1": "DMARC", "v=TLSRPTv1": "TLS-RPT", "v=STSv1": "MTA-STS"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    name: str
+    type: str
+    expected: str
+    status: str
+    found: list[str] = field(default_factory=list)
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def make_resolver(nameserver: str | None, timeout: float = 5.0) -> dns.resolver.Resolver:
+    """The system's resolver, or one that asks only nameserver (IP or IP:PORT)."""
+    resolver = dns.resolver.Resolver(configure=nameserver is None)
+    if nameserver:
+        host, _, port = nameserver.rpartition(":") if nameserver.count(":") == 1 else (nameserver, "", "53")
+        resolver.nameservers = [host or nameserver]
+        resolver.port = int(port or 53)
+    resolver.lifetime = timeout
+    return resolver
+
+
+def check_records(records: Sequence[dict[str, Any]], resolver: dns.resolver.Resolver) -> list[Finding]:
+    """One finding per expected record, in the order given."""
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(lambda record: check_record(record, resolver), records))
+
+
+def check_record(record: dict[str, Any], resolver: dns.resolver.Resolver) -> Finding:
+    name, kind, expected = str(record["name"]), str(record["type"]), str(record["value"])
+    try:
+        if kind != "CNAME":
+            alias = _lookup(resolver, name, "CNAME")
+            if alias:
+                return Finding(name, kind, expected, CONFLICT, alias, f"a CNAME exists at {name}, so no {kind} can")
+        found = _lookup(resolver, name, kind)
+    except dns.exception.DNSException as error:
+        return Finding(name, kind, expected, ERROR, [], f"DNS query failed: {error}")
+    return _judge(name, kind, expected, found)
+
+
+def _judge(name: str, kind: str, expected: str, found: list[str]) -> Finding:
+    if kind == "TXT":
+        return _judge_txt(name, expected, found)
+    wanted = _normal(expected)
+    if not found:
+        return Finding(name, kind, expected, MISSING)
+    if wanted in (_normal(value) for value in found):
+        extra = [value for value in found if _normal(value) != wanted]
+        detail = f"also found {', '.join(extra)}" if extra and kind == "MX" else ""
+        return Finding(name, kind, expected, OK, found, detail)
+    return Finding(name, kind, expected, WRONG, found, f"expected {expected}")
+
+
+def _judge_txt(name: str, expected: str, found: list[str]) -> Finding:
+    family = next((tag for tag in SINGLE_TXT if expected.startswith(tag)), None)
+    candidates = [value for value in found if family and value.startswith(family)] if family else found
+    if not candidates:
+        return Finding(name, "TXT", expected, MISSING, found)
+    if family and len(candidates) > 1:
+        label = SINGLE_TXT[family]
+        return Finding(
+            name, "TXT", expected, CONFLICT, candidates, f"{len(candidates)} {label} records; only one may exist"
+        )
+    if expected in candidates:
+        return Finding(name, "TXT", expected, OK, candidates)
+    return Finding(
+        name, "TXT", expected, WRONG, candidates, _txt_problem(name, candidates[0]) or f"expected {expected}"
+    )
+
+
+def _txt_problem(name: str, value: str) -> str:
+    """What checkdmarc says is wrong with a published DMARC or TLS-RPT record, if anything."""
+    try:
+        if value.startswith("v=DMARC1"):
+            parse_dmarc_record(value, name.removeprefix("_dmarc."))
+        elif value.startswith("v=TLSRPTv1"):
+            parse_smtp_tls_reporting_record(value)
+    except Exception as error:  # checkdmarc raises its own error classes for every syntax problem
+        return f"invalid: {error}"
+    return ""
+
+
+def _lookup(resolver: dns.resolver.Resolver, name: str, kind: str) -> list[str]:
+    try:
+        answer = resolver.resolve(name, kind, raise_on_no_answer=False)
+    except dns.resolver.NXDOMAIN:
+        return []
+    if kind == "TXT":
+        return [b"".join(rdata.strings).decode() for rdata in answer]
+    return [rdata.to_text() for rdata in answer]
+
+
+def _normal(value: str) -> str:
+    return " ".join(part.rstrip(".").lower() for part in value.split())
+
+
+def wait_until_ok(
+    check: Callable[[], list[Finding]],
+    seconds: float,
+    progress: Callable[[list[Finding], float], None],
+    interval: float = 10.0,
+) -> list[Finding]:
+    """Check again every interval until everything is ok or seconds have passed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        findings = check()
+        left = deadline - time.monotonic()
+        if all(finding.status == OK for finding in findings) or left <= 0:
+            return findings
+        progress(findings, left)
+        time.sleep(min(interval, max(left, 0)))

@@ -1,0 +1,159 @@
+"""The module's DNS output checked by independent tools: BIND loads and serves the zone file, and
+`ses-smtp dns check` against that server finds all well, or names exactly what is broken.
+
+Uses the session's deployment of examples/local (its real outputs); runs before
+test_local_example.py, which destroys it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from checkdmarc.dmarc import parse_dmarc_record
+from checkdmarc.smtp_tls_reporting import parse_smtp_tls_reporting_record
+from checkdmarc.spf import parse_spf_record
+
+from ses_smtp.admin import cli
+from ses_smtp.admin.dns_check import make_resolver
+from ses_smtp.admin.terraform import TerraformRun
+from tests.integration.bind import Named, check_zone, complete_zone, require_bind
+
+pytestmark = pytest.mark.integration
+DOMAIN = "example.com"
+# What amazonses.com publishes, enough for an SPF include to resolve offline.
+AMAZONSES_ZONE = complete_zone("amazonses.com", '@ 300 IN TXT "v=spf1 ip4:199.255.192.0/22 ip4:199.127.232.0/22 -all"')
+
+
+@pytest.fixture(scope="module")
+def outputs(deployment: TerraformRun) -> dict[str, Any]:
+    return deployment.outputs()
+
+
+@pytest.fixture
+def records_file(outputs: dict[str, Any], tmp_path: Path) -> Path:
+    path = tmp_path / "dns_records.json"
+    path.write_text(json.dumps({"value": outputs["dns_records"]}))
+    return path
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Any]:
+    require_bind()
+    servers: list[Named] = []
+
+    def start(zone_body: str) -> Named:
+        server = Named(
+            tmp_path / f"named-{len(servers)}",
+            {DOMAIN: complete_zone(DOMAIN, zone_body), "amazonses.com": AMAZONSES_ZONE},
+        )
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def check(server: Named, records_file: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict[str, Any]]]:
+    code = cli.main(["dns", "check", "--nameserver", server.address, "--records-file", str(records_file), "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def by_name(findings: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(f["name"], f["type"]): f for f in findings}
+
+
+def test_the_zone_file_passes_named_checkzone(outputs: dict[str, Any], tmp_path: Path) -> None:
+    require_bind()
+    path = tmp_path / "example.com.zone"
+    path.write_text(complete_zone(DOMAIN, outputs["dns_zone_file"]))
+    result = check_zone(DOMAIN, path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "OK" in result.stdout
+
+
+def test_every_record_checks_out_when_the_zone_is_published(
+    outputs: dict[str, Any], serve: Any, records_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, findings = check(serve(outputs["dns_zone_file"]), records_file, capsys)
+    assert code == 0, findings
+    assert len(findings) == len(outputs["dns_records"])
+    assert {f["status"] for f in findings} == {"ok"}
+
+
+def test_a_missing_dkim_record_is_named(
+    outputs: dict[str, Any], serve: Any, records_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = outputs["dns_zone_file"].splitlines()
+    dropped = next(line for line in lines if "IN CNAME" in line)
+    code, findings = check(serve("\n".join(line for line in lines if line != dropped)), records_file, capsys)
+    assert code == 1
+    broken = [f for f in findings if f["status"] != "ok"]
+    assert [(f["name"], f["status"]) for f in broken] == [(f"{dropped.split()[0]}.{DOMAIN}", "missing")]
+
+
+def test_a_wrong_mx_shows_expected_and_found(
+    outputs: dict[str, Any], serve: Any, records_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zone = outputs["dns_zone_file"].replace(
+        "feedback-smtp.eu-west-1.amazonses.com.", "feedback-smtp.us-east-1.amazonses.com."
+    )
+    code, findings = check(serve(zone), records_file, capsys)
+    assert code == 1
+    mx = by_name(findings)[(f"mail.{DOMAIN}", "MX")]
+    assert mx["status"] == "wrong"
+    assert mx["found"] == ["10 feedback-smtp.us-east-1.amazonses.com."]
+    assert mx["detail"] == "expected 10 feedback-smtp.eu-west-1.amazonses.com"
+    assert [f for f in findings if f["status"] != "ok"] == [mx]
+
+
+def test_a_second_spf_record_is_a_conflict(
+    outputs: dict[str, Any], serve: Any, records_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zone = outputs["dns_zone_file"] + 'mail 1800 IN TXT "v=spf1 include:_spf.google.com ~all"\n'
+    code, findings = check(serve(zone), records_file, capsys)
+    assert code == 1
+    spf = by_name(findings)[(f"mail.{DOMAIN}", "TXT")]
+    assert spf["status"] == "conflict"
+    assert spf["detail"] == "2 SPF records; only one may exist"
+
+
+def test_a_malformed_dmarc_record_says_why(
+    outputs: dict[str, Any], serve: Any, records_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zone = "\n".join(
+        '_dmarc 1800 IN TXT "v=DMARC1; p=bogus"' if line.startswith("_dmarc") else line
+        for line in outputs["dns_zone_file"].splitlines()
+    )
+    code, findings = check(serve(zone), records_file, capsys)
+    assert code == 1
+    dmarc = by_name(findings)[(f"_dmarc.{DOMAIN}", "TXT")]
+    assert dmarc["status"] == "wrong"
+    assert dmarc["detail"].startswith("invalid:")
+    assert "bogus" in dmarc["detail"]
+
+
+def test_a_cname_where_a_txt_record_must_live_is_a_conflict(
+    outputs: dict[str, Any], serve: Any, records_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zone = "\n".join(line for line in outputs["dns_zone_file"].splitlines() if not line.startswith("_dmarc"))
+    zone += "\n_dmarc 1800 IN CNAME _dmarc.elsewhere.example.net.\n"
+    code, findings = check(serve(zone), records_file, capsys)
+    assert code == 1
+    assert by_name(findings)[(f"_dmarc.{DOMAIN}", "TXT")]["status"] == "conflict"
+
+
+def test_the_records_pass_checkdmarcs_parsers(outputs: dict[str, Any], serve: Any) -> None:
+    server = serve(outputs["dns_zone_file"])
+    txt = {r["name"]: r["value"] for r in outputs["dns_records"] if r["type"] == "TXT"}
+    dmarc = parse_dmarc_record(txt[f"_dmarc.{DOMAIN}"], DOMAIN)
+    assert dmarc["tags"]["p"]["value"] == "none"
+    assert dmarc["tags"]["rua"]["value"][0]["address"] == f"dmarc-reports@{DOMAIN}"
+    spf = parse_spf_record(txt[f"mail.{DOMAIN}"], f"mail.{DOMAIN}", resolver=make_resolver(server.address))
+    assert spf["parsed"]["all"] == "fail"
+    tls_rpt = parse_smtp_tls_reporting_record(txt[f"_smtp._tls.{DOMAIN}"])
+    assert tls_rpt["tags"]["rua"]["value"] == [f"mailto:tls-reports@{DOMAIN}"]
