@@ -24,3 +24,13 @@ def emulator() -> Iterator[Emulator]:
     """moto in server mode on a free loopback port, with the project's gap fillers installed."""
     with running_emulator() as running:
         yield running
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many fault-injection points each credential operation survived."""
+    from tests.unit.test_credentials import FAULT_INJECTION
+
+    if FAULT_INJECTION:
+        terminalreporter.section("fault injection: AWS calls failed, then the operation retried")
+        for operation, (survived, total) in sorted(FAULT_INJECTION.items()):
+            terminalreporter.write_line(f"{operation:<18} survived {survived} of {total} injection points")

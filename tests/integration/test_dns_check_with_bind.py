@@ -157,3 +157,28 @@ def test_the_records_pass_checkdmarcs_parsers(outputs: dict[str, Any], serve: An
     assert spf["parsed"]["all"] == "fail"
     tls_rpt = parse_smtp_tls_reporting_record(txt[f"_smtp._tls.{DOMAIN}"])
     assert tls_rpt["tags"]["rua"]["value"] == [f"mailto:tls-reports@{DOMAIN}"]
+
+
+def test_ses_status_is_shown_with_aws_credentials(
+    outputs: dict[str, Any], serve: Any, records_file: Path, emulator_env: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = serve(outputs["dns_zone_file"])
+    code = cli.main(
+        [
+            "dns",
+            "check",
+            "--nameserver",
+            server.address,
+            "--records-file",
+            str(records_file),
+            "--domain",
+            DOMAIN,
+            "--region",
+            outputs["region"],
+            "--json",
+        ]
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert report["ses"] == {"identity_verified": "false", "dkim": "SUCCESS", "mail_from": "SUCCESS"}
+    assert {finding["status"] for finding in report["records"]} == {"ok"}

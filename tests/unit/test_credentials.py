@@ -227,6 +227,8 @@ def test_concurrent_rotations_one_wins_the_other_conflicts(world: World) -> None
     assert_consistent(world)
 
 
+FAULT_INJECTION: dict[str, tuple[int, int]] = {}  # reported by conftest.pytest_terminal_summary
+
 OPERATIONS: dict[str, Any] = {
     "create": (lambda w: None, lambda c, op: c.create("alice", ALICE, caller(op))),
     "rotate": (
@@ -266,5 +268,5 @@ def test_a_fault_at_every_aws_call_then_a_retry_leaves_a_consistent_state(operat
             run(world.credentials(), "op-faulty")
             assert_consistent(world)
             survived += 1
-    print(f"{operation}: survived {survived} of {total} injection points")
+    FAULT_INJECTION[operation] = (survived, total)
     assert survived == total

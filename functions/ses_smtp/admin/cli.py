@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ses_smtp import render
@@ -43,6 +44,7 @@ def dns_records(args: argparse.Namespace) -> str:
 
 
 def expected_records(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The records to check, and (from the deployment's outputs) its domain and region if unset."""
     if args.records_file:
         try:
             loaded = json.loads(Path(args.records_file).read_text())
@@ -50,7 +52,10 @@ def expected_records(args: argparse.Namespace) -> list[dict[str, Any]]:
             raise CliError(f"cannot read {args.records_file}: {error}") from error
         records = loaded.get("value", loaded) if isinstance(loaded, dict) else loaded
     else:
-        records = terraform_outputs(Path(args.terraform_dir)).get("dns_records")
+        outputs = terraform_outputs(Path(args.terraform_dir))
+        records = outputs.get("dns_records")
+        args.domain = args.domain or outputs.get("domain")
+        args.region = args.region or outputs.get("region")
     if not isinstance(records, list) or not all(
         isinstance(r, dict) and {"name", "type", "value"} <= set(r) for r in records
     ):
@@ -73,8 +78,11 @@ def dns_check(args: argparse.Namespace) -> str:
         lambda: dns_check_module.check_records(records, resolver), args.wait, progress
     )
     failed = [finding for finding in findings if finding.status != dns_check_module.OK]
+    ses = _ses_status(args)
     if args.json:
         text = json.dumps([finding.to_dict() for finding in findings], indent=2)
+        if ses:
+            text = json.dumps({"records": json.loads(text), "ses": ses}, indent=2)
     else:
         rows = [
             {**finding.to_dict(), "status": finding.status.upper(), "found": " | ".join(finding.found)}
@@ -82,9 +90,22 @@ def dns_check(args: argparse.Namespace) -> str:
         ]
         text = render.table(rows, ["status", "type", "name", "found", "detail"])
         text += f"\n\n{len(findings) - len(failed)} of {len(findings)} records OK"
+        if ses:
+            text += "\nSES says: " + ", ".join(f"{key} {value}" for key, value in ses.items())
     if failed:
         raise CheckFailed(text)
     return text
+
+
+def _ses_status(args: argparse.Namespace) -> dict[str, str]:
+    """SES's own view, when the domain and region are known and AWS credentials work; else nothing."""
+    if args.no_ses or not (args.domain and args.region):
+        return {}
+    try:
+        return dns_check_module.ses_status(args.domain, args.region, boto3.session.Session())
+    except (BotoCoreError, ClientError) as error:
+        print(f"  (SES status not shown: {error})", file=sys.stderr)
+        return {}
 
 
 class CheckFailed(Exception):
@@ -112,6 +133,9 @@ def parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="keep checking until everything is OK or this many seconds have passed",
     )
+    check.add_argument("--domain", help="sending domain, for SES's own status (default: from terraform output)")
+    check.add_argument("--region", help="SES region, for SES's own status (default: from terraform output)")
+    check.add_argument("--no-ses", action="store_true", help="do not ask SES for its DKIM and MAIL FROM status")
     check.add_argument("--json", action="store_true", help="machine-readable output")
     check.set_defaults(run=dns_check)
 

@@ -136,3 +136,15 @@ def wait_until_ok(
             return findings
         progress(findings, left)
         time.sleep(min(interval, max(left, 0)))
+
+
+def ses_status(domain: str, region: str, session: Any) -> dict[str, str]:
+    """What SES itself says about the domain's DKIM and MAIL FROM (needs ses:GetEmailIdentity)."""
+    identity = session.client("sesv2", region_name=region).get_email_identity(EmailIdentity=domain)
+    dkim = identity.get("DkimAttributes", {})
+    mail_from = identity.get("MailFromAttributes", {})
+    return {
+        "identity_verified": str(identity.get("VerifiedForSendingStatus", False)).lower(),
+        "dkim": dkim.get("Status", "NOT_STARTED"),
+        "mail_from": mail_from.get("MailFromDomainStatus", "NOT_CONFIGURED"),
+    }
