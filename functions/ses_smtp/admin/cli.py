@@ -19,6 +19,7 @@ from ses_smtp.admin import dns_check as dns_check_module
 from ses_smtp.admin import users
 from ses_smtp.admin.terraform import TerraformError, terraform_outputs
 from ses_smtp.errors import SesSmtpError
+from ses_smtp.events import RecipientHistory
 
 
 class CliError(Exception):
@@ -108,6 +109,32 @@ def _ses_status(args: argparse.Namespace) -> dict[str, str]:
         return {}
 
 
+def events(args: argparse.Namespace) -> str:
+    if not (args.recipient or args.sender):
+        raise CliError("give --recipient ADDRESS or --sender NAME")
+    table = args.table or terraform_outputs(Path(args.terraform_dir)).get("credentials_table_name")
+    if not table:
+        raise CliError("no credentials table: give --table or --terraform-dir of a deployment")
+    history = RecipientHistory(boto3.client("dynamodb", region_name=args.region), str(table))
+    items = history.for_recipient(args.recipient) if args.recipient else history.for_sender(args.sender)
+    if args.json:
+        return json.dumps(items, indent=2, default=str)
+    if not items:
+        return "no permanent bounces or complaints recorded"
+    rows = [{**item, "recipient": item["pk"].removeprefix("recipient#")} for item in items if item["sk"] != "summary"]
+    summaries = [item for item in items if item["sk"] == "summary"]
+    text = render.table(
+        rows, ["timestamp", "kind", "recipient", "sender", "bounce_type", "complaint_type", "diagnostic"]
+    )
+    for summary in summaries:
+        text += (
+            f"\n\n{summary['pk'].removeprefix('recipient#')}: {summary.get('bounces', 0)} bounces, "
+            f"{summary.get('complaints', 0)} complaints, "
+            f"latest {summary.get('latest_event')} at {summary.get('latest_at')}"
+        )
+    return text
+
+
 class CheckFailed(Exception):
     """A check ran and found problems: its report is the output, the exit code is 1."""
 
@@ -138,6 +165,15 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--no-ses", action="store_true", help="do not ask SES for its DKIM and MAIL FROM status")
     check.add_argument("--json", action="store_true", help="machine-readable output")
     check.set_defaults(run=dns_check)
+
+    history = commands.add_parser("events", help="permanent bounces and complaints, by recipient or sender")
+    history.add_argument("--recipient", help="an address: its history and counts")
+    history.add_argument("--sender", help="a sender's IAM user name: every bounce and complaint of its mail")
+    history.add_argument("--terraform-dir", default=".", help="directory of the deployment (default: current)")
+    history.add_argument("--table", help="credentials table name (instead of terraform output)")
+    history.add_argument("--region", help="AWS region of the deployment")
+    history.add_argument("--json", action="store_true", help="machine-readable output")
+    history.set_defaults(run=events)
 
     users.add_parser(commands)
     return root

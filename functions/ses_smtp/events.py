@@ -1,0 +1,259 @@
+"""SES delivery events: parsed from SQS -> SNS -> SES JSON, logged, counted, and remembered per recipient.
+
+Accepts SES event publishing (`eventType`) and identity notifications (`notificationType`). Sends and
+deliveries make no AWS call; a permanent bounce or a complaint is one conditional write per recipient,
+keyed by the SES feedback id, so a duplicate delivery of the same event changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ses_smtp.errors import InvalidRequest
+
+KINDS = (
+    "Send",
+    "Delivery",
+    "Bounce",
+    "Complaint",
+    "Reject",
+    "DeliveryDelay",
+    "RenderingFailure",
+    "Open",
+    "Click",
+    "Subscription",
+)
+CALLER_TAG = "ses:caller-identity"  # SES sets it to the IAM user that sent
+
+
+class MalformedEvent(InvalidRequest):
+    """A record that is not an SES event we understand; it becomes a batch item failure."""
+
+    code = "MalformedEvent"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    address: str
+    action: str = ""  # bounce action, e.g. failed
+    status: str = ""
+    diagnostic: str = ""
+
+    @property
+    def domain(self) -> str:
+        return self.address.rpartition("@")[2].lower()
+
+
+@dataclass(frozen=True)
+class SesEvent:
+    kind: str
+    message_id: str
+    timestamp: str
+    source: str
+    sender: str
+    recipients: tuple[Recipient, ...]
+    feedback_id: str = ""
+    bounce_type: str = ""
+    bounce_subtype: str = ""
+    complaint_type: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def from_domain(self) -> str:
+        return self.source.rpartition("@")[2].rstrip(">").lower()
+
+    @property
+    def remembered(self) -> bool:
+        """Permanent bounces and complaints are kept per recipient."""
+        return (self.kind == "Bounce" and self.bounce_type == "Permanent") or self.kind == "Complaint"
+
+    def log_fields(self, full_recipients: bool) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "event_type": self.kind,
+            "ses_message_id": self.message_id,
+            "sender": self.sender,
+            "from_domain": self.from_domain,
+            "recipient_domains": sorted({r.domain for r in self.recipients}),
+        }
+        if full_recipients:
+            fields["recipients"] = [r.address for r in self.recipients]
+        if self.kind == "Bounce":
+            fields |= {
+                "bounce_type": self.bounce_type,
+                "bounce_subtype": self.bounce_subtype,
+                "diagnostic_codes": sorted({r.diagnostic for r in self.recipients if r.diagnostic}),
+            }
+        if self.kind == "Complaint":
+            fields["complaint_feedback_type"] = self.complaint_type
+        return fields
+
+
+def parse_sqs_body(body: str) -> SesEvent:
+    """SQS body (an SNS envelope) -> the SES event inside. Raises MalformedEvent."""
+    envelope = _json_object(body, "SQS body")
+    message = envelope.get("Message")
+    if envelope.get("Type") != "Notification" or not isinstance(message, str):
+        raise MalformedEvent("not an SNS notification")
+    return parse_ses_message(_json_object(message, "SNS message"))
+
+
+def parse_ses_message(message: dict[str, Any]) -> SesEvent:
+    kind = message.get("eventType") or message.get("notificationType")
+    if kind not in KINDS:
+        raise MalformedEvent(f"unknown SES event type {kind!r}")
+    mail = message.get("mail")
+    if not isinstance(mail, dict) or not isinstance(mail.get("messageId"), str) or not mail["messageId"]:
+        raise MalformedEvent("SES event without mail.messageId")
+    detail = message.get(_detail_key(kind), {})
+    if not isinstance(detail, dict):
+        raise MalformedEvent(f"{kind} details are not an object")
+    return SesEvent(
+        kind=kind,
+        message_id=mail["messageId"],
+        timestamp=str(detail.get("timestamp") or mail.get("timestamp") or ""),
+        source=str(mail.get("source") or ""),
+        sender=_sender(mail),
+        recipients=_recipients(kind, mail, detail),
+        feedback_id=str(detail.get("feedbackId") or ""),
+        bounce_type=str(detail.get("bounceType") or ""),
+        bounce_subtype=str(detail.get("bounceSubType") or ""),
+        complaint_type=str(detail.get("complaintFeedbackType") or ""),
+        detail=detail,
+    )
+
+
+def _detail_key(kind: str) -> str:
+    return {"DeliveryDelay": "deliveryDelay", "RenderingFailure": "failure"}.get(kind, kind[0].lower() + kind[1:])
+
+
+def _sender(mail: dict[str, Any]) -> str:
+    tags = mail.get("tags")
+    caller = tags.get(CALLER_TAG) if isinstance(tags, dict) else None
+    if isinstance(caller, list) and caller and isinstance(caller[0], str):
+        return caller[0]
+    return "unknown"
+
+
+def _recipients(kind: str, mail: dict[str, Any], detail: dict[str, Any]) -> tuple[Recipient, ...]:
+    listed = {"Bounce": "bouncedRecipients", "Complaint": "complainedRecipients", "DeliveryDelay": "delayedRecipients"}
+    if kind in listed:
+        entries = detail.get(listed[kind])
+        if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("emailAddress"), str) for e in entries
+        ):
+            raise MalformedEvent(f"{kind} without a list of recipients")
+        return tuple(
+            Recipient(
+                e["emailAddress"].lower(),
+                str(e.get("action", "")),
+                str(e.get("status", "")),
+                str(e.get("diagnosticCode", "")),
+            )
+            for e in entries
+        )
+    addresses = detail.get("recipients") if kind == "Delivery" else mail.get("destination")
+    if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses):
+        raise MalformedEvent(f"{kind} without recipients")
+    return tuple(Recipient(a.lower()) for a in addresses)
+
+
+def _json_object(text: Any, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError) as error:
+        raise MalformedEvent(f"{what} is not JSON") from error
+    if not isinstance(value, dict):
+        raise MalformedEvent(f"{what} is not a JSON object")
+    return value
+
+
+class RecipientHistory:
+    """Per-recipient record of permanent bounces and complaints, in the credentials table."""
+
+    def __init__(self, dynamodb: Any, table_name: str) -> None:
+        self._db = dynamodb
+        self._table = table_name
+
+    def remember(self, event: SesEvent, recipient: Recipient) -> bool:
+        """One transaction: the event item (only if new) and the recipient's summary. False if seen before."""
+        pk = {"S": f"recipient#{recipient.address}"}
+        event_key = event.feedback_id or event.message_id
+        item = {
+            "pk": pk,
+            "sk": {"S": f"event#{event.kind}#{event_key}"},
+            "kind": {"S": event.kind},
+            "ses_message_id": {"S": event.message_id},
+            "timestamp": {"S": event.timestamp},
+            "sender": {"S": event.sender},
+            "from_domain": {"S": event.from_domain},
+            "bounce_type": {"S": event.bounce_type},
+            "bounce_subtype": {"S": event.bounce_subtype},
+            "complaint_type": {"S": event.complaint_type},
+            "diagnostic": {"S": recipient.diagnostic},
+        }
+        counter = "bounces" if event.kind == "Bounce" else "complaints"
+        try:
+            self._db.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": item,
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": {"pk": pk, "sk": {"S": "summary"}},
+                            "UpdateExpression": (
+                                f"ADD {counter} :one SET latest_event = :kind, latest_at = :at, sender = :sender"
+                            ),
+                            "ExpressionAttributeValues": {
+                                ":one": {"N": "1"},
+                                ":kind": {"S": event.kind},
+                                ":at": {"S": event.timestamp},
+                                ":sender": {"S": event.sender},
+                            },
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TransactionCanceledException" and _duplicate(error):
+                return False
+            raise
+        return True
+
+    def for_recipient(self, address: str) -> list[dict[str, Any]]:
+        response = self._db.query(
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"recipient#{address.lower()}"}},
+        )
+        return [_plain(item) for item in response["Items"]]
+
+    def for_sender(self, sender: str) -> list[dict[str, Any]]:
+        pages = self._db.get_paginator("scan").paginate(
+            TableName=self._table,
+            FilterExpression="begins_with(sk, :event) AND sender = :sender",
+            ExpressionAttributeValues={":event": {"S": "event#"}, ":sender": {"S": sender}},
+        )
+        return [_plain(item) for page in pages for item in page["Items"]]
+
+
+def _duplicate(error: ClientError) -> bool:
+    reasons = error.response.get("CancellationReasons") or []
+    return bool(reasons) and reasons[0].get("Code") == "ConditionalCheckFailed"
+
+
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    from boto3.dynamodb.types import TypeDeserializer
+
+    deserializer = TypeDeserializer()
+    plain = {key: deserializer.deserialize(value) for key, value in item.items()}
+    return {key: int(value) if key in ("bounces", "complaints") else value for key, value in plain.items()}
