@@ -72,3 +72,31 @@ module "credentials" {
   role_permissions_boundary_arn     = var.role_permissions_boundary_arn
   tags                              = var.tags
 }
+
+module "events" {
+  source = "./modules/events"
+
+  name_prefix                   = var.name_prefix
+  configuration_set_name        = module.sending_domain.configuration_set_name
+  configuration_set_arn         = module.sending_domain.configuration_set_arn
+  kms_key_arn                   = module.encryption.key_arn
+  table_name                    = module.credentials.table_name
+  package_dir                   = coalesce(var.lambda_package_dir, "${path.module}/build/lambda")
+  layer_arn                     = module.credentials.layer_arn
+  runtime                       = var.lambda_runtime
+  log_retention_days            = var.log_retention_days
+  reserved_concurrency          = var.events_function_reserved_concurrency
+  log_recipient_addresses       = var.log_recipient_addresses
+  alerts_topic_arn              = var.alerts_topic_arn
+  alert_emails                  = var.alert_emails
+  bounce_rate_thresholds        = var.bounce_rate_alarm_thresholds
+  complaint_rate_thresholds     = var.complaint_rate_alarm_thresholds
+  role_permissions_boundary_arn = var.role_permissions_boundary_arn
+  tags                          = var.tags
+
+  function_names = {
+    credentials = module.credentials.credentials_function_name
+    rotation    = module.credentials.rotation_function_name
+    events      = "${var.name_prefix}-events"
+  }
+}

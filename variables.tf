@@ -357,3 +357,71 @@ variable "tls_rpt_rua" {
     error_message = "tls_rpt_rua must hold URIs such as mailto:tls-reports@example.com or https://reports.example.com/tlsrpt."
   }
 }
+
+# Events and monitoring
+
+variable "alerts_topic_arn" {
+  description = "An existing SNS topic for the alarms; null creates one (encrypted with the module's key)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alerts_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.alerts_topic_arn))
+    error_message = "alerts_topic_arn must be an SNS topic ARN."
+  }
+}
+
+variable "alert_emails" {
+  description = "Addresses subscribed to the created alerts topic (each confirms by email)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for address in var.alert_emails : can(regex("^[A-Za-z0-9._%+-]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", address))])
+    error_message = "alert_emails must hold plain addresses such as ops@example.com."
+  }
+}
+
+variable "bounce_rate_alarm_thresholds" {
+  description = "Warning and critical account bounce rate, as fractions (SES reviews at 0.05)."
+  type        = list(number)
+  default     = [0.02, 0.04]
+  nullable    = false
+
+  validation {
+    condition     = length(var.bounce_rate_alarm_thresholds) == 2 && var.bounce_rate_alarm_thresholds[0] < var.bounce_rate_alarm_thresholds[1] && var.bounce_rate_alarm_thresholds[1] < 0.1 && var.bounce_rate_alarm_thresholds[0] > 0
+    error_message = "bounce_rate_alarm_thresholds must be [warning, critical] with 0 < warning < critical < 0.1."
+  }
+}
+
+variable "complaint_rate_alarm_thresholds" {
+  description = "Warning and critical account complaint rate, as fractions (SES reviews at 0.001)."
+  type        = list(number)
+  default     = [0.0004, 0.0008]
+  nullable    = false
+
+  validation {
+    condition     = length(var.complaint_rate_alarm_thresholds) == 2 && var.complaint_rate_alarm_thresholds[0] < var.complaint_rate_alarm_thresholds[1] && var.complaint_rate_alarm_thresholds[1] < 0.005 && var.complaint_rate_alarm_thresholds[0] > 0
+    error_message = "complaint_rate_alarm_thresholds must be [warning, critical] with 0 < warning < critical < 0.005."
+  }
+}
+
+variable "log_recipient_addresses" {
+  description = "Log full recipient addresses of SES events; by default only their domains (privacy)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "events_function_reserved_concurrency" {
+  description = "Concurrency reserved for the events function; -1 leaves it unreserved."
+  type        = number
+  default     = 2
+  nullable    = false
+
+  validation {
+    condition     = var.events_function_reserved_concurrency == -1 || (var.events_function_reserved_concurrency >= 1 && var.events_function_reserved_concurrency <= 100)
+    error_message = "events_function_reserved_concurrency must be -1 or between 1 and 100."
+  }
+}

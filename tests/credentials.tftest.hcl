@@ -32,6 +32,18 @@ override_data {
 }
 
 override_data {
+  target          = module.events.data.aws_caller_identity.current
+  override_during = plan
+  values          = { account_id = "123456789012" }
+}
+
+override_data {
+  target          = module.events.module.function.data.aws_caller_identity.current
+  override_during = plan
+  values          = { account_id = "123456789012" }
+}
+
+override_data {
   target          = module.credentials.module.rotation_function.data.aws_caller_identity.current
   override_during = plan
   values          = { account_id = "123456789012" }

@@ -36,6 +36,19 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_sns_topic" {
+    defaults = {
+      arn = "arn:aws:sns:eu-west-1:123456789012:mock"
+    }
+  }
+
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:eu-west-1:123456789012:mock"
+      id  = "https://sqs.eu-west-1.amazonaws.com/123456789012/mock"
+    }
+  }
+
   mock_resource "aws_kms_key" {
     defaults = {
       arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
@@ -431,4 +444,54 @@ run "rejects_a_tls_rpt_address_without_a_scheme" {
   }
 
   expect_failures = [var.tls_rpt_rua]
+}
+
+run "rejects_an_alerts_topic_that_is_not_an_sns_arn" {
+  command = plan
+
+  variables {
+    alerts_topic_arn = "platform-alerts"
+  }
+
+  expect_failures = [var.alerts_topic_arn]
+}
+
+run "rejects_a_malformed_alert_email" {
+  command = plan
+
+  variables {
+    alert_emails = ["ops"]
+  }
+
+  expect_failures = [var.alert_emails]
+}
+
+run "rejects_bounce_thresholds_in_the_wrong_order" {
+  command = plan
+
+  variables {
+    bounce_rate_alarm_thresholds = [0.04, 0.02]
+  }
+
+  expect_failures = [var.bounce_rate_alarm_thresholds]
+}
+
+run "rejects_complaint_thresholds_above_the_pause_level" {
+  command = plan
+
+  variables {
+    complaint_rate_alarm_thresholds = [0.001, 0.01]
+  }
+
+  expect_failures = [var.complaint_rate_alarm_thresholds]
+}
+
+run "rejects_zero_events_concurrency" {
+  command = plan
+
+  variables {
+    events_function_reserved_concurrency = 0
+  }
+
+  expect_failures = [var.events_function_reserved_concurrency]
 }

@@ -37,6 +37,19 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_sns_topic" {
+    defaults = {
+      arn = "arn:aws:sns:eu-west-1:123456789012:mock"
+    }
+  }
+
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:eu-west-1:123456789012:mock"
+      id  = "https://sqs.eu-west-1.amazonaws.com/123456789012/mock"
+    }
+  }
+
   mock_resource "aws_kms_key" {
     defaults = {
       arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
@@ -343,5 +356,82 @@ run "tls_rpt_record_when_report_addresses_are_given" {
   assert {
     condition     = [for r in output.dns_records : r.value if r.name == "_smtp._tls.example.com"] == ["v=TLSRPTv1; rua=mailto:tls@example.com,https://reports.example.com/tlsrpt"]
     error_message = "TLS-RPT must list the report URIs."
+  }
+}
+
+run "every_ses_event_type_reaches_sns_and_cloudwatch" {
+  command = plan
+
+  assert {
+    condition = toset(one(module.events.event_destinations.sns.event_destination).matching_event_types) == toset([
+      "SEND", "DELIVERY", "BOUNCE", "COMPLAINT", "REJECT", "DELIVERY_DELAY", "RENDERING_FAILURE",
+    ])
+    error_message = "Every event type the pipeline handles must be published to SNS."
+  }
+  assert {
+    condition = toset([
+      for d in one(one(module.events.event_destinations.cloudwatch.event_destination).cloud_watch_destination).dimension_configuration : d.dimension_name
+    ]) == toset(["ses:caller-identity", "ses:from-domain"])
+    error_message = "CloudWatch counts must be split by sender (ses:caller-identity) and From domain."
+  }
+}
+
+run "the_queue_feeds_the_function_with_partial_batch_failures" {
+  command = plan
+
+  assert {
+    condition     = module.events.event_source_mapping.function_response_types == toset(["ReportBatchItemFailures"])
+    error_message = "A malformed record must fail alone, not the whole batch."
+  }
+  assert {
+    condition     = module.events.event_source_mapping.batch_size == 10
+    error_message = "Events are processed in batches."
+  }
+}
+
+run "alarms_warn_well_below_the_ses_review_levels" {
+  command = plan
+
+  assert {
+    condition = (
+      module.events.alarm_thresholds["bounce-rate-warning"] == 0.02 && module.events.alarm_thresholds["bounce-rate-critical"] == 0.04 &&
+      module.events.alarm_thresholds["complaint-rate-warning"] == 0.0004 && module.events.alarm_thresholds["complaint-rate-critical"] == 0.0008
+    )
+    error_message = "Bounce and complaint alarms must default to 2%/4% and 0.04%/0.08%."
+  }
+  assert {
+    condition = alltrue([for role in ["credentials", "rotation", "events"] :
+    contains(keys(module.events.alarm_thresholds), "${role}-errors") && contains(keys(module.events.alarm_thresholds), "${role}-throttles")])
+    error_message = "Every function must have an errors and a throttles alarm."
+  }
+  assert {
+    condition     = module.events.alarm_thresholds["dead-letters"] == 0
+    error_message = "One dead letter must raise the alarm."
+  }
+}
+
+run "alerts_go_to_a_created_topic_with_email_subscriptions" {
+  command = plan
+
+  variables {
+    alert_emails = ["ops@example.com"]
+  }
+
+  assert {
+    condition     = module.events.alerts_topic_created && module.events.alert_subscriptions == ["ops@example.com"]
+    error_message = "Without alerts_topic_arn the module must create the topic and subscribe alert_emails."
+  }
+}
+
+run "alerts_go_to_an_existing_topic" {
+  command = plan
+
+  variables {
+    alerts_topic_arn = "arn:aws:sns:eu-west-1:123456789012:platform-alerts"
+  }
+
+  assert {
+    condition     = !module.events.alerts_topic_created && output.alerts_topic_arn == "arn:aws:sns:eu-west-1:123456789012:platform-alerts"
+    error_message = "With alerts_topic_arn the module must create no topic and alarm to the given one."
   }
 }

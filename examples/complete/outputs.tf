@@ -92,3 +92,33 @@ output "administrators_policy_json" {
   description = "IAM policy for the people who run `ses-smtp users`: invoke the function, read records, decrypt passwords."
   value       = module.ses_smtp.administrators_policy_json
 }
+
+output "events_topic_arn" {
+  description = "SNS topic SES publishes delivery events to."
+  value       = module.ses_smtp.events_topic_arn
+}
+
+output "events_queue_url" {
+  description = "SQS queue of SES events, consumed by the events function."
+  value       = module.ses_smtp.events_queue_url
+}
+
+output "events_dead_letter_queue_url" {
+  description = "Where events that could not be processed end up."
+  value       = module.ses_smtp.events_dead_letter_queue_url
+}
+
+output "events_function_name" {
+  description = "Function that logs, counts and remembers SES events."
+  value       = module.ses_smtp.events_function_name
+}
+
+output "alerts_topic_arn" {
+  description = "SNS topic the alarms notify."
+  value       = module.ses_smtp.alerts_topic_arn
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of volume, reputation, senders and function health."
+  value       = module.ses_smtp.dashboard_name
+}

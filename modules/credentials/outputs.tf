@@ -82,3 +82,8 @@ output "administrators_policy_json" {
   description = "IAM policy to attach to the people who run `ses-smtp users`: invoke, read records, decrypt passwords."
   value       = data.aws_iam_policy_document.administrators.json
 }
+
+output "layer_arn" {
+  description = "The dependencies layer, shared with the events function."
+  value       = aws_lambda_layer_version.dependencies.arn
+}

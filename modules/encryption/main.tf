@@ -87,6 +87,24 @@ data "aws_iam_policy_document" "usage" {
     }
   }
 
+  # SES publishes events, and CloudWatch alarms publish alerts, to topics encrypted with this key.
+  statement {
+    sid       = "ServicesPublishToEncryptedTopics"
+    actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ses.amazonaws.com", "cloudwatch.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+
   statement {
     sid       = "CloudWatchLogsEncryptsFunctionLogs"
     actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]

@@ -7,6 +7,7 @@ once, before the emulator serves its first request. Nothing else in the project 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import threading
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from moto.ses.utils import get_arn
 from moto.sesv2 import urls as sesv2_urls
 from moto.sesv2.models import SESV2Backend
 from moto.sesv2.responses import SESV2Response
+from moto.sqs import models as sqs_models
 
 _installed = False
 
@@ -168,6 +170,36 @@ def sesv2_configuration_set_options_cannot_change() -> None:
         _add_action(f"put_configuration_set_{option}_options", option_setter(attribute, fields), path)
 
 
+def sesv2_event_destinations_are_not_implemented() -> None:
+    """The configuration-set event destination calls are missing; SES publishes events through them."""
+
+    def destinations(response: SESV2Response) -> dict[str, dict[str, Any]]:
+        config_set = response.sesv2_backend.get_configuration_set(response._get_param("ConfigurationSetName"))
+        if not hasattr(config_set, "event_destinations_v2"):
+            setattr(config_set, "event_destinations_v2", {})  # noqa: B010 (not a moto attribute)
+        found: dict[str, dict[str, Any]] = config_set.event_destinations_v2  # type: ignore[attr-defined]
+        return found
+
+    def put(self: SESV2Response) -> str:
+        name = self._get_param("EventDestinationName")
+        destination = self._get_param("EventDestination") or {}
+        destinations(self)[name] = {"Name": name, "Enabled": destination.get("Enabled", False), **destination}
+        return "{}"
+
+    def get(self: SESV2Response) -> str:
+        return json.dumps({"EventDestinations": list(destinations(self).values())})
+
+    def delete(self: SESV2Response) -> str:
+        destinations(self).pop(self._get_param("EventDestinationName"), None)
+        return "{}"
+
+    collection = "/v2/email/configuration-sets/{ConfigurationSetName}/event-destinations"
+    _add_action("create_configuration_set_event_destination", put, collection)
+    _add_action("get_configuration_set_event_destinations", get, collection)
+    _add_action("update_configuration_set_event_destination", put, collection + "/{EventDestinationName}")
+    _add_action("delete_configuration_set_event_destination", delete, collection + "/{EventDestinationName}")
+
+
 def iam_user_permissions_boundary_is_dropped() -> None:
     """CreateUser ignores PermissionsBoundary and GetUser never returns one; IAM keeps and returns it.
 
@@ -232,6 +264,21 @@ def dynamodb_conditional_writes_race() -> None:
     DynamoHandler.call_action = call_action  # type: ignore[method-assign]
 
 
+def sqs_redrive_policy_is_not_compact_json() -> None:
+    """moto returns RedrivePolicy as spaced JSON; SQS returns it compact, and Terraform diffs the two."""
+    original: property = vars(sqs_models.Queue)["attributes"]
+    original_attributes = original.fget
+    assert original_attributes is not None
+
+    def attributes(self: sqs_models.Queue) -> dict[str, Any]:
+        result: dict[str, Any] = original_attributes(self)
+        if self.redrive_policy:
+            result["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
+        return result
+
+    sqs_models.Queue.attributes = property(attributes)  # type: ignore[method-assign,assignment]
+
+
 def _add_action(name: str, method: Callable[[SESV2Response], str], path: str) -> None:
     """Serve a new SES v2 action at path ({Name} marks a path parameter, as in the API reference)."""
     if hasattr(SESV2Response, name):
@@ -249,9 +296,11 @@ GAPS: tuple[Callable[[], None], ...] = (
     sesv2_mail_from_is_not_implemented,
     sesv2_identity_configuration_set_cannot_change,
     sesv2_configuration_set_options_cannot_change,
+    sesv2_event_destinations_are_not_implemented,
     iam_user_permissions_boundary_is_dropped,
     lambda_logging_config_is_dropped,
     dynamodb_conditional_writes_race,
+    sqs_redrive_policy_is_not_compact_json,
 )
 
 __all__ = ["GAPS", "dkim_tokens", "install"]

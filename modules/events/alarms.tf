@@ -1,0 +1,116 @@
+# Alarms to the alerts topic (created, or the caller's), each saying what happened and what to do.
+
+resource "aws_sns_topic" "alerts" {
+  count = var.alerts_topic_arn == null ? 1 : 0
+
+  name              = "${var.name_prefix}-alerts"
+  kms_master_key_id = var.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_sns_topic_subscription" "alert_email" {
+  for_each = var.alerts_topic_arn == null ? toset(var.alert_emails) : toset([])
+
+  topic_arn = aws_sns_topic.alerts[0].arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
+locals {
+  alerts_topic_arn = var.alerts_topic_arn == null ? aws_sns_topic.alerts[0].arn : var.alerts_topic_arn
+  levels           = { warning = 0, critical = 1 }
+
+  reputation_alarms = merge(
+    { for level, index in local.levels : "bounce-rate-${level}" => {
+      metric      = "Reputation.BounceRate"
+      threshold   = var.bounce_rate_thresholds[index]
+      description = "SES account bounce rate is above ${var.bounce_rate_thresholds[index] * 100}% (SES reviews accounts at 5%, pauses at 10%). Find the sender with `ses-smtp events --sender`, stop sends to bad addresses, see docs/reputation.md."
+    } },
+    { for level, index in local.levels : "complaint-rate-${level}" => {
+      metric      = "Reputation.ComplaintRate"
+      threshold   = var.complaint_rate_thresholds[index]
+      description = "SES account complaint rate is above ${var.complaint_rate_thresholds[index] * 100}% (SES reviews accounts at 0.1%, pauses at 0.5%). Find who complained with `ses-smtp events`, stop mailing them, see docs/reputation.md."
+    } },
+  )
+
+  function_alarms = merge(
+    { for role, name in var.function_names : "${role}-errors" => {
+      function    = name
+      metric      = "Errors"
+      description = "The ${name} function failed. Its log group has the error, with the correlation id of the request."
+    } },
+    { for role, name in var.function_names : "${role}-throttles" => {
+      function    = name
+      metric      = "Throttles"
+      description = "The ${name} function was throttled: its reserved concurrency is exhausted. Raise it or find what calls it so often."
+    } },
+  )
+}
+
+resource "aws_cloudwatch_metric_alarm" "reputation" {
+  for_each = local.reputation_alarms
+
+  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = "AWS/SES"
+  metric_name         = each.value.metric
+  statistic           = "Maximum"
+  period              = 900
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = each.value.threshold
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [local.alerts_topic_arn]
+  ok_actions          = [local.alerts_topic_arn]
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "function" {
+  for_each = local.function_alarms
+
+  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = "AWS/Lambda"
+  metric_name         = each.value.metric
+  dimensions          = { FunctionName = each.value.function }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [local.alerts_topic_arn]
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "dead_letters" {
+  alarm_name          = "${var.name_prefix}-events-dead-letters"
+  alarm_description   = "SES events could not be processed and are in ${aws_sqs_queue.dead_letter.name}. Read one, fix the cause (the events function's log says why), then redrive them to ${aws_sqs_queue.events.name}."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.dead_letter.name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [local.alerts_topic_arn]
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "oldest_event" {
+  alarm_name          = "${var.name_prefix}-events-backlog"
+  alarm_description   = "SES events have waited over an hour in ${aws_sqs_queue.events.name}: the events function is not keeping up or not running. Check its errors and throttles."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = aws_sqs_queue.events.name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 2
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 3600
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [local.alerts_topic_arn]
+  tags                = var.tags
+}

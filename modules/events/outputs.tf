@@ -1,0 +1,72 @@
+output "events_topic_arn" {
+  description = "SNS topic SES publishes events to."
+  value       = aws_sns_topic.events.arn
+}
+
+output "events_queue_url" {
+  description = "SQS queue of SES events."
+  value       = aws_sqs_queue.events.id
+}
+
+output "dead_letter_queue_url" {
+  description = "Dead-letter queue of events that could not be processed."
+  value       = aws_sqs_queue.dead_letter.id
+}
+
+output "events_function_name" {
+  description = "Name of the events function."
+  value       = module.function.function_name
+}
+
+output "alerts_topic_arn" {
+  description = "Topic the alarms notify."
+  value       = local.alerts_topic_arn
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard."
+  value       = aws_cloudwatch_dashboard.this.dashboard_name
+}
+
+output "dashboard_body" {
+  description = "The dashboard's JSON (for checks)."
+  value       = aws_cloudwatch_dashboard.this.dashboard_body
+}
+
+output "alarm_metrics" {
+  description = "Every metric an alarm watches, as namespace/name."
+  value = sort(distinct(concat(
+    [for alarm in aws_cloudwatch_metric_alarm.reputation : "${alarm.namespace}/${alarm.metric_name}"],
+    [for alarm in aws_cloudwatch_metric_alarm.function : "${alarm.namespace}/${alarm.metric_name}"],
+    ["AWS/SQS/ApproximateNumberOfMessagesVisible", "AWS/SQS/ApproximateAgeOfOldestMessage"],
+  )))
+}
+
+output "event_destinations" {
+  description = "The SNS and CloudWatch event destination resources."
+  value       = { sns = aws_sesv2_configuration_set_event_destination.sns, cloudwatch = aws_sesv2_configuration_set_event_destination.cloudwatch }
+}
+
+output "event_source_mapping" {
+  description = "The SQS to function mapping."
+  value       = aws_lambda_event_source_mapping.events
+}
+
+output "alarm_thresholds" {
+  description = "Every alarm's name and threshold."
+  value = merge(
+    { for key, alarm in aws_cloudwatch_metric_alarm.reputation : key => alarm.threshold },
+    { for key, alarm in aws_cloudwatch_metric_alarm.function : key => alarm.threshold },
+    { dead-letters = aws_cloudwatch_metric_alarm.dead_letters.threshold, backlog = aws_cloudwatch_metric_alarm.oldest_event.threshold },
+  )
+}
+
+output "alert_subscriptions" {
+  description = "Email subscriptions of the created alerts topic."
+  value       = [for subscription in aws_sns_topic_subscription.alert_email : subscription.endpoint]
+}
+
+output "alerts_topic_created" {
+  description = "Whether the module created the alerts topic."
+  value       = length(aws_sns_topic.alerts) == 1
+}
