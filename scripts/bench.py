@@ -71,12 +71,34 @@ def _api_calls(operation: str) -> float:
         return (calls - scan_calls) / 3
 
 
+def api_calls_per_delivery_event() -> float:
+    """AWS calls the events handler makes per Delivery event (EMF metrics are log lines, not calls)."""
+    sys.path.insert(0, str(ROOT))
+    from ses_smtp.admin.deployment import LocalContext, logs_to
+    from ses_smtp.events import RecipientHistory
+    from ses_smtp.handlers import events as handler
+    from tests.unit.aws_world import aws_world
+    from tests.unit.ses_samples import ses_event, sqs_event
+
+    with aws_world() as world:
+        recorded = RecipientHistory(world.session.client("dynamodb"), world.settings.table_name)
+        handler.history = lambda: recorded  # type: ignore[assignment]
+        before = len(world.log.calls)
+        with open(os.devnull, "w") as sink, logs_to(sink):
+            for batch in range(10):
+                handler.handler(
+                    sqs_event(*(ses_event("Delivery", f"m-{batch}-{i}") for i in range(10))), LocalContext("e")
+                )
+        return (len(world.log.calls) - before) / 100
+
+
 MEASURES: list[tuple[str, Callable[[], float], float, str]] = [
     ("package_zip_bytes", package_zip_bytes, 10_000_000, "bytes"),
     ("code_zip_bytes", code_zip_bytes, 200_000, "bytes"),
     ("api_calls_create", lambda: _api_calls("create"), 6, "calls"),
     ("api_calls_rotate", lambda: _api_calls("rotate"), 4, "calls"),
     ("api_calls_retire_per_key", lambda: _api_calls("retire"), 3, "calls"),
+    ("api_calls_per_delivery_event", api_calls_per_delivery_event, 0, "calls"),
 ]
 
 

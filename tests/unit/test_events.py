@@ -144,15 +144,16 @@ bodies = (
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(batch=st.lists(bodies, min_size=1, max_size=5))
+@given(batch=st.lists(bodies, min_size=1, max_size=5), with_good_record=st.booleans())
 def test_malformed_bodies_never_escape_and_every_record_is_accounted_for(
-    history: RecipientHistory, batch: list[str]
+    history: RecipientHistory, batch: list[str], with_good_record: bool
 ) -> None:
-    event = sqs_event(*batch, ses_event("Send"))
+    event = sqs_event(*batch, *([ses_event("Send")] if with_good_record else []))
     result, output = run(event)
     failed = {item["itemIdentifier"] for item in result["batchItemFailures"]}
     processed = sum(1 for entry in log_lines(output) if entry["message"] == "ses event")
-    assert "sqs-" + str(len(batch)) not in failed, "the good record still goes through"
+    if with_good_record:
+        assert "sqs-" + str(len(batch)) not in failed, "the good record still goes through"
     assert processed + len(failed) == len(event["Records"])
 
 
@@ -170,3 +171,8 @@ def test_the_cli_shows_a_recipients_history(
     assert [item["kind"] for item in json.loads(capsys.readouterr().out)] == ["Bounce"]
     assert cli.main(["events", "--table", world.settings.table_name]) == 1
     assert "give --recipient ADDRESS or --sender NAME" in capsys.readouterr().err
+
+
+def test_a_batch_of_only_malformed_records_is_reported_not_raised(history: RecipientHistory) -> None:
+    result, _ = run(sqs_event("garbage", "{}"))
+    assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-0"}, {"itemIdentifier": "sqs-1"}]}

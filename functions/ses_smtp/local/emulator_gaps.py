@@ -279,6 +279,23 @@ def sqs_redrive_policy_is_not_compact_json() -> None:
     sqs_models.Queue.attributes = property(attributes)  # type: ignore[method-assign,assignment]
 
 
+def sqs_event_source_mappings_need_docker() -> None:
+    """moto hands messages of a queue with an event source mapping straight to Lambda, which needs
+    Docker here, and loses them. The local runner (ses_smtp.local.runner) is the mapping instead."""
+
+    class RecordedOnly(dict[str, Any]):
+        def items(self) -> Any:  # what moto iterates to deliver: nothing
+            return iter(())
+
+    original_init = sqs_models.Queue.__init__
+
+    def init(self: sqs_models.Queue, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        self.lambda_event_source_mappings = RecordedOnly()
+
+    sqs_models.Queue.__init__ = init  # type: ignore[method-assign]
+
+
 def _add_action(name: str, method: Callable[[SESV2Response], str], path: str) -> None:
     """Serve a new SES v2 action at path ({Name} marks a path parameter, as in the API reference)."""
     if hasattr(SESV2Response, name):
@@ -301,6 +318,7 @@ GAPS: tuple[Callable[[], None], ...] = (
     lambda_logging_config_is_dropped,
     dynamodb_conditional_writes_race,
     sqs_redrive_policy_is_not_compact_json,
+    sqs_event_source_mappings_need_docker,
 )
 
 __all__ = ["GAPS", "dkim_tokens", "install"]

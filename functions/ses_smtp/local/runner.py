@@ -1,0 +1,87 @@
+"""The local event source mapping: SQS batches from the emulator into the events handler, in-process.
+
+moto stores the function and the mapping but cannot run them; this does what Lambda's SQS poller does:
+receive up to ten messages, call the handler, delete what succeeded, and leave reported failures
+to come back (at once, not after the visibility timeout) until the queue's redrive policy moves them
+to the dead-letter queue.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ses_smtp.admin.deployment import LocalContext, logs_to
+from ses_smtp.admin.environment import temporary_environment
+
+
+@dataclass
+class DrainReport:
+    received: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    batches: int = 0
+
+
+class LocalEventSource:
+    def __init__(self, session: Any, queue_url: str, function_name: str) -> None:
+        self._sqs = session.client("sqs")
+        self._queue_url = queue_url
+        config = session.client("lambda").get_function_configuration(FunctionName=function_name)
+        self._function = function_name
+        self._environment = {**config.get("Environment", {}).get("Variables", {}), "POWERTOOLS_TRACE_DISABLED": "true"}
+        module_name, _, attribute = config["Handler"].rpartition(".")
+        self._handler = getattr(importlib.import_module(module_name), attribute)
+        default_log = Path(tempfile.gettempdir()) / "ses-smtp-local" / f"{function_name}.log"
+        self.log_path = Path(os.environ.get("SES_SMTP_LOCAL_LOG", default_log))
+
+    def drain(self, max_batches: int = 50, timeout: float = 60.0) -> DrainReport:
+        """Deliver batches until the queue is empty, or the limits are reached."""
+        report = DrainReport()
+        deadline = time.monotonic() + timeout
+        while report.batches < max_batches and time.monotonic() < deadline:
+            messages = self._sqs.receive_message(
+                QueueUrl=self._queue_url, MaxNumberOfMessages=10, AttributeNames=["All"], WaitTimeSeconds=0
+            ).get("Messages", [])
+            if not messages:
+                break
+            self._deliver(messages, report)
+        return report
+
+    def _deliver(self, messages: list[dict[str, Any]], report: DrainReport) -> None:
+        event = {"Records": [_record(message, self._queue_url) for message in messages]}
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("a") as log, temporary_environment(self._environment), logs_to(log):
+            result = self._handler(event, LocalContext(self._function))
+        failed = {item["itemIdentifier"] for item in result.get("batchItemFailures", [])}
+        for message in messages:
+            if message["MessageId"] in failed:
+                self._sqs.change_message_visibility(
+                    QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+                )
+            else:
+                self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
+        report.batches += 1
+        report.received += len(messages)
+        report.failed += len(failed)
+        report.succeeded += len(messages) - len(failed)
+
+
+def _record(message: dict[str, Any], queue_url: str) -> dict[str, Any]:
+    account, name = queue_url.rstrip("/").split("/")[-2:]
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": message.get("Attributes", {}),
+        "messageAttributes": message.get("MessageAttributes", {}),
+        "md5OfBody": message.get("MD5OfBody", ""),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": f"arn:aws:sqs:local:{account}:{name}",
+        "awsRegion": "local",
+    }

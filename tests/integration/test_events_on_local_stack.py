@@ -1,0 +1,120 @@
+"""The events pipeline on the local stack: SES-shaped events published to the module's SNS topic reach
+the SQS queue, the local event source delivers them to the events handler, bounces and complaints are
+remembered, and a malformed message ends in the dead-letter queue after the queue's retries.
+
+Runs before test_local_example.py, which destroys the deployment.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from ses_smtp.admin.terraform import TerraformRun
+from ses_smtp.events import RecipientHistory
+from ses_smtp.local.emulator import Emulator
+from ses_smtp.local.runner import LocalEventSource
+from tests.unit.ses_samples import ses_event
+
+pytestmark = pytest.mark.integration
+
+
+def visible(sqs: Any, url: str) -> int:
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+    return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
+
+
+def test_events_flow_from_sns_to_the_handler_and_bad_ones_to_the_dead_letter_queue(
+    deployment: TerraformRun, emulator_env: Emulator
+) -> None:
+    outputs = deployment.outputs()
+    session = emulator_env.session()
+    sns, sqs = session.client("sns"), session.client("sqs")
+    for kind in ("Send", "Delivery", "Bounce", "Complaint", "DeliveryDelay"):
+        sns.publish(TopicArn=outputs["events_topic_arn"], Message=json.dumps(ses_event(kind)))
+    sns.publish(TopicArn=outputs["events_topic_arn"], Message="this is not an SES event")
+    sns.publish(TopicArn=outputs["events_topic_arn"], Message=json.dumps(ses_event("Bounce")))  # a duplicate
+
+    source = LocalEventSource(session, outputs["events_queue_url"], outputs["events_function_name"])
+    report = source.drain(max_batches=20, timeout=60)
+
+    assert report.received == report.succeeded + report.failed
+    assert report.succeeded == 7 - 1
+    assert report.failed == 5, "the malformed message is tried maxReceiveCount (5) times"
+    assert visible(sqs, outputs["events_queue_url"]) == 0
+    dead = sqs.receive_message(QueueUrl=outputs["events_dead_letter_queue_url"], MaxNumberOfMessages=10)["Messages"]
+    assert [json.loads(message["Body"])["Message"] for message in dead] == ["this is not an SES event"]
+
+    history = RecipientHistory(session.client("dynamodb"), outputs["credentials_table_name"])
+    bob = {item["sk"]: item for item in history.for_recipient("bob@gmail.com")}
+    assert bob["summary"]["bounces"] == 1, "the duplicate bounce changed nothing"
+    carol = {item["sk"]: item for item in history.for_recipient("carol@outlook.com")}
+    assert carol["summary"]["complaints"] == 1
+    log = source.log_path.read_text()
+    assert '"event_type":"DeliveryDelay"' in log.replace(" ", "")
+
+
+# Metrics SES publishes: its reputation metrics, and event counts through a CloudWatch event destination
+# (docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-cloudwatch.html).
+SES_METRICS = {
+    "Reputation.BounceRate",
+    "Reputation.ComplaintRate",
+    "Send",
+    "Delivery",
+    "Bounce",
+    "Complaint",
+    "Reject",
+    "DeliveryDelay",
+    "RenderingFailure",
+    "Open",
+    "Click",
+}
+SERVICE_METRICS = {
+    "AWS/Lambda": {"Errors", "Throttles", "Duration"},
+    "AWS/SQS": {"ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"},
+}
+
+
+def emitted_metrics(log: str) -> set[str]:
+    names: set[str] = set()
+    for line in log.splitlines():
+        if '"_aws"' in line:
+            for directive in json.loads(line)["_aws"]["CloudWatchMetrics"]:
+                names |= {metric["Name"] for metric in directive["Metrics"]}
+    return names
+
+
+def referenced(dashboard: dict[str, Any]) -> set[tuple[str, str]]:
+    found = set()
+    for widget in dashboard["widgets"]:
+        for metric in widget["properties"]["metrics"]:
+            if isinstance(metric[0], str):
+                found.add((metric[0], metric[1]))
+            else:
+                expression = metric[0]["expression"]
+                namespace = "AWS/SES" if "AWS/SES" in expression else "SesSmtp"
+                found.add((namespace, expression.split('MetricName="')[1].split('"')[0]))
+    return found
+
+
+def test_every_metric_of_the_alarms_and_dashboard_exists(deployment: TerraformRun, emulator_env: Emulator) -> None:
+    outputs = deployment.outputs()
+    session = emulator_env.session()
+    source = LocalEventSource(session, outputs["events_queue_url"], outputs["events_function_name"])
+    sns = session.client("sns")
+    for kind in ("Send", "Delivery", "Bounce", "Complaint", "Reject", "DeliveryDelay", "RenderingFailure"):
+        sns.publish(TopicArn=outputs["events_topic_arn"], Message=json.dumps(ses_event(kind, f"metrics-{kind}")))
+    sns.publish(TopicArn=outputs["events_topic_arn"], Message="malformed")
+    source.drain(max_batches=10, timeout=60)
+    ours = emitted_metrics(source.log_path.read_text())
+
+    cloudwatch = session.client("cloudwatch")
+    dashboard = json.loads(cloudwatch.get_dashboard(DashboardName=outputs["dashboard_name"])["DashboardBody"])
+    alarms = cloudwatch.describe_alarms(AlarmNamePrefix="ses-smtp-local-")["MetricAlarms"]
+    used = referenced(dashboard) | {(alarm["Namespace"], alarm["MetricName"]) for alarm in alarms}
+    assert len(alarms) == 12
+    for namespace, name in used:
+        known = {"AWS/SES": SES_METRICS, "SesSmtp": ours, **SERVICE_METRICS}.get(namespace, set())
+        assert name in known, f"{namespace}/{name} is referenced but nothing publishes it"
