@@ -405,7 +405,7 @@ run "alarms_warn_well_below_the_ses_review_levels" {
     error_message = "Every function must have an errors and a throttles alarm."
   }
   assert {
-    condition     = module.events.alarm_thresholds["dead-letters"] == 0
+    condition     = module.events.alarm_thresholds["events-dead-letters"] == 0
     error_message = "One dead letter must raise the alarm."
   }
 }

@@ -33,6 +33,23 @@ locals {
     } },
   )
 
+  queue_alarms = {
+    events-dead-letters = {
+      queue       = aws_sqs_queue.dead_letter.name
+      metric      = "ApproximateNumberOfMessagesVisible"
+      threshold   = 0
+      periods     = 1
+      description = "SES events could not be processed and are in ${aws_sqs_queue.dead_letter.name}. Read one, fix the cause (the events function's log says why), then redrive them to ${aws_sqs_queue.events.name}."
+    }
+    events-backlog = {
+      queue       = aws_sqs_queue.events.name
+      metric      = "ApproximateAgeOfOldestMessage"
+      threshold   = 3600
+      periods     = 2
+      description = "SES events have waited over an hour in ${aws_sqs_queue.events.name}: the events function is not keeping up or not running. Check its errors and throttles."
+    }
+  }
+
   function_alarms = merge(
     { for role, name in var.function_names : "${role}-errors" => {
       function    = name
@@ -83,33 +100,19 @@ resource "aws_cloudwatch_metric_alarm" "function" {
   tags                = var.tags
 }
 
-resource "aws_cloudwatch_metric_alarm" "dead_letters" {
-  alarm_name          = "${var.name_prefix}-events-dead-letters"
-  alarm_description   = "SES events could not be processed and are in ${aws_sqs_queue.dead_letter.name}. Read one, fix the cause (the events function's log says why), then redrive them to ${aws_sqs_queue.events.name}."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.dead_letter.name }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [local.alerts_topic_arn]
-  tags                = var.tags
-}
+resource "aws_cloudwatch_metric_alarm" "queue" {
+  for_each = local.queue_alarms
 
-resource "aws_cloudwatch_metric_alarm" "oldest_event" {
-  alarm_name          = "${var.name_prefix}-events-backlog"
-  alarm_description   = "SES events have waited over an hour in ${aws_sqs_queue.events.name}: the events function is not keeping up or not running. Check its errors and throttles."
+  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_description   = each.value.description
   namespace           = "AWS/SQS"
-  metric_name         = "ApproximateAgeOfOldestMessage"
-  dimensions          = { QueueName = aws_sqs_queue.events.name }
+  metric_name         = each.value.metric
+  dimensions          = { QueueName = each.value.queue }
   statistic           = "Maximum"
   period              = 300
-  evaluation_periods  = 2
+  evaluation_periods  = each.value.periods
   comparison_operator = "GreaterThanThreshold"
-  threshold           = 3600
+  threshold           = each.value.threshold
   treat_missing_data  = "notBreaching"
   alarm_actions       = [local.alerts_topic_arn]
   tags                = var.tags

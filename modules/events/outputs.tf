@@ -38,7 +38,7 @@ output "alarm_metrics" {
   value = sort(distinct(concat(
     [for alarm in aws_cloudwatch_metric_alarm.reputation : "${alarm.namespace}/${alarm.metric_name}"],
     [for alarm in aws_cloudwatch_metric_alarm.function : "${alarm.namespace}/${alarm.metric_name}"],
-    ["AWS/SQS/ApproximateNumberOfMessagesVisible", "AWS/SQS/ApproximateAgeOfOldestMessage"],
+    [for alarm in aws_cloudwatch_metric_alarm.queue : "${alarm.namespace}/${alarm.metric_name}"],
   )))
 }
 
@@ -57,7 +57,7 @@ output "alarm_thresholds" {
   value = merge(
     { for key, alarm in aws_cloudwatch_metric_alarm.reputation : key => alarm.threshold },
     { for key, alarm in aws_cloudwatch_metric_alarm.function : key => alarm.threshold },
-    { dead-letters = aws_cloudwatch_metric_alarm.dead_letters.threshold, backlog = aws_cloudwatch_metric_alarm.oldest_event.threshold },
+    { for key, alarm in aws_cloudwatch_metric_alarm.queue : key => alarm.threshold },
   )
 }
 

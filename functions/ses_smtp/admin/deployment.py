@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -86,36 +87,44 @@ class LambdaInvoker:
         return result
 
 
-class InProcessInvoker:
-    """Runs the credentials handler in this process with the deployed function's environment.
+class LocalFunction:
+    """A deployed function run in this process with its own environment and handler, as Lambda would.
 
     For the local stack, where the emulator stores functions but cannot run them. The function's log
     lines and metrics go to a log file (its stand-in for CloudWatch), SES_SMTP_LOCAL_LOG or
-    <tmp>/ses-smtp-local/<function>.log, so the CLI's own output stays clean.
+    <tmp>/ses-smtp-local/<function>.log, so the caller's own output stays clean.
     """
 
-    def __init__(self, deployment: Deployment, session: Any) -> None:
-        default_log = Path(tempfile.gettempdir()) / "ses-smtp-local" / f"{deployment.credentials_function_name}.log"
+    def __init__(self, session: Any, function_name: str, region: str | None = None) -> None:
+        config = session.client("lambda", region_name=region).get_function_configuration(FunctionName=function_name)
+        self.name = function_name
+        self.environment = {**config.get("Environment", {}).get("Variables", {}), "POWERTOOLS_TRACE_DISABLED": "true"}
+        module_name, _, attribute = config["Handler"].rpartition(".")
+        self.handler = getattr(importlib.import_module(module_name), attribute)
+        default_log = Path(tempfile.gettempdir()) / "ses-smtp-local" / f"{function_name}.log"
         self.log_path = Path(os.environ.get("SES_SMTP_LOCAL_LOG", default_log))
-        config = session.client("lambda", region_name=deployment.region).get_function_configuration(
-            FunctionName=deployment.credentials_function_name
-        )
-        self._environment: dict[str, str] = config.get("Environment", {}).get("Variables", {})
-        self._function = deployment.credentials_function_name
 
-    def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
-        from ses_smtp.handlers import credentials as handler_module
+    def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
         from ses_smtp.wiring import credentials_from_env
 
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        environment = {**self._environment, "POWERTOOLS_TRACE_DISABLED": "true"}
-        with self.log_path.open("a") as log, temporary_environment(environment), logs_to(log):
-            credentials_from_env.cache_clear()
+        with self.log_path.open("a") as log, temporary_environment(self.environment), logs_to(log):
+            credentials_from_env.cache_clear()  # settings come from this function's environment
             try:
-                result: dict[str, Any] = handler_module.handler(payload, LocalContext(self._function))
+                result: dict[str, Any] = self.handler(event, LocalContext(self.name))
                 return result
             finally:
                 credentials_from_env.cache_clear()
+
+
+class InProcessInvoker:
+    """Invokes the credentials function as a LocalFunction (the local stack)."""
+
+    def __init__(self, deployment: Deployment, session: Any) -> None:
+        self.function = LocalFunction(session, deployment.credentials_function_name, deployment.region)
+
+    def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return self.function.invoke(payload)
 
 
 @dataclass

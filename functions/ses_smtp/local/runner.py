@@ -8,16 +8,12 @@ to the dead-letter queue.
 
 from __future__ import annotations
 
-import importlib
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ses_smtp.admin.deployment import LocalContext, logs_to
-from ses_smtp.admin.environment import temporary_environment
+from ses_smtp.admin.deployment import LocalFunction
 
 
 @dataclass
@@ -32,13 +28,11 @@ class LocalEventSource:
     def __init__(self, session: Any, queue_url: str, function_name: str) -> None:
         self._sqs = session.client("sqs")
         self._queue_url = queue_url
-        config = session.client("lambda").get_function_configuration(FunctionName=function_name)
-        self._function = function_name
-        self._environment = {**config.get("Environment", {}).get("Variables", {}), "POWERTOOLS_TRACE_DISABLED": "true"}
-        module_name, _, attribute = config["Handler"].rpartition(".")
-        self._handler = getattr(importlib.import_module(module_name), attribute)
-        default_log = Path(tempfile.gettempdir()) / "ses-smtp-local" / f"{function_name}.log"
-        self.log_path = Path(os.environ.get("SES_SMTP_LOCAL_LOG", default_log))
+        self._function = LocalFunction(session, function_name)
+
+    @property
+    def log_path(self) -> Path:
+        return self._function.log_path
 
     def drain(self, max_batches: int = 50, timeout: float = 60.0) -> DrainReport:
         """Deliver batches until the queue is empty, or the limits are reached."""
@@ -54,10 +48,7 @@ class LocalEventSource:
         return report
 
     def _deliver(self, messages: list[dict[str, Any]], report: DrainReport) -> None:
-        event = {"Records": [_record(message, self._queue_url) for message in messages]}
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("a") as log, temporary_environment(self._environment), logs_to(log):
-            result = self._handler(event, LocalContext(self._function))
+        result = self._function.invoke({"Records": [_record(message, self._queue_url) for message in messages]})
         failed = {item["itemIdentifier"] for item in result.get("batchItemFailures", [])}
         for message in messages:
             if message["MessageId"] in failed:
