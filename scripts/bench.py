@@ -9,7 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
@@ -17,6 +23,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LAMBDA_DIR = ROOT / "build" / "lambda"
+PRICES = ROOT / "bench" / "prices.json"
+HANDLERS = ("ses_smtp.handlers.credentials", "ses_smtp.handlers.rotation", "ses_smtp.handlers.events")
+# The events mix: what a sending domain's events look like, per 100.
+EVENT_MIX = {"Send": 48, "Delivery": 46, "DeliveryDelay": 2, "Bounce": 2, "Complaint": 1, "Reject": 1}
 
 
 @dataclass(frozen=True)
@@ -28,7 +38,13 @@ class Figure:
 
     @property
     def met(self) -> bool:
-        return self.value <= self.target
+        return self.value >= self.target if self.key in AT_LEAST else self.value <= self.target
+
+    @property
+    def bound(self) -> str:
+        if self.key in AT_LEAST:
+            return f">= {_number(self.target)}" if self.target else "(shown)"
+        return f"<= {_number(self.target)}"
 
 
 def package_zip_bytes() -> float:
@@ -92,6 +108,167 @@ def api_calls_per_delivery_event() -> float:
         return (len(world.log.calls) - before) / 100
 
 
+def _events_batches(count: int = 10_000) -> list[dict[str, object]]:
+    """count events in the module's batch size; half the bounces are transient."""
+    from tests.unit.ses_samples import ses_event, sqs_event
+
+    size = int(re.search(r"batch_size\s*=\s*(\d+)", (ROOT / "modules/events/main.tf").read_text())[1])  # type: ignore[index]
+    kinds = [kind for kind, share in EVENT_MIX.items() for _ in range(share)]
+    events = []
+    for number in range(count):
+        kind = kinds[number % len(kinds)]
+        extra = {"bounceType": "Transient"} if kind == "Bounce" and number % 2 else {}
+        events.append(ses_event(kind, f"bench-{number}", **extra))
+    return [sqs_event(*events[start : start + size]) for start in range(0, count, size)]
+
+
+_events_run: dict[str, float] = {}
+
+
+def _run_events() -> dict[str, float]:
+    """One run of the events handler over the mix, and json.loads of the same bodies (SQS body and SNS message)."""
+    if _events_run:
+        return _events_run
+    sys.path.insert(0, str(ROOT))
+    from ses_smtp.admin.deployment import LocalContext, logs_to
+    from ses_smtp.handlers import events as handler
+
+    class Remembered:
+        """DynamoDB writes for permanent bounces and complaints, counted rather than sent: CPU is measured."""
+
+        def remember(self, event: object, recipient: object) -> bool:
+            return True
+
+    handler.history = lambda: Remembered()  # type: ignore[assignment]
+    batches = _events_batches()
+    bodies = [record["body"] for batch in batches for record in batch["Records"]]  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    for body in bodies:
+        json.loads(json.loads(body)["Message"])
+    plain = time.perf_counter() - started
+    with open(os.devnull, "w") as sink, logs_to(sink):
+        started = time.perf_counter()
+        for batch in batches:
+            handler.handler(batch, LocalContext("ses-smtp-events"))
+        ours = time.perf_counter() - started
+    _events_run.update(events_per_second=len(bodies) / ours, ratio=plain / ours)
+    return _events_run
+
+
+def handler_import_ratio() -> float:
+    """Cold import of the slowest handler over `import boto3`, in fresh interpreters laid out as in Lambda."""
+    site = _lambda_site()
+    environment = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": str(site),
+        "AWS_LAMBDA_FUNCTION_NAME": "bench",
+        "LAMBDA_TASK_ROOT": str(site),
+        "AWS_REGION": "eu-west-1",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "TABLE_NAME": "bench",
+    }
+
+    def cold_import(module: str) -> float:
+        code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+        runs = [
+            float(
+                subprocess.run(
+                    [sys.executable, "-S", "-c", code], env=environment, capture_output=True, text=True, check=True
+                ).stdout
+            )
+            for _ in range(5)
+        ]
+        return statistics.median(runs)
+
+    baseline = cold_import("boto3")
+    return max(cold_import(module) for module in HANDLERS) / baseline
+
+
+def _lambda_site() -> Path:
+    """The layer's pinned packages for this machine, boto3 (which the runtime brings) and our code, nothing else."""
+    site = ROOT / "build" / "bench-site"
+    stamp = site / ".requirements"
+    wanted = (ROOT / "functions" / "requirements-lambda.txt").read_text()
+    if not stamp.exists() or stamp.read_text() != wanted:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--upgrade",
+                "--target",
+                str(site),
+                "-r",
+                str(ROOT / "functions" / "requirements-lambda.txt"),
+                "boto3",
+                "botocore",
+                "s3transfer",
+                "jmespath",
+                "urllib3",
+                "python-dateutil",
+                "six",
+            ],
+            check=True,
+        )
+        stamp.write_text(wanted)
+    with zipfile.ZipFile(LAMBDA_DIR / "ses_smtp.zip") as code:
+        code.extractall(site)
+    return site
+
+
+def _complete_plan() -> dict[str, object]:
+    """Plan examples/complete against the emulator: the resources a real deployment would create."""
+    sys.path.insert(0, str(ROOT))
+    from ses_smtp.admin.terraform import TerraformRun, ensure_cli_config
+    from ses_smtp.local.emulator import running_emulator
+
+    ensure_cli_config()
+    with running_emulator() as emulator, tempfile.TemporaryDirectory() as work:
+        run = TerraformRun(
+            ROOT / "examples" / "complete",
+            Path(work),
+            {"domain": "example.com", "region": emulator.region},
+            emulator.environment(),
+        )
+        run.init()
+        return run.plan_json()
+
+
+_planned: list[str] = []
+
+
+def _planned_counts() -> dict[str, int]:
+    """Resource types examples/complete plans, checked against bench/prices.json."""
+    prices = json.loads(PRICES.read_text())
+    if not _planned:
+        plan = _complete_plan()
+        _planned.extend(c["type"] for c in plan["resource_changes"] if c["mode"] == "managed")  # type: ignore[attr-defined]
+    unknown = sorted(set(_planned) - set(prices["fixed_monthly_usd"]) - set(prices["no_fixed_cost"]))
+    if unknown:
+        raise SystemExit(f"bench/prices.json does not price {', '.join(unknown)}: add them with a source")
+    return {kind: _planned.count(kind) for kind in sorted(set(_planned)) if kind in prices["fixed_monthly_usd"]}
+
+
+def idle_cost_usd_month(free_tier: bool = False) -> float:
+    """Fixed monthly cost of examples/complete at list price (or inside the always-free tier)."""
+    fixed = json.loads(PRICES.read_text())["fixed_monthly_usd"]
+    total = 0.0
+    for kind, count in _planned_counts().items():
+        billed = max(0, count - fixed[kind]["always_free_units"]) if free_tier else count
+        total += billed * fixed[kind]["usd"]
+        if not free_tier:
+            print(f"  idle cost: {count:>2} x {kind:<34} {count * fixed[kind]['usd']:>6.2f} USD/month", file=sys.stderr)
+    return round(total, 2)
+
+
+def idle_cost_per_sender() -> float:
+    return float(sum(json.loads(PRICES.read_text())["per_sender_fixed_monthly_usd"].values()))
+
+
 MEASURES: list[tuple[str, Callable[[], float], float, str]] = [
     ("package_zip_bytes", package_zip_bytes, 10_000_000, "bytes"),
     ("code_zip_bytes", code_zip_bytes, 200_000, "bytes"),
@@ -99,11 +276,19 @@ MEASURES: list[tuple[str, Callable[[], float], float, str]] = [
     ("api_calls_rotate", lambda: _api_calls("rotate"), 4, "calls"),
     ("api_calls_retire_per_key", lambda: _api_calls("retire"), 3, "calls"),
     ("api_calls_per_delivery_event", api_calls_per_delivery_event, 0, "calls"),
+    ("events_per_second", lambda: _run_events()["events_per_second"], 0, "ev/s"),
+    ("events_vs_json_ratio", lambda: _run_events()["ratio"], 0.5, "ratio"),
+    ("handler_import_ratio", handler_import_ratio, 1.5, "ratio"),
+    ("idle_cost_usd_month", idle_cost_usd_month, 1.00, "USD"),
+    ("idle_cost_usd_month_free_tier", lambda: idle_cost_usd_month(free_tier=True), 1.00, "USD"),
+    ("idle_cost_usd_month_per_sender", idle_cost_per_sender, 0, "USD"),
 ]
+# Figures where more is better; the rest are ceilings.
+AT_LEAST = {"events_per_second", "events_vs_json_ratio"}
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    return f"{value:,.0f}" if value == int(value) or value >= 1000 else f"{value:,.2f}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'figure'.ljust(width)}  {'value':>14}  {'target':>14}  unit   met")
     for figure in figures:
         print(
-            f"{figure.key.ljust(width)}  {_number(figure.value):>14}  {'<= ' + format(figure.target, ',.0f'):>14}  "
+            f"{figure.key.ljust(width)}  {_number(figure.value):>14}  {figure.bound:>14}  "
             f"{figure.unit:<5}  {'yes' if figure.met else 'NO'}"
         )
     print(f"\nwritten to {args.output}")

@@ -182,7 +182,7 @@ module "function" {
 resource "aws_lambda_event_source_mapping" "events" {
   event_source_arn                   = aws_sqs_queue.events.arn
   function_name                      = module.function.function_name
-  batch_size                         = 10
+  batch_size                         = 100 # per-batch work (context, metric flushes) spread over more events
   maximum_batching_window_in_seconds = 5
   function_response_types            = ["ReportBatchItemFailures"]
 }

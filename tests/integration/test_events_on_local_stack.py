@@ -11,9 +11,12 @@ import json
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
+from ses_smtp.admin import cli
 from ses_smtp.admin.terraform import TerraformRun
 from ses_smtp.events import RecipientHistory
+from ses_smtp.handlers import events as events_handler
 from ses_smtp.local.emulator import Emulator
 from ses_smtp.local.runner import LocalEventSource
 from tests.unit.ses_samples import ses_event
@@ -118,3 +121,48 @@ def test_every_metric_of_the_alarms_and_dashboard_exists(deployment: TerraformRu
     for namespace, name in used:
         known = {"AWS/SES": SES_METRICS, "SesSmtp": ours, **SERVICE_METRICS}.get(namespace, set())
         assert name in known, f"{namespace}/{name} is referenced but nothing publishes it"
+
+
+class Unavailable:
+    """The table refuses writes, as during an outage: every permanent bounce fails its batch item."""
+
+    def remember(self, event: object, recipient: object) -> bool:
+        raise ClientError({"Error": {"Code": "InternalServerError", "Message": "outage"}}, "TransactWriteItems")
+
+
+def test_failed_events_wait_in_the_dead_letter_queue_and_are_redriven(
+    deployment: TerraformRun,
+    emulator_env: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    outputs = deployment.outputs()
+    session = emulator_env.session()
+    sqs = session.client("sqs")
+    queue, dead_letters = (outputs["events_queue_url"], outputs["events_dead_letter_queue_url"])
+    sqs.purge_queue(QueueUrl=dead_letters)  # the malformed message of the test above has been looked at
+    bounce = ses_event("Bounce", "redrive-1", feedbackId="fb-redrive")
+    bounce["bounce"]["bouncedRecipients"][0]["emailAddress"] = "dave@example.net"
+    session.client("sns").publish(TopicArn=outputs["events_topic_arn"], Message=json.dumps(bounce))
+    source = LocalEventSource(session, queue, outputs["events_function_name"])
+
+    with monkeypatch.context() as outage:
+        outage.setattr(events_handler, "history", lambda: Unavailable())
+        failing = source.drain(max_batches=10, timeout=60)
+    assert (failing.succeeded, failing.failed) == (0, 5)
+    assert visible(sqs, dead_letters) == 1
+
+    code = cli.main(
+        ["events", "--redrive", "--queue-url", queue, "--dead-letter-queue-url", dead_letters, "--region", "eu-west-1"]
+    )
+    assert (code, capsys.readouterr().out.strip()) == (
+        0,
+        "moved 1 messages from the dead-letter queue back to the events queue",
+    )
+    assert visible(sqs, dead_letters) == 0
+
+    recovered = source.drain(max_batches=10, timeout=60)
+    assert (recovered.succeeded, recovered.failed) == (1, 0)
+    history = RecipientHistory(session.client("dynamodb"), outputs["credentials_table_name"])
+    summary = next(item for item in history.for_recipient("dave@example.net") if item["sk"] == "summary")
+    assert summary["bounces"] == 1, "nothing was lost on the way through the dead-letter queue"

@@ -6,12 +6,56 @@ import json
 from typing import Any
 
 MESSAGE_ID = "0102018f-aaaa-bbbb-cccc-000000000001"
+# The whole `mail` object SES publishes, headers included, for a message Gmail submitted over SMTP.
+HEADERS = [
+    ("MIME-Version", "1.0"),
+    ("From", "Alice Example <alice@example.com>"),
+    ("Date", "Tue, 24 Nov 2026 12:00:00 +0000"),
+    ("Message-ID", "<CAJx8f3kq7Lw2mVh1u9oQ5nR6sT0pY4zX3cB2aD1eF0gH9iJ8kL@mail.gmail.com>"),
+    ("Subject", "Quarterly figures, draft for review"),
+    ("To", "Bob <bob@gmail.com>, Carol <carol@outlook.com>"),
+    ("Content-Type", 'multipart/alternative; boundary="000000000000a1b2c3d4e5f60718"'),
+]
 MAIL: dict[str, Any] = {
     "timestamp": "2026-11-24T12:00:00.000Z",
     "source": "alice@example.com",
+    "sourceArn": "arn:aws:ses:eu-west-1:123456789012:identity/example.com",
+    "sourceIp": "209.85.218.41",
+    "callerIdentity": "ses-smtp-alice",
+    "sendingAccountId": "123456789012",
     "messageId": MESSAGE_ID,
     "destination": ["bob@gmail.com", "carol@outlook.com"],
-    "tags": {"ses:caller-identity": ["ses-smtp-alice"], "ses:configuration-set": ["ses-smtp"]},
+    "headersTruncated": False,
+    "headers": [{"name": name, "value": value} for name, value in HEADERS],
+    "commonHeaders": {
+        "from": ["Alice Example <alice@example.com>"],
+        "date": "Tue, 24 Nov 2026 12:00:00 +0000",
+        "to": ["Bob <bob@gmail.com>", "Carol <carol@outlook.com>"],
+        "messageId": MESSAGE_ID,
+        "subject": "Quarterly figures, draft for review",
+    },
+    "tags": {
+        "ses:operation": ["SendSmtpEmail"],
+        "ses:configuration-set": ["ses-smtp"],
+        "ses:source-tls-version": ["TLSv1.3"],
+        "ses:source-ip": ["209.85.218.41"],
+        "ses:from-domain": ["example.com"],
+        "ses:caller-identity": ["ses-smtp-alice"],
+        "ses:outgoing-ip": ["54.240.3.1"],
+    },
+}
+# SNS signs every notification; the envelope SQS receives carries the signature and URLs.
+SNS_ENVELOPE: dict[str, Any] = {
+    "Type": "Notification",
+    "TopicArn": "arn:aws:sns:eu-west-1:123456789012:ses-smtp-events",
+    "Timestamp": "2026-11-24T12:00:05.123Z",
+    "SignatureVersion": "1",
+    "Signature": "EXAMPLE" + "pQ3x" * 84,
+    "SigningCertURL": "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem",
+    "UnsubscribeURL": (
+        "https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn="
+        "arn:aws:sns:eu-west-1:123456789012:ses-smtp-events:2f1c4b7e-0000-4000-8000-000000000000"
+    ),
 }
 
 
@@ -75,7 +119,7 @@ def sqs_event(*messages: Any) -> dict[str, Any]:
         text = (
             message
             if isinstance(message, str)
-            else json.dumps({"Type": "Notification", "MessageId": f"sns-{index}", "Message": json.dumps(message)})
+            else json.dumps({**SNS_ENVELOPE, "MessageId": f"sns-{index}", "Message": json.dumps(message)})
         )
         records.append(
             {

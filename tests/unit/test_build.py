@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -33,3 +35,16 @@ def test_only_lambda_code_is_packaged(tmp_path: Path) -> None:
     assert "ses_smtp/smtp_regions.json" in names
     assert not [name for name in names if name.startswith(("ses_smtp/local/", "ses_smtp/admin/"))]
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+
+
+def test_the_price_table_prices_every_resource_type_the_module_can_create() -> None:
+    prices = json.loads((ROOT / "bench" / "prices.json").read_text())
+    priced = set(prices["fixed_monthly_usd"]) | set(prices["no_fixed_cost"])
+    created = {
+        match
+        for path in (ROOT / "modules").rglob("*.tf")
+        for match in re.findall(r'^resource "(\w+)"', path.read_text(), flags=re.MULTILINE)
+    }
+    assert created - priced == set(), "add these to bench/prices.json with a source"
+    for entry in prices["fixed_monthly_usd"].values():
+        assert entry["source"].startswith("https://") and entry["usd"] > 0

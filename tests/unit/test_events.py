@@ -170,7 +170,7 @@ def test_the_cli_shows_a_recipients_history(
     assert cli.main(["events", "--sender", "ses-smtp-alice", "--table", world.settings.table_name, "--json"]) == 0
     assert [item["kind"] for item in json.loads(capsys.readouterr().out)] == ["Bounce"]
     assert cli.main(["events", "--table", world.settings.table_name]) == 1
-    assert "give --recipient ADDRESS or --sender NAME" in capsys.readouterr().err
+    assert "give --recipient ADDRESS, --sender NAME or --redrive" in capsys.readouterr().err
 
 
 def test_a_batch_of_only_malformed_records_is_reported_not_raised(history: RecipientHistory) -> None:

@@ -16,7 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ses_smtp import render
 from ses_smtp.admin import dns_check as dns_check_module
-from ses_smtp.admin import users
+from ses_smtp.admin import queues, users
 from ses_smtp.admin.terraform import TerraformError, terraform_outputs
 from ses_smtp.errors import SesSmtpError
 from ses_smtp.events import RecipientHistory
@@ -110,8 +110,10 @@ def _ses_status(args: argparse.Namespace) -> dict[str, str]:
 
 
 def events(args: argparse.Namespace) -> str:
+    if args.redrive:
+        return _redrive(args)
     if not (args.recipient or args.sender):
-        raise CliError("give --recipient ADDRESS or --sender NAME")
+        raise CliError("give --recipient ADDRESS, --sender NAME or --redrive")
     table = args.table or terraform_outputs(Path(args.terraform_dir)).get("credentials_table_name")
     if not table:
         raise CliError("no credentials table: give --table or --terraform-dir of a deployment")
@@ -133,6 +135,14 @@ def events(args: argparse.Namespace) -> str:
             f"latest {summary.get('latest_event')} at {summary.get('latest_at')}"
         )
     return text
+
+
+def _redrive(args: argparse.Namespace) -> str:
+    given = {"events_queue_url": args.queue_url, "events_dead_letter_queue_url": args.dead_letter_queue_url}
+    outputs = given if all(given.values()) else {**terraform_outputs(Path(args.terraform_dir)), **given}
+    sqs = boto3.client("sqs", region_name=args.region or outputs.get("region"))
+    moved = queues.redrive(sqs, outputs["events_dead_letter_queue_url"], outputs["events_queue_url"], args.limit)
+    return f"moved {moved} messages from the dead-letter queue back to the events queue"
 
 
 class CheckFailed(Exception):
@@ -166,13 +176,23 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="machine-readable output")
     check.set_defaults(run=dns_check)
 
-    history = commands.add_parser("events", help="permanent bounces and complaints, by recipient or sender")
+    history = commands.add_parser(
+        "events", help="permanent bounces and complaints, by recipient or sender; redrive failed events"
+    )
     history.add_argument("--recipient", help="an address: its history and counts")
     history.add_argument("--sender", help="a sender's IAM user name: every bounce and complaint of its mail")
     history.add_argument("--terraform-dir", default=".", help="directory of the deployment (default: current)")
     history.add_argument("--table", help="credentials table name (instead of terraform output)")
     history.add_argument("--region", help="AWS region of the deployment")
     history.add_argument("--json", action="store_true", help="machine-readable output")
+    history.add_argument(
+        "--redrive",
+        action="store_true",
+        help="move failed events from the dead-letter queue back to the events queue (once the cause is fixed)",
+    )
+    history.add_argument("--limit", type=int, default=10_000, help="at most this many messages to redrive")
+    history.add_argument("--queue-url", help="events queue (instead of terraform output)")
+    history.add_argument("--dead-letter-queue-url", help="events dead-letter queue (instead of terraform output)")
     history.set_defaults(run=events)
 
     users.add_parser(commands)

@@ -57,6 +57,12 @@ class TerraformRun:
             "apply", destroy=IsFlagged, auto_approve=IsFlagged, var=dict(self.variables), state=str(self.state_file)
         )
 
+    def plan_json(self) -> dict[str, Any]:
+        """The plan Terraform would carry out, as `terraform show -json` describes it."""
+        plan_file = self.work_dir / "plan.tfplan"
+        self._run("plan", out=str(plan_file), var=dict(self.variables), state=str(self.state_file))
+        return dict(json.loads(self._run("show", plan_file.as_posix(), json=IsFlagged)))
+
     def outputs(self) -> dict[str, Any]:
         out = self._run("output", json=IsFlagged, state=str(self.state_file))
         return {name: value["value"] for name, value in json.loads(out).items()}
@@ -72,13 +78,13 @@ class TerraformRun:
             if r.get("mode") == "managed" and r.get("instances")
         ]
 
-    def _run(self, command: str, **options: Any) -> str:
-        code, out, err = self._call(command, **options)
+    def _run(self, command: str, *arguments: str, **options: Any) -> str:
+        code, out, err = self._call(command, *arguments, **options)
         if code != 0:
             raise TerraformError(f"terraform {command} failed in {self.config_dir}:\n{err or out}")
         return str(out)
 
-    def _call(self, command: str, **options: Any) -> tuple[int, str, str]:
+    def _call(self, command: str, *arguments: str, **options: Any) -> tuple[int, str, str]:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         terraform = Terraform(working_dir=str(self.config_dir))
         with temporary_environment(
@@ -89,7 +95,7 @@ class TerraformRun:
                 "TF_INPUT": "0",
             }
         ):
-            code, out, err = terraform.cmd(command, no_color=IsFlagged, **options)
+            code, out, err = terraform.cmd(command, *arguments, no_color=IsFlagged, **options)
         return int(code), str(out), str(err)
 
 
