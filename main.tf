@@ -4,6 +4,14 @@ locals {
   region           = data.aws_region.current.name
   mail_from_domain = coalesce(var.mail_from_domain, "mail.${var.domain}")
   smtp_regions     = toset(jsondecode(file("${path.module}/functions/ses_smtp/smtp_regions.json")).regions)
+
+  # RFC 8461 policy; its id in DNS is derived from the text so that every change is announced.
+  mta_sts_policy = length(var.mta_sts_mx) == 0 ? null : join("", concat(
+    ["version: STSv1\r\n", "mode: ${var.mta_sts_mode}\r\n"],
+    [for mx in var.mta_sts_mx : "mx: ${mx}\r\n"],
+    ["max_age: ${format("%d", var.mta_sts_max_age)}\r\n"],
+  ))
+  mta_sts_policy_id = local.mta_sts_policy == null ? null : substr(sha256(local.mta_sts_policy), 0, 20)
 }
 
 module "sending_domain" {
@@ -28,6 +36,13 @@ module "dns" {
   ttl             = var.dns_record_ttl
   tls_rpt_rua     = var.tls_rpt_rua
 
+  mta_sts = local.mta_sts_policy == null ? null : {
+    policy_id  = local.mta_sts_policy_id
+    hosted     = var.mta_sts_enabled
+    validation = var.mta_sts_enabled ? module.mta_sts[0].validation_record : null
+  }
+  mta_sts_host_target = var.mta_sts_enabled ? module.mta_sts[0].distribution_domain_name : null
+
   dmarc = var.dmarc_enabled ? {
     policy           = var.dmarc_policy
     subdomain_policy = var.dmarc_subdomain_policy
@@ -37,6 +52,25 @@ module "dns" {
     adkim            = var.dmarc_adkim
     aspf             = var.dmarc_aspf
   } : null
+}
+
+module "mta_sts" {
+  source = "./modules/mta-sts"
+  count  = var.mta_sts_enabled ? 1 : 0
+
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  domain      = var.domain
+  name_prefix = var.name_prefix
+  policy      = local.mta_sts_policy
+  tags        = var.tags
+
+  validation_record_fqdns = [
+    for key, fqdn in module.dns.route53_record_fqdns_by_id : fqdn if key == "mta-sts-certificate"
+  ]
 }
 
 module "encryption" {

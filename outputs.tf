@@ -64,6 +64,21 @@ output "dns_zone_file" {
   value       = module.dns.zone_file
 }
 
+output "mta_sts_policy" {
+  description = "The MTA-STS policy text (null without mta_sts_mx). Hosted by the module with mta_sts_enabled; otherwise serve it yourself at mta_sts_policy_url."
+  value       = local.mta_sts_policy
+}
+
+output "mta_sts_policy_url" {
+  description = "Where senders fetch the MTA-STS policy (null without mta_sts_mx)."
+  value       = local.mta_sts_policy == null ? null : "https://mta-sts.${var.domain}/.well-known/mta-sts.txt"
+}
+
+output "mta_sts_certificate_validation_record" {
+  description = "The record ACM needs before it issues the mta-sts certificate, {name, type, value}; also in dns_records. Publish it first when the module does not manage the zone (see docs/mta-sts-tls-rpt.md). null without hosting."
+  value       = var.mta_sts_enabled ? module.mta_sts[0].validation_record : null
+}
+
 output "kms_key_arn" {
   description = "KMS key protecting SMTP passwords, the credentials table and the logs."
   value       = module.encryption.key_arn

@@ -425,3 +425,53 @@ variable "events_function_reserved_concurrency" {
     error_message = "events_function_reserved_concurrency must be -1 or between 1 and 100."
   }
 }
+
+# MTA-STS: protects mail *to* the domain (its inbound servers, not SES) from TLS downgrade.
+
+variable "mta_sts_mx" {
+  description = "Host names (or *.patterns) of the domain's inbound mail servers, for the MTA-STS policy, e.g. [\"aspmx.l.google.com\", \"*.aspmx.l.google.com\"]. Empty: no MTA-STS policy or record."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for mx in var.mta_sts_mx : can(regex("^(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", mx))])
+    error_message = "mta_sts_mx entries are lower-case host names, optionally starting with *. (one label), e.g. mx1.example.com or *.mail.protection.outlook.com."
+  }
+}
+
+variable "mta_sts_mode" {
+  description = "MTA-STS policy mode: testing (report only; start here), enforce (refuse delivery without valid TLS), or none (withdraw the policy)."
+  type        = string
+  default     = "testing"
+  nullable    = false
+
+  validation {
+    condition     = contains(["testing", "enforce", "none"], var.mta_sts_mode)
+    error_message = "mta_sts_mode must be testing, enforce or none."
+  }
+}
+
+variable "mta_sts_max_age" {
+  description = "Seconds senders may cache the MTA-STS policy: 86400 (1 day) to 31557600 (1 year). A week while testing; months once enforced."
+  type        = number
+  default     = 604800
+  nullable    = false
+
+  validation {
+    condition     = var.mta_sts_max_age >= 86400 && var.mta_sts_max_age <= 31557600 && floor(var.mta_sts_max_age) == var.mta_sts_max_age
+    error_message = "mta_sts_max_age must be a whole number of seconds from 86400 to 31557600."
+  }
+}
+
+variable "mta_sts_enabled" {
+  description = "Host the MTA-STS policy at https://mta-sts.<domain>/.well-known/mta-sts.txt (private S3 bucket, CloudFront, ACM certificate in us-east-1 through the aws.us_east_1 provider). Needs mta_sts_mx."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = !var.mta_sts_enabled || length(var.mta_sts_mx) > 0
+    error_message = "mta_sts_enabled needs mta_sts_mx: the host names of the domain's inbound mail servers the policy names."
+  }
+}

@@ -8,6 +8,14 @@ provider "aws" {
   skip_metadata_api_check     = true
 }
 
+provider "aws" {
+  alias                       = "us_east_1"
+  region                      = "us-east-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+
 variables {
   domain               = "example.com"
   admin_principal_arns = ["arn:aws:iam::123456789012:role/platform-admins"]

@@ -1,4 +1,27 @@
 # Contract runs: every validated input fails at plan with its own message.
+# The us-east-1 provider the module takes for MTA-STS certificates.
+mock_provider "aws" {
+  alias = "us_east_1"
+
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      arn = "arn:aws:acm:us-east-1:123456789012:certificate/mock"
+      domain_validation_options = [{
+        domain_name           = "mta-sts.example.com"
+        resource_record_name  = "_0123456789abcdef.mta-sts.example.com."
+        resource_record_type  = "CNAME"
+        resource_record_value = "_fedcba9876543210.acm-validations.aws."
+      }]
+    }
+  }
+
+  mock_resource "aws_acm_certificate_validation" {
+    defaults = {
+      certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/mock"
+    }
+  }
+}
+
 mock_provider "aws" {
   mock_data "aws_iam_policy_document" {
     defaults = {
@@ -494,4 +517,54 @@ run "rejects_zero_events_concurrency" {
   }
 
   expect_failures = [var.events_function_reserved_concurrency]
+}
+
+run "rejects_an_uppercase_mta_sts_mx" {
+  command = plan
+
+  variables {
+    mta_sts_mx = ["MX1.example.com"]
+  }
+
+  expect_failures = [var.mta_sts_mx]
+}
+
+run "rejects_an_mta_sts_mx_wildcard_in_the_middle" {
+  command = plan
+
+  variables {
+    mta_sts_mx = ["mx.*.example.com"]
+  }
+
+  expect_failures = [var.mta_sts_mx]
+}
+
+run "rejects_an_unknown_mta_sts_mode" {
+  command = plan
+
+  variables {
+    mta_sts_mode = "report"
+  }
+
+  expect_failures = [var.mta_sts_mode]
+}
+
+run "rejects_an_mta_sts_max_age_beyond_a_year" {
+  command = plan
+
+  variables {
+    mta_sts_max_age = 31557601
+  }
+
+  expect_failures = [var.mta_sts_max_age]
+}
+
+run "rejects_an_mta_sts_max_age_below_a_day" {
+  command = plan
+
+  variables {
+    mta_sts_max_age = 3600
+  }
+
+  expect_failures = [var.mta_sts_max_age]
 }

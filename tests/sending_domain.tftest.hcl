@@ -1,5 +1,28 @@
 # Plan-level behaviour of the sending domain. The mock provider invents computed
 # values, so the region and the DKIM tokens are pinned where runs depend on them.
+# The us-east-1 provider the module takes for MTA-STS certificates.
+mock_provider "aws" {
+  alias = "us_east_1"
+
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      arn = "arn:aws:acm:us-east-1:123456789012:certificate/mock"
+      domain_validation_options = [{
+        domain_name           = "mta-sts.example.com"
+        resource_record_name  = "_0123456789abcdef.mta-sts.example.com."
+        resource_record_type  = "CNAME"
+        resource_record_value = "_fedcba9876543210.acm-validations.aws."
+      }]
+    }
+  }
+
+  mock_resource "aws_acm_certificate_validation" {
+    defaults = {
+      certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/mock"
+    }
+  }
+}
+
 mock_provider "aws" {
   mock_data "aws_iam_policy_document" {
     defaults = {
@@ -384,8 +407,8 @@ run "the_queue_feeds_the_function_with_partial_batch_failures" {
     error_message = "A malformed record must fail alone, not the whole batch."
   }
   assert {
-    condition     = module.events.event_source_mapping.batch_size == 10
-    error_message = "Events are processed in batches."
+    condition     = module.events.event_source_mapping.batch_size == 100 && module.events.event_source_mapping.maximum_batching_window_in_seconds == 5
+    error_message = "Events are processed in batches of up to 100, gathered for at most 5 seconds."
   }
 }
 

@@ -8,14 +8,35 @@ provider "aws" {
   }
 }
 
+# CloudFront takes its certificates from us-east-1: used only with mta_sts_enabled.
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+
+  default_tags {
+    tags = {
+      Project = "ses-smtp"
+    }
+  }
+}
+
 module "ses_smtp" {
   source = "../.."
+
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
 
   domain                   = var.domain
   route53_zone_id          = var.route53_zone_id
   verified_email_addresses = var.verified_email_addresses
   name_prefix              = "ses-smtp"
   admin_principal_arns     = var.admin_principal_arns
+
+  # MTA-STS for the domain's inbound mail (its own MX, not SES).
+  mta_sts_mx      = var.inbound_mx
+  mta_sts_enabled = var.mta_sts_enabled
 
   tags = {
     Owner = "platform"

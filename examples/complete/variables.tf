@@ -30,3 +30,15 @@ variable "admin_principal_arns" {
   default     = []
   nullable    = false
 }
+
+variable "inbound_mx" {
+  description = "Host names of the domain's inbound mail servers, for its MTA-STS policy (empty: no MTA-STS)."
+  type        = list(string)
+  default     = []
+}
+
+variable "mta_sts_enabled" {
+  description = "Host the MTA-STS policy (S3, CloudFront, ACM in us-east-1); needs inbound_mx."
+  type        = bool
+  default     = false
+}

@@ -9,6 +9,39 @@ provider "aws" {
   s3_use_path_style           = true
 
   endpoints {
+    acm            = var.endpoint_url
+    cloudfront     = var.endpoint_url
+    cloudwatch     = var.endpoint_url
+    cloudwatchlogs = var.endpoint_url
+    dynamodb       = var.endpoint_url
+    events         = var.endpoint_url
+    iam            = var.endpoint_url
+    kms            = var.endpoint_url
+    lambda         = var.endpoint_url
+    route53        = var.endpoint_url
+    s3             = var.endpoint_url
+    scheduler      = var.endpoint_url
+    ses            = var.endpoint_url
+    sesv2          = var.endpoint_url
+    sns            = var.endpoint_url
+    sqs            = var.endpoint_url
+    sts            = var.endpoint_url
+  }
+}
+
+# The emulator serves every region at one address.
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  s3_use_path_style           = true
+
+  endpoints {
+    acm            = var.endpoint_url
+    cloudfront     = var.endpoint_url
     cloudwatch     = var.endpoint_url
     cloudwatchlogs = var.endpoint_url
     dynamodb       = var.endpoint_url
@@ -30,6 +63,11 @@ provider "aws" {
 module "ses_smtp" {
   source = "../.."
 
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
   domain                   = var.domain
   name_prefix              = var.name_prefix
   verified_email_addresses = ["postmaster@${var.domain}"]
@@ -40,6 +78,9 @@ module "ses_smtp" {
   # Reports about the domain's mail: DMARC aggregates, and TLS problems delivering to it.
   dmarc_rua   = ["dmarc-reports@${var.domain}"]
   tls_rpt_rua = ["mailto:tls-reports@${var.domain}"]
+
+  # An MTA-STS policy for the domain's inbound servers: its record and text (hosting stays off locally).
+  mta_sts_mx = ["mx1.${var.domain}", "mx2.${var.domain}"]
 
   # A throwaway deployment: let `terraform destroy` remove the table.
   credentials_table_deletion_protection_enabled = false

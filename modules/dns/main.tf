@@ -20,6 +20,24 @@ locals {
         purpose = "DMARC: tells receivers what to do with mail that fails SPF and DKIM alignment (p=${var.dmarc.policy}) and where to send reports. Only one DMARC record may exist."
       }
     },
+    var.mta_sts == null ? {} : {
+      mta-sts = {
+        name    = "_mta-sts.${var.domain}"
+        type    = "TXT"
+        value   = "v=STSv1; id=${var.mta_sts.policy_id}"
+        ttl     = var.ttl
+        purpose = "MTA-STS: announces that ${var.domain}'s inbound mail servers require TLS; the id changes whenever the policy at https://mta-sts.${var.domain}/.well-known/mta-sts.txt does."
+      }
+    },
+    try(var.mta_sts.hosted, false) ? {
+      mta-sts-certificate = {
+        name    = var.mta_sts.validation.name
+        type    = var.mta_sts.validation.type
+        value   = var.mta_sts.validation.value
+        ttl     = var.ttl
+        purpose = "ACM: proves control of mta-sts.${var.domain} so the certificate is issued (and renewed); keep it."
+      }
+    } : {},
     length(var.tls_rpt_rua) == 0 ? {} : {
       tls-rpt = {
         name    = "_smtp._tls.${var.domain}"
@@ -31,11 +49,23 @@ locals {
     },
   )
 
-  all_records     = merge(var.records, local.policy_records)
-  route53_records = var.route53_zone_id == null ? {} : local.all_records
+  # Records that do not depend on CloudFront, and all of them (the mta-sts host points at CloudFront,
+  # which needs the certificate, which needs a record from the first set).
+  base_records = merge(var.records, local.policy_records)
+  host_records = try(var.mta_sts.hosted, false) ? {
+    mta-sts-host = {
+      name    = "mta-sts.${var.domain}"
+      type    = "CNAME"
+      value   = var.mta_sts_host_target
+      ttl     = var.ttl
+      purpose = "MTA-STS: the host that serves the policy (CloudFront, with a certificate for this name)."
+    }
+  } : {}
+  all_records     = merge(local.base_records, local.host_records)
+  route53_records = var.route53_zone_id == null ? {} : local.base_records
 
   # TXT data travels in strings of at most 255 characters.
-  txt_chunks = { for key, record in local.all_records : key => regexall(".{1,255}", record.value) if record.type == "TXT" }
+  txt_chunks = { for key, record in local.base_records : key => regexall(".{1,255}", record.value) if record.type == "TXT" }
 
   # Zone files want host names fully qualified and TXT strings quoted.
   rdata = {
@@ -48,8 +78,10 @@ locals {
 
   # The provider quotes TXT values itself; "" marks where a long one is split.
   route53_values = {
-    for key, record in local.all_records : key => (
-      record.type == "TXT" ? join("\"\"", lookup(local.txt_chunks, key, [])) : local.rdata[key]
+    for key, record in local.base_records : key => (
+      record.type == "TXT" ? join("\"\"", local.txt_chunks[key]) :
+      contains(["MX", "CNAME"], record.type) ? "${record.value}." :
+      record.value
     )
   }
 
@@ -76,5 +108,16 @@ resource "aws_route53_record" "this" {
 
   # A record someone already published by hand is a conflict to resolve, not
   # something to replace silently.
+  allow_overwrite = false
+}
+
+resource "aws_route53_record" "mta_sts_host" {
+  count = var.route53_zone_id != null && try(var.mta_sts.hosted, false) ? 1 : 0
+
+  zone_id         = var.route53_zone_id
+  name            = "mta-sts.${var.domain}"
+  type            = "CNAME"
+  ttl             = var.ttl
+  records         = [var.mta_sts_host_target]
   allow_overwrite = false
 }

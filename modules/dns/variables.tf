@@ -49,3 +49,23 @@ variable "ttl" {
   default     = 1800
   nullable    = false
 }
+
+variable "mta_sts" {
+  description = "MTA-STS: the policy id, and when the module hosts the policy, ACM's validation record. null publishes nothing."
+  type = object({
+    policy_id = string
+    hosted    = bool # known at plan, unlike the names
+    validation = optional(object({
+      name  = string
+      type  = string
+      value = string
+    }))
+  })
+  default = null
+}
+
+variable "mta_sts_host_target" {
+  description = "CloudFront's name for the distribution serving the MTA-STS policy (null when not hosted). Apart from mta_sts: it exists only after the certificate is validated through the other records."
+  type        = string
+  default     = null
+}

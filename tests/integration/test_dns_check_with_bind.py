@@ -7,6 +7,7 @@ test_local_example.py, which destroys it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 from checkdmarc.dmarc import parse_dmarc_record
+from checkdmarc.mta_sts import parse_mta_sts_policy, parse_mta_sts_record
 from checkdmarc.smtp_tls_reporting import parse_smtp_tls_reporting_record
 from checkdmarc.spf import parse_spf_record
 
@@ -157,6 +159,36 @@ def test_the_records_pass_checkdmarcs_parsers(outputs: dict[str, Any], serve: An
     assert spf["parsed"]["all"] == "fail"
     tls_rpt = parse_smtp_tls_reporting_record(txt[f"_smtp._tls.{DOMAIN}"])
     assert tls_rpt["tags"]["rua"]["value"] == [f"mailto:tls-reports@{DOMAIN}"]
+
+
+def policy_id(policy: str) -> str:
+    return hashlib.sha256(policy.encode()).hexdigest()[:20]
+
+
+def test_the_mta_sts_record_and_policy_pass_checkdmarc_and_belong_together(outputs: dict[str, Any]) -> None:
+    policy = parse_mta_sts_policy(outputs["mta_sts_policy"])
+    assert policy["policy"]["mode"] == "testing"
+    assert policy["policy"]["mx"] == [f"mx1.{DOMAIN}", f"mx2.{DOMAIN}"]
+    assert policy["policy"]["max_age"] == 604800
+    record = next(r["value"] for r in outputs["dns_records"] if r["name"] == f"_mta-sts.{DOMAIN}")
+    assert parse_mta_sts_record(record)["tags"]["id"] == policy_id(outputs["mta_sts_policy"])
+
+
+def test_an_mta_sts_id_left_behind_by_a_policy_change_is_named(
+    outputs: dict[str, Any], serve: Any, records_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The record published for an earlier policy, never updated when the policy changed.
+    current = outputs["mta_sts_policy"]
+    previous = current.replace("mode: testing", "mode: none")
+    zone = outputs["dns_zone_file"].replace(policy_id(current), policy_id(previous))
+    assert zone != outputs["dns_zone_file"]
+    code, findings = check(serve(zone), records_file, capsys)
+    assert code == 1
+    sts = by_name(findings)[(f"_mta-sts.{DOMAIN}", "TXT")]
+    assert sts["status"] == "wrong"
+    assert sts["found"] == [f"v=STSv1; id={policy_id(previous)}"]
+    assert sts["detail"].startswith("stale policy id: the policy changed since this record was published")
+    assert [f for f in findings if f["status"] != "ok"] == [sts]
 
 
 def test_ses_status_is_shown_with_aws_credentials(

@@ -15,6 +15,7 @@ from typing import Any
 import dns.exception
 import dns.resolver
 from checkdmarc.dmarc import parse_dmarc_record
+from checkdmarc.mta_sts import parse_mta_sts_record
 from checkdmarc.smtp_tls_reporting import parse_smtp_tls_reporting_record
 
 OK, MISSING, WRONG, CONFLICT, ERROR = "ok", "missing", "wrong", "conflict", "error"
@@ -90,18 +91,24 @@ def _judge_txt(name: str, expected: str, found: list[str]) -> Finding:
         )
     if expected in candidates:
         return Finding(name, "TXT", expected, OK, candidates)
-    return Finding(
-        name, "TXT", expected, WRONG, candidates, _txt_problem(name, candidates[0]) or f"expected {expected}"
-    )
+    problem = _txt_problem(name, candidates[0])
+    if not problem and family == "v=STSv1":
+        problem = (
+            f"stale policy id: the policy changed since this record was published; publish {expected} "
+            "so that senders fetch the new policy"
+        )
+    return Finding(name, "TXT", expected, WRONG, candidates, problem or f"expected {expected}")
 
 
 def _txt_problem(name: str, value: str) -> str:
-    """What checkdmarc says is wrong with a published DMARC or TLS-RPT record, if anything."""
+    """What checkdmarc says is wrong with a published DMARC, TLS-RPT or MTA-STS record, if anything."""
     try:
         if value.startswith("v=DMARC1"):
             parse_dmarc_record(value, name.removeprefix("_dmarc."))
         elif value.startswith("v=TLSRPTv1"):
             parse_smtp_tls_reporting_record(value)
+        elif value.startswith("v=STSv1"):
+            parse_mta_sts_record(value)
     except Exception as error:  # checkdmarc raises its own error classes for every syntax problem
         return f"invalid: {error}"
     return ""
