@@ -70,7 +70,7 @@ test-terraform: build $(BUILD)/.terraform-init ## terraform test: plan-level ass
 test-python: setup build ## pytest: unit tests, then the integration tests against the local emulator
 	$(PY) -m pytest -c functions/pyproject.toml --rootdir . tests/unit tests/integration
 
-test: lint test-terraform test-python ## Everything: lint, terraform test, pytest
+test: lint test-terraform test-python demo ## Everything: lint, terraform test, pytest, and the demo
 
 demo: setup build ## Deploy the module to the local emulator, show what a person needs, tear down
 	$(PY) -m ses_smtp.local.demo

@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,18 +17,26 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ses_smtp import render
 from ses_smtp.admin import dns_check as dns_check_module
-from ses_smtp.admin import queues, users
+from ses_smtp.admin import queues, smtp_check, users
 from ses_smtp.admin.terraform import TerraformError, terraform_outputs
 from ses_smtp.errors import SesSmtpError
 from ses_smtp.events import RecipientHistory
+from ses_smtp.local import state as local_state
 
 
 class CliError(Exception):
     """Something the user can fix; printed as one line, exit code 1."""
 
 
+def deployment_outputs(args: argparse.Namespace) -> dict[str, Any]:
+    """The deployment's outputs: the local stack's (with --local) or `terraform output` in --terraform-dir."""
+    if args.local_state is not None:
+        return dict(args.local_state.deployment_outputs())
+    return terraform_outputs(Path(args.terraform_dir))
+
+
 def dns_records(args: argparse.Namespace) -> str:
-    outputs = terraform_outputs(Path(args.terraform_dir))
+    outputs = deployment_outputs(args)
     if "dns_records" not in outputs:
         raise CliError(f"{args.terraform_dir} has no dns_records output: is it a deployment of terraform-aws-ses-smtp?")
     records: list[dict[str, Any]] = outputs["dns_records"]
@@ -53,7 +62,7 @@ def expected_records(args: argparse.Namespace) -> list[dict[str, Any]]:
             raise CliError(f"cannot read {args.records_file}: {error}") from error
         records = loaded.get("value", loaded) if isinstance(loaded, dict) else loaded
     else:
-        outputs = terraform_outputs(Path(args.terraform_dir))
+        outputs = deployment_outputs(args)
         records = outputs.get("dns_records")
         args.domain = args.domain or outputs.get("domain")
         args.region = args.region or outputs.get("region")
@@ -114,7 +123,7 @@ def events(args: argparse.Namespace) -> str:
         return _redrive(args)
     if not (args.recipient or args.sender):
         raise CliError("give --recipient ADDRESS, --sender NAME or --redrive")
-    table = args.table or terraform_outputs(Path(args.terraform_dir)).get("credentials_table_name")
+    table = args.table or deployment_outputs(args).get("credentials_table_name")
     if not table:
         raise CliError("no credentials table: give --table or --terraform-dir of a deployment")
     history = RecipientHistory(boto3.client("dynamodb", region_name=args.region), str(table))
@@ -139,18 +148,101 @@ def events(args: argparse.Namespace) -> str:
 
 def _redrive(args: argparse.Namespace) -> str:
     given = {"events_queue_url": args.queue_url, "events_dead_letter_queue_url": args.dead_letter_queue_url}
-    outputs = given if all(given.values()) else {**terraform_outputs(Path(args.terraform_dir)), **given}
+    outputs = given if all(given.values()) else {**deployment_outputs(args), **given}
     sqs = boto3.client("sqs", region_name=args.region or outputs.get("region"))
     moved = queues.redrive(sqs, outputs["events_dead_letter_queue_url"], outputs["events_queue_url"], args.limit)
     return f"moved {moved} messages from the dead-letter queue back to the events queue"
 
 
+def smtp_check_command(args: argparse.Namespace) -> str:
+    local = args.local_state
+    host = args.host or (local.smtp_host if local else None)
+    port = args.port or (local.starttls_port if local else 587)
+    ca_file = args.ca_file or (local.ca_file if local else None)
+    region = args.region or (local.region if local else None)
+    try:
+        target = smtp_check.target_for(region, host, port, ca_file)
+    except ValueError as error:
+        raise CliError(str(error)) from error
+    if args.implicit_tls:
+        target.implicit_tls = True
+    username, password = _smtp_credentials(args)
+    report = smtp_check.check(target, username, password, send_from=args.send_from, send_to=args.to)
+    text = json.dumps(report.to_dict(), indent=2) if args.json else report.text()
+    if report.exit_code:
+        raise CheckFailed(text, report.exit_code)
+    return text
+
+
+def _smtp_credentials(args: argparse.Namespace) -> tuple[str, str]:
+    """From --username/--password, SES_SMTP_USERNAME/SES_SMTP_PASSWORD, or `users show --sender`."""
+    username = args.username or os.environ.get("SES_SMTP_USERNAME")
+    password = args.password or os.environ.get("SES_SMTP_PASSWORD")
+    if args.sender:
+        shown = json.loads(users.run(_users_show_args(args)))
+        return str(shown["username"]), str(shown["password"])
+    if not (username and password):
+        raise CliError(
+            "no SMTP credentials: give --username and --password, set SES_SMTP_USERNAME and SES_SMTP_PASSWORD, "
+            "or --sender NAME to read them like `ses-smtp users show NAME`"
+        )
+    return username, password
+
+
+def _users_show_args(args: argparse.Namespace) -> argparse.Namespace:
+    return argparse.Namespace(
+        local_state=args.local_state,
+        terraform_dir=args.terraform_dir,
+        region=args.region,
+        function=None,
+        table=None,
+        kms_key_arn=None,
+        invoke="lambda",
+        json=True,
+        users_command="show",
+        name=args.sender,
+        previous=False,
+    )
+
+
+def _local_state(args: argparse.Namespace) -> local_state.StackState | None:
+    """With --local, point this process's AWS calls at the stack's emulator."""
+    if not args.local or args.command == "local":
+        return None
+    state = local_state.StackState.load(Path(args.local))
+    os.environ.update(state.environment())
+    return state
+
+
+def local_up(args: argparse.Namespace) -> str:
+    from ses_smtp.local import stack  # the emulator and the SMTP server load only when asked for
+
+    stack.up(Path(args.state_file), args.max_send_rate)
+    return "the local stack is stopped; nothing is left running"
+
+
+def local_down(args: argparse.Namespace) -> str:
+    from ses_smtp.local import stack
+
+    return stack.down(Path(args.state_file))
+
+
 class CheckFailed(Exception):
-    """A check ran and found problems: its report is the output, the exit code is 1."""
+    """A check ran and found problems: its report is the output, the exit code says which (default 1)."""
+
+    def __init__(self, report: str, exit_code: int = 1) -> None:
+        super().__init__(report)
+        self.exit_code = exit_code
 
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="ses-smtp", description="SES SMTP credentials for Gmail and any mail client.")
+    root.add_argument(
+        "--local",
+        metavar="STATE_FILE",
+        default=os.environ.get(local_state.STATE_ENVIRONMENT),
+        help=f"use the local stack this state file describes (`ses-smtp local up`; or {local_state.STATE_ENVIRONMENT})",
+    )
     commands = root.add_subparsers(dest="command", required=True)
 
     dns = commands.add_parser("dns", help="the DNS records the sending domain needs")
@@ -195,17 +287,61 @@ def parser() -> argparse.ArgumentParser:
     history.add_argument("--dead-letter-queue-url", help="events dead-letter queue (instead of terraform output)")
     history.set_defaults(run=events)
 
+    add_smtp_check_parser(commands)
+    add_local_parser(commands)
     users.add_parser(commands)
     return root
+
+
+def add_smtp_check_parser(commands: Any) -> None:
+    codes = "\n".join(f"  {code}  {meaning}" for code, meaning in smtp_check.EXIT_CODES.items())
+    check = commands.add_parser(
+        "smtp-check",
+        help="connect to an SMTP endpoint the way a mail client does and say what fails, and why",
+        description="Resolve, connect, STARTTLS or implicit TLS, verify the certificate, AUTH, and optionally "
+        "send a test message (to SES's mailbox simulator by default).",
+        epilog=f"exit codes:\n{codes}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("--region", help="SES region: checks email-smtp.<region>.amazonaws.com")
+    check.add_argument("--host", help="any SMTP host instead (the local stack with --local)")
+    check.add_argument("--port", type=int, help="587 (default), 2587 or 25 use STARTTLS; 465 and 2465 implicit TLS")
+    check.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte on any port")
+    check.add_argument("--ca-file", help="trust this CA certificate (the local stack's); default: the system's")
+    check.add_argument("--username", help="SMTP user name (the access key id); or SES_SMTP_USERNAME")
+    check.add_argument("--password", help="SMTP password; or SES_SMTP_PASSWORD (keeps it out of shell history)")
+    check.add_argument("--sender", help="read the credentials of this sender, as `ses-smtp users show` does")
+    check.add_argument("--terraform-dir", default=".", help="deployment's Terraform directory, for --sender")
+    check.add_argument("--from", dest="send_from", help="send a test message from this address")
+    check.add_argument("--to", default=smtp_check.SIMULATOR_SUCCESS, help="test recipient (default: %(default)s)")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.set_defaults(run=smtp_check_command)
+
+
+def add_local_parser(commands: Any) -> None:
+    local = commands.add_parser("local", help="the whole system on 127.0.0.1, no AWS account needed")
+    sub = local.add_subparsers(dest="local_command", required=True)
+    up = sub.add_parser("up", help="start the emulator, apply examples/local, start SMTP and the event source")
+    up.add_argument(
+        "--state-file", default=str(local_state.DEFAULT_STATE_FILE), help="where to describe the running stack"
+    )
+    up.add_argument("--max-send-rate", type=float, default=14.0, help="messages per second before 454 (SES's default)")
+    up.set_defaults(run=local_up)
+    down = sub.add_parser("down", help="stop a stack started by `ses-smtp local up`")
+    down.add_argument(
+        "--state-file", default=str(local_state.DEFAULT_STATE_FILE), help="the running stack's state file"
+    )
+    down.set_defaults(run=local_down)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        args.local_state = _local_state(args)
         print(args.run(args))
     except CheckFailed as report:
         print(report)
-        return 1
+        return report.exit_code
     except (CliError, TerraformError, SesSmtpError) as error:
         print(f"ses-smtp: {error}", file=sys.stderr)
         return 1

@@ -34,6 +34,8 @@ class Deployment:
     credentials_function_name: str
     credentials_table_name: str
     kms_key_arn: str
+    starttls_port: int = 587
+    tls_port: int = 465
 
     @classmethod
     def from_outputs(cls, outputs: Mapping[str, Any], source: str) -> Deployment:
@@ -44,6 +46,8 @@ class Deployment:
                 credentials_function_name=outputs["credentials_function_name"],
                 credentials_table_name=outputs["credentials_table_name"],
                 kms_key_arn=outputs["kms_key_arn"],
+                starttls_port=int(outputs.get("smtp_starttls_port", 587)),
+                tls_port=int(outputs.get("smtp_tls_port", 465)),
             )
         except KeyError as missing:
             raise DeploymentError(

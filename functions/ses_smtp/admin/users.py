@@ -35,14 +35,16 @@ class SmtpCredential:
     password: str
     role: str
     valid_until: str | None
+    starttls_port: int = 587
+    tls_port: int = 465
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "sender": self.sender,
             "from": self.from_addresses,
             "smtp_server": self.smtp_server,
-            "starttls_port": 587,
-            "tls_port": 465,
+            "starttls_port": self.starttls_port,
+            "tls_port": self.tls_port,
             "username": self.username,
             "password": self.password,
             "key": self.role,
@@ -53,7 +55,7 @@ class SmtpCredential:
         lines = [
             f"SMTP settings for {self.sender} ({', '.join(self.from_addresses)}), {self.role} key:",
             f"  SMTP Server  {self.smtp_server}",
-            "  Port         587, 'Secured connection using TLS' (or 465 with SSL)",
+            f"  Port         {self.starttls_port}, 'Secured connection using TLS' (or {self.tls_port} with SSL)",
             f"  Username     {self.username}",
             f"  Password     {self.password}",
         ]
@@ -104,6 +106,8 @@ class Admin:
             password=password,
             role="previous" if previous else "current",
             valid_until=key.retire_after.strftime("%Y-%m-%d %H:%M UTC") if key.retire_after else None,
+            starttls_port=self.deployment.starttls_port,
+            tls_port=self.deployment.tls_port,
         )
 
     def _actor(self) -> str:
@@ -114,17 +118,21 @@ class Admin:
 
 
 def run(args: argparse.Namespace) -> str:
-    deployment = Deployment.find(
-        args.terraform_dir,
-        {
-            "region": args.region,
-            "credentials_function_name": args.function,
-            "credentials_table_name": args.table,
-            "kms_key_arn": args.kms_key_arn,
-        },
-    )
+    local = getattr(args, "local_state", None)
+    if local is not None:  # the local stack: its outputs, and the handler run here
+        deployment = Deployment.from_outputs(local.deployment_outputs(), "the local stack's state file")
+    else:
+        deployment = Deployment.find(
+            args.terraform_dir,
+            {
+                "region": args.region,
+                "credentials_function_name": args.function,
+                "credentials_table_name": args.table,
+                "kms_key_arn": args.kms_key_arn,
+            },
+        )
     session = session_for(deployment)
-    invoker = InProcessInvoker if args.invoke == "in-process" else LambdaInvoker
+    invoker = InProcessInvoker if args.invoke == "in-process" or local is not None else LambdaInvoker
     admin = Admin(deployment, invoker(deployment, session), session)
     action: Callable[[Admin, argparse.Namespace], Any] = ACTIONS[args.users_command]
     result = action(admin, args)

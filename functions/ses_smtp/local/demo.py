@@ -1,88 +1,170 @@
-"""`make demo`: the module on the local stack, start to finish, with progress as it goes."""
+"""`make demo`: the guided tour of the whole system on the local stack, with progress as it goes.
+
+Brings the stack up (emulator, examples/local, SMTP endpoint, event source), shows the DNS records,
+creates alice, prints her Gmail settings, sends mail through the SMTP endpoint as Gmail does (to the
+SES mailbox simulator), shows the events, metrics and bounce/complaint records that come back,
+rotates alice's key and shows both passwords working during the overlap, then tears everything down.
+"""
 
 from __future__ import annotations
 
+import json
+import smtplib
+import ssl
 import sys
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from ses_smtp import render
+from ses_smtp.admin import smtp_check
 from ses_smtp.admin.deployment import Deployment, InProcessInvoker, session_for
 from ses_smtp.admin.environment import temporary_environment
-from ses_smtp.admin.terraform import REPO_ROOT, TerraformError, TerraformRun, ensure_cli_config
-from ses_smtp.admin.users import Admin
+from ses_smtp.admin.terraform import REPO_ROOT, TerraformError
+from ses_smtp.admin.users import Admin, SmtpCredential
 from ses_smtp.errors import SesSmtpError
-from ses_smtp.local.emulator import Emulator, running_emulator
+from ses_smtp.events import RecipientHistory
+from ses_smtp.local.stack import local_stack
+from ses_smtp.local.state import StackState
 
-EXAMPLE = REPO_ROOT / "examples" / "local"
 WORK_DIR = REPO_ROOT / "build" / "demo"
+SIMULATOR = ("success", "bounce", "complaint")
 
 
 @contextmanager
 def step(title: str) -> Iterator[None]:
-    print(f"==> {title}", flush=True)
+    print(f"\n==> {title}", flush=True)
     started = time.monotonic()
     yield
-    print(f"    done in {time.monotonic() - started:.1f}s", flush=True)
+    print(f"    ({time.monotonic() - started:.1f}s)", flush=True)
 
 
-def show_deployment(outputs: dict[str, object]) -> None:
-    print(
-        f"\nSending domain {outputs['domain']} in {outputs['region']}, configuration set "
-        f"{outputs['configuration_set_name']} (TLS required, bounces and complaints suppressed).\n"
-    )
-    print("SMTP server for mail clients (Gmail: 'Send mail as' > SMTP Server):")
-    print(render.smtp_settings(str(outputs["smtp_endpoint"]), outputs["smtp_ports"]))  # type: ignore[arg-type]
-    print("\nDNS records to publish (ses-smtp dns records prints them again):")
-    print(render.table(outputs["dns_records"], ["name", "type", "value", "ttl"]))  # type: ignore[arg-type]
-    print("\nThe same as a zone file to import into any DNS host:")
-    print(outputs["dns_zone_file"])
+def send_like_gmail(state: StackState, credential: SmtpCredential, recipient: str) -> str:
+    """EHLO, STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA; returns SES's reply to DATA."""
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "Alice <alice@example.com>", recipient, "Hello"
+    message.set_content("Sent through the local SES SMTP endpoint, the way Gmail sends.")
+    with smtplib.SMTP(state.smtp_host, state.starttls_port, local_hostname="gmail.local", timeout=30) as client:
+        client.ehlo()
+        client.starttls(context=ssl.create_default_context(cafile=state.ca_file))
+        client.ehlo()
+        client.login(credential.username, credential.password)
+        client.mail("alice@example.com")
+        client.rcpt(recipient)
+        code, reply = client.data(message.as_bytes())
+    return f"{code} {reply.decode()}"
 
 
-def show_senders(outputs: dict[str, Any], emulator: Emulator) -> None:
-    """Create alice, print what she types into Gmail, rotate, show both keys work, delete her."""
-    deployment = Deployment.from_outputs(outputs, "examples/local")
-    with temporary_environment(emulator.environment()):
-        session = session_for(deployment)
-        admin = Admin(deployment, InProcessInvoker(deployment, session), session)
-        with step("ses-smtp users create alice --from alice@example.com (IAM user, key, sealed password)"):
-            admin.request("create", name="alice", **{"from": ["alice@example.com"]})
-        print("\nGmail > Settings > Accounts > Send mail as > Add another email address, then:")
-        print(admin.credential("alice").for_people())
-        with step("ses-smtp users rotate alice (the previous key keeps working for 7 days)"):
-            admin.request("rotate", name="alice")
-        current, previous = admin.credential("alice"), admin.credential("alice", previous=True)
-        print(
-            f"    current key {current.username}, previous key {previous.username} valid until {previous.valid_until}"
+def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def event_lines(log: Path, start: int) -> list[dict[str, Any]]:
+    lines = log.read_text()[start:].splitlines() if log.exists() else []
+    return [json.loads(line) for line in lines if line.startswith("{")]
+
+
+def show_events(lines: list[dict[str, Any]]) -> None:
+    events = [line for line in lines if line.get("message") == "ses event"]
+    for event in events:
+        extra = event.get("bounce_type") or event.get("complaint_feedback_type") or ""
+        print(f"    {event['event_type']:<10} {event['sender']:<16} -> {','.join(event['recipient_domains'])} {extra}")
+    metrics: Counter[str] = Counter()
+    for line in lines:
+        for definition in line.get("_aws", {}).get("CloudWatchMetrics", []):
+            for metric in definition["Metrics"]:
+                dimensions = ",".join(f"{d}={line[d]}" for group in definition["Dimensions"] for d in group)
+                metrics[f"{metric['Name']} [{dimensions}]"] += int(sum(line[metric["Name"]]))
+    print("\n    EMF metrics (SesSmtp namespace):")
+    for name, value in sorted(metrics.items()):
+        print(f"    {value:>3}  {name}")
+
+
+def tour(state: StackState) -> None:
+    outputs = state.outputs
+    with step("DNS records to publish (ses-smtp dns records)"):
+        print(render.table(outputs["dns_records"], ["name", "type", "value"]))
+
+    deployment = Deployment.from_outputs(state.deployment_outputs(), "the local stack")
+    session = session_for(deployment)
+    admin = Admin(deployment, InProcessInvoker(deployment, session), session)
+    with step("ses-smtp users create alice --from alice@example.com"):
+        admin.request("create", name="alice", **{"from": ["alice@example.com"]})
+        alice = admin.credential("alice")
+        print("    Gmail > Settings > Accounts > Send mail as > Add another email address, then:")
+        shown = alice.for_people().replace(
+            alice.password, alice.password[:4] + "..." + " (in full: ses-smtp users show alice)"
         )
-        with step("ses-smtp users delete alice --yes"):
-            admin.request("delete", name="alice")
+        print("\n".join("    " + line for line in shown.splitlines()))
+        print(f"    (on AWS the server is {outputs['smtp_endpoint']}, ports 587 and 465)")
+
+    with step("ses-smtp smtp-check: resolve, connect, STARTTLS, verify the certificate, AUTH"):
+        target = smtp_check.Target(state.smtp_host, state.starttls_port, implicit_tls=False, ca_file=state.ca_file)
+        print(
+            "\n".join(
+                "    " + line for line in smtp_check.check(target, alice.username, alice.password).text().splitlines()
+            )
+        )
+
+    log = Path(
+        InProcessInvoker(deployment, session).function.log_path.parent / f"{outputs['events_function_name']}.log"
+    )
+    start = log.stat().st_size if log.exists() else 0
+    with step("Gmail sends through the SMTP endpoint to SES's mailbox simulator"):
+        for mailbox in SIMULATOR:
+            recipient = f"{mailbox}@simulator.amazonses.com"
+            print(f"    {recipient:<36} {send_like_gmail(state, alice, recipient)}")
+
+    with step("SES events -> SNS -> SQS -> events function: log lines, metrics, records"):
+        history = RecipientHistory(session.client("dynamodb"), outputs["credentials_table_name"])
+        arrived = wait_for(
+            lambda: (
+                len(history.for_recipient("complaint@simulator.amazonses.com")) > 1
+                and len(history.for_recipient("bounce@simulator.amazonses.com")) > 1
+            )
+        )
+        show_events(event_lines(log, start))
+        print("\n    ses-smtp events --recipient (permanent bounces and complaints are remembered):")
+        for address in ("bounce@simulator.amazonses.com", "complaint@simulator.amazonses.com"):
+            summary = next((i for i in history.for_recipient(address) if i["sk"] == "summary"), {})
+            print(f"    {address:<36} bounces={summary.get('bounces', 0)} complaints={summary.get('complaints', 0)}")
+        if not arrived:
+            raise SesSmtpError("the events did not arrive within 30 s: see the events function's log at " + str(log))
+
+    with step("ses-smtp users rotate alice: both passwords work during the overlap"):
+        admin.request("rotate", name="alice")
+        current, previous = admin.credential("alice"), admin.credential("alice", previous=True)
+        for label, key in (("new key", current), ("previous key", previous)):
+            print(f"    {label:<13} {key.username}  {send_like_gmail(state, key, 'success@simulator.amazonses.com')}")
+        print(
+            f"    the previous key is retired at {previous.valid_until}; paste the new password into Gmail before then"
+        )
+
+    with step("ses-smtp users delete alice --yes"):
+        admin.request("delete", name="alice")
 
 
 def main() -> int:
-    ensure_cli_config()
-    print("==> Starting the local AWS emulator (moto) on 127.0.0.1", flush=True)
-    with running_emulator() as emulator:
-        print(f"    emulator at {emulator.endpoint_url}")
-        run = TerraformRun(EXAMPLE, WORK_DIR, {"endpoint_url": emulator.endpoint_url}, emulator.environment())
-        try:
-            with step("terraform init examples/local"):
-                run.init()
-            with step("terraform apply examples/local (SES domain, KMS, table, sender IAM, functions)"):
-                run.apply()
-            outputs = run.outputs()
-            show_deployment(outputs)
-            show_senders(outputs, emulator)
-        except (TerraformError, SesSmtpError) as error:
-            print(f"demo failed: {error}", file=sys.stderr)
-            return 1
-        finally:
-            if run.resources():
-                with step("terraform destroy (leaves nothing behind)"):
-                    run.destroy()
-    print("\nDemo complete: the emulator is stopped and nothing is left running.")
+    started = time.monotonic()
+    print("terraform-aws-ses-smtp demo: the whole flow on 127.0.0.1, no AWS account needed")
+    try:
+        with local_stack(WORK_DIR, progress=lambda text: print(f"\n==> {text}", flush=True), destroy=True) as state:
+            with temporary_environment(state.environment()):
+                tour(state)
+            print("\n==> tearing down: terraform destroy, then the SMTP endpoint, event source and emulator stop")
+    except (TerraformError, SesSmtpError, smtplib.SMTPException) as error:
+        print(f"demo failed: {error}", file=sys.stderr)
+        return 1
+    print(f"\nDemo complete in {time.monotonic() - started:.0f}s: nothing is left running.")
     return 0
 
 

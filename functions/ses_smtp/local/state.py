@@ -1,0 +1,63 @@
+"""The description of a running local stack, shared through a JSON file (`ses-smtp local up`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ses_smtp.admin.terraform import REPO_ROOT
+from ses_smtp.errors import SesSmtpError
+from ses_smtp.local.emulator import Emulator
+
+DEFAULT_STATE_FILE = REPO_ROOT / "build" / "local" / "stack.json"
+STATE_ENVIRONMENT = "SES_SMTP_LOCAL"
+
+
+class LocalStackError(SesSmtpError):
+    code = "LocalStackError"
+
+
+@dataclass(frozen=True)
+class StackState:
+    """What a client needs to use the running stack."""
+
+    endpoint_url: str
+    region: str
+    smtp_host: str
+    starttls_port: int
+    tls_port: int
+    ca_file: str
+    terraform_dir: str
+    state_dir: str
+    pid: int
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(asdict(self), indent=2) + "\n")
+        temporary.replace(path)  # readers never see half a file
+
+    @classmethod
+    def load(cls, path: Path) -> StackState:
+        try:
+            return cls(**json.loads(path.read_text()))
+        except FileNotFoundError:
+            raise LocalStackError(f"no local stack state at {path}: start one with `ses-smtp local up`") from None
+        except (ValueError, TypeError) as error:
+            raise LocalStackError(f"{path} is not a local stack state file: {error}") from None
+
+    def deployment_outputs(self) -> dict[str, Any]:
+        """The deployment's outputs, with the local SMTP endpoint in place of SES's."""
+        return {
+            **self.outputs,
+            "smtp_endpoint": self.smtp_host,
+            "smtp_starttls_port": self.starttls_port,
+            "smtp_tls_port": self.tls_port,
+        }
+
+    def environment(self) -> dict[str, str]:
+        """AWS settings that point boto3 (and Terraform) at the stack's emulator."""
+        return Emulator(self.endpoint_url, self.region).environment()
