@@ -18,7 +18,7 @@ PY_SOURCES  := functions/ses_smtp scripts tests
 export TF_CLI_CONFIG_FILE := $(CURDIR)/$(BUILD)/terraformrc
 export TF_IN_AUTOMATION   := 1
 
-.PHONY: help setup build lint format test test-terraform test-python demo bench clean
+.PHONY: help setup build lint format docs test test-terraform test-python demo bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -60,6 +60,7 @@ lint: setup $(BUILD)/.terraform-init ## fmt, validate, ruff, mypy, checkov
 	$(VENV)/bin/ruff check --config functions/pyproject.toml $(PY_SOURCES)
 	$(VENV)/bin/ruff format --check --config functions/pyproject.toml $(PY_SOURCES)
 	$(VENV)/bin/mypy --config-file functions/pyproject.toml $(PY_SOURCES)
+	$(PY) scripts/docs.py --check
 	$(TOOLS_VENV)/bin/checkov --config-file .checkov.yaml
 
 # Fake credentials: the provider must be configurable, and no test reaches AWS.
@@ -74,6 +75,9 @@ test: lint test-terraform test-python demo ## Everything: lint, terraform test, 
 
 demo: setup build ## Deploy the module to the local emulator, show what a person needs, tear down
 	$(PY) -m ses_smtp.local.demo
+
+docs: $(VENV)/.installed ## Regenerate the README's inputs/outputs reference from the Terraform code
+	$(PY) scripts/docs.py
 
 bench: setup build ## Print the benchmark table and write build/bench.json
 	$(PY) scripts/bench.py --output $(BUILD)/bench.json

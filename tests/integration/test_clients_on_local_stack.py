@@ -387,3 +387,13 @@ def test_smtp_check_names_a_blocked_port_and_an_unknown_host(capsys: Any) -> Non
     assert "try 2587 (STARTTLS) or 2465 (TLS)" in capsys.readouterr().out
     assert cli.main(["smtp-check", "--host", "email-smtp.nowhere.invalid", "--username", "x", "--password", "y"]) == 2
     assert "does not resolve" in capsys.readouterr().out
+
+
+def test_no_secret_reaches_terraform_state(deployment: TerraformRun, alice: dict[str, Any], users: Any) -> None:
+    from tests.integration.test_credentials_on_local_stack import secret_of
+
+    users("rotate", "alice")
+    state = deployment.state_file.read_text()
+    for key in (users("show", "alice"), users("show", "alice", "--previous")):
+        assert key["password"] not in state
+        assert secret_of(key["username"]) not in state
