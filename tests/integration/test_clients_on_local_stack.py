@@ -140,6 +140,14 @@ def test_a_wrong_password_is_535(endpoint: SmtpEndpoint, certificates: tls.Certi
     assert (refused.value.smtp_code, refused.value.smtp_error) == (535, b"Authentication Credentials Invalid")
 
 
+def test_an_unknown_key_is_535(endpoint: SmtpEndpoint, certificates: tls.Certificates, alice: dict[str, Any]) -> None:
+    with smtplib.SMTP(HOST, endpoint.starttls_port, timeout=30) as client:
+        client.starttls(context=client_context(certificates))
+        with pytest.raises(smtplib.SMTPAuthenticationError) as refused:
+            client.login("AKIAIOSFODNN7EXAMPLE", alice["password"])
+    assert refused.value.smtp_code == 535
+
+
 def test_the_secret_key_is_not_the_password(
     endpoint: SmtpEndpoint, certificates: tls.Certificates, alice: dict[str, Any]
 ) -> None:

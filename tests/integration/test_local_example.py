@@ -6,6 +6,7 @@ one destroys it, so this file runs after every other integration test (pytest or
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import boto3
@@ -73,6 +74,11 @@ def test_outputs_give_endpoint_and_every_dns_record(deployment: TerraformRun, se
         (f"mail.{DOMAIN}", "TXT", "v=spf1 include:amazonses.com -all"),
         (f"_dmarc.{DOMAIN}", "TXT", f"v=DMARC1; p=none; rua=mailto:dmarc-reports@{DOMAIN}; adkim=r; aspf=r"),
         (f"_smtp._tls.{DOMAIN}", "TXT", f"v=TLSRPTv1; rua=mailto:tls-reports@{DOMAIN}"),
+        (
+            f"_mta-sts.{DOMAIN}",
+            "TXT",
+            f"v=STSv1; id={hashlib.sha256(outputs['mta_sts_policy'].encode()).hexdigest()[:20]}",
+        ),
     }
     assert outputs["configuration_set_arn"].endswith(f":configuration-set/{CONFIGURATION_SET}")
     assert outputs["identity_arn"] == f"arn:aws:ses:eu-west-1:123456789012:identity/{DOMAIN}"
