@@ -1,99 +1,14 @@
 # Plan-level behaviour of the sending domain. The mock provider invents computed
 # values, so the region and the DKIM tokens are pinned where runs depend on them.
-# The us-east-1 provider the module takes for MTA-STS certificates.
+# The us-east-1 provider (MTA-STS certificates) and the default one, with the computed values runs
+# depend on pinned in tests/mocks.
 mock_provider "aws" {
-  alias = "us_east_1"
-
-  mock_resource "aws_acm_certificate" {
-    defaults = {
-      arn = "arn:aws:acm:us-east-1:123456789012:certificate/mock"
-      domain_validation_options = [{
-        domain_name           = "mta-sts.example.com"
-        resource_record_name  = "_0123456789abcdef.mta-sts.example.com."
-        resource_record_type  = "CNAME"
-        resource_record_value = "_fedcba9876543210.acm-validations.aws."
-      }]
-    }
-  }
-
-  mock_resource "aws_acm_certificate_validation" {
-    defaults = {
-      certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/mock"
-    }
-  }
+  alias  = "us_east_1"
+  source = "./tests/mocks/us_east_1"
 }
 
 mock_provider "aws" {
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-    }
-  }
-
-  mock_data "aws_partition" {
-    defaults = {
-      partition = "aws"
-    }
-  }
-
-  mock_resource "aws_iam_role" {
-    defaults = {
-      arn = "arn:aws:iam::123456789012:role/mock"
-    }
-  }
-
-  mock_resource "aws_lambda_layer_version" {
-    defaults = {
-      arn = "arn:aws:lambda:eu-west-1:123456789012:layer:mock:1"
-    }
-  }
-
-  mock_resource "aws_lambda_function" {
-    defaults = {
-      arn = "arn:aws:lambda:eu-west-1:123456789012:function:mock"
-    }
-  }
-
-  mock_resource "aws_sns_topic" {
-    defaults = {
-      arn = "arn:aws:sns:eu-west-1:123456789012:mock"
-    }
-  }
-
-  mock_resource "aws_sqs_queue" {
-    defaults = {
-      arn = "arn:aws:sqs:eu-west-1:123456789012:mock"
-      id  = "https://sqs.eu-west-1.amazonaws.com/123456789012/mock"
-    }
-  }
-
-  mock_resource "aws_kms_key" {
-    defaults = {
-      arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-    }
-  }
-
-  mock_data "aws_region" {
-    defaults = {
-      name = "eu-west-1"
-    }
-  }
-
-  mock_resource "aws_sesv2_email_identity" {
-    defaults = {
-      arn = "arn:aws:ses:eu-west-1:123456789012:identity/example.com"
-      dkim_signing_attributes = {
-        tokens                  = ["tokenone", "tokentwo", "tokenthree"]
-        next_signing_key_length = "RSA_2048_BIT"
-      }
-    }
-  }
+  source = "./tests/mocks/aws"
 }
 
 variables {
