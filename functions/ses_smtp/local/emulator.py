@@ -9,8 +9,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from ses_smtp.local import emulator_gaps
-
 # moto accepts any credentials; these only have to look like credentials.
 EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
@@ -59,6 +57,8 @@ def running_emulator(region: str = "eu-west-1", host: str = "127.0.0.1", port: i
     # moto reads these at import of its server; keep it quiet and in-memory.
     os.environ.setdefault("MOTO_CALL_RESET_API", "false")
     from moto.server import ThreadedMotoServer
+
+    from ses_smtp.local import emulator_gaps  # moto's modules: loaded only when an emulator starts
 
     emulator_gaps.install()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
