@@ -138,22 +138,19 @@ class LocalSes:
             request["ConfigurationSetName"] = configuration_set
         return sesv2.send_email(**request)["MessageId"], configuration_set
 
-    def publish(self, sent: Sent) -> int:
+    def publish(self, sent: Sent) -> None:
         """SES's events for the message, to the configuration set's enabled SNS destinations."""
         if not sent.configuration_set:
-            return 0
+            return
         destinations = self.session.client("sesv2").get_configuration_set_event_destinations(
             ConfigurationSetName=sent.configuration_set
         )["EventDestinations"]
         sns = self.session.client("sns")
-        published = 0
         for event in events_for(sent):
             for destination in destinations:
                 wanted = EVENT_TYPES[event["eventType"]] in destination.get("MatchingEventTypes", [])
                 if destination.get("Enabled") and wanted and "SnsDestination" in destination:
                     sns.publish(TopicArn=destination["SnsDestination"]["TopicArn"], Message=json.dumps(event))
-                    published += 1
-        return published
 
 
 class SesHandler:
@@ -162,7 +159,6 @@ class SesHandler:
     def __init__(self, ses: LocalSes, rate: SendingRate) -> None:
         self.ses = ses
         self.rate = rate
-        self.published = 0
 
     async def handle_EHLO(
         self, server: SmtpServer, session: Session, envelope: Envelope, hostname: str, responses: list[str]
@@ -220,7 +216,7 @@ class SesHandler:
             account_id=ACCOUNT_ID,
             tls_version=_tls_version(server),
         )
-        self.published += self.ses.publish(sent)
+        self.ses.publish(sent)
         return f"250 Ok {message_id}"
 
 
