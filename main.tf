@@ -98,7 +98,6 @@ module "credentials" {
   runtime                           = var.lambda_runtime
   log_retention_days                = var.log_retention_days
   credentials_reserved_concurrency  = var.credentials_function_reserved_concurrency
-  rotation_reserved_concurrency     = var.rotation_function_reserved_concurrency
   rotation_schedule_expression      = var.rotation_schedule_expression
   default_retire_after_days         = var.default_retire_after_days
   max_credential_age_days           = var.max_credential_age_days
@@ -130,7 +129,6 @@ module "events" {
 
   function_names = {
     credentials = module.credentials.credentials_function_name
-    rotation    = module.credentials.rotation_function_name
     events      = "${var.name_prefix}-events"
   }
 }

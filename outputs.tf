@@ -99,11 +99,6 @@ output "credentials_function_name" {
   value       = module.credentials.credentials_function_name
 }
 
-output "rotation_function_name" {
-  description = "Scheduled function that retires previous keys after their grace period."
-  value       = module.credentials.rotation_function_name
-}
-
 output "senders_group_name" {
   description = "IAM group of every sender."
   value       = module.credentials.senders_group_name

@@ -178,7 +178,7 @@ variable "max_credential_age_days" {
 }
 
 variable "rotation_schedule_expression" {
-  description = "When the rotation function runs: an EventBridge Scheduler rate() or cron() expression."
+  description = "When previous keys past their grace period are retired (the credentials function's scheduled run): an EventBridge Scheduler rate() or cron() expression."
   type        = string
   default     = "rate(1 day)"
   nullable    = false
@@ -228,18 +228,6 @@ variable "credentials_function_reserved_concurrency" {
   validation {
     condition     = var.credentials_function_reserved_concurrency == -1 || (var.credentials_function_reserved_concurrency >= 1 && var.credentials_function_reserved_concurrency <= 100)
     error_message = "credentials_function_reserved_concurrency must be -1 or between 1 and 100."
-  }
-}
-
-variable "rotation_function_reserved_concurrency" {
-  description = "Concurrency reserved for the rotation function; -1 leaves it unreserved."
-  type        = number
-  default     = 1
-  nullable    = false
-
-  validation {
-    condition     = var.rotation_function_reserved_concurrency == -1 || (var.rotation_function_reserved_concurrency >= 1 && var.rotation_function_reserved_concurrency <= 10)
-    error_message = "rotation_function_reserved_concurrency must be -1 or between 1 and 10."
   }
 }
 

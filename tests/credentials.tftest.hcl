@@ -51,12 +51,6 @@ override_data {
   values          = { account_id = "123456789012" }
 }
 
-override_data {
-  target          = module.credentials.module.rotation_function.data.aws_caller_identity.current
-  override_during = plan
-  values          = { account_id = "123456789012" }
-}
-
 override_resource {
   target          = module.sending_domain.aws_sesv2_email_identity.this
   override_during = plan
@@ -106,12 +100,6 @@ override_resource {
   target          = module.credentials.module.credentials_function.aws_lambda_function.this
   override_during = plan
   values          = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:ses-smtp-credentials" }
-}
-
-override_resource {
-  target          = module.credentials.module.rotation_function.aws_lambda_function.this
-  override_during = plan
-  values          = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:ses-smtp-rotation" }
 }
 
 run "the_credentials_function_can_only_create_users_that_carry_the_boundary" {
@@ -255,18 +243,39 @@ run "functions_are_arm64_traced_reserved_and_logged" {
 
   assert {
     condition = alltrue([
-      for f in [module.credentials.credentials_function, module.credentials.rotation_function] :
+      for f in [module.credentials.credentials_function] :
       one(f.architectures) == "arm64" && f.runtime == "python3.13" && one(f.tracing_config).mode == "Active"
     ])
     error_message = "Functions must be arm64, python3.13, with X-Ray Active tracing."
   }
   assert {
-    condition     = module.credentials.credentials_function.reserved_concurrent_executions == 2 && module.credentials.rotation_function.reserved_concurrent_executions == 1
+    condition     = module.credentials.credentials_function.reserved_concurrent_executions == 2
     error_message = "Functions must have reserved concurrency."
   }
+}
+
+run "the_schedule_can_only_ask_the_credentials_function_to_retire_keys" {
+  command = plan
+
   assert {
     condition     = module.credentials.rotation_schedule.schedule_expression == "rate(1 day)"
-    error_message = "Rotation must run daily by default."
+    error_message = "Retirement must run daily by default."
+  }
+  assert {
+    condition     = one(module.credentials.rotation_schedule.target).arn == "arn:aws:lambda:eu-west-1:123456789012:function:ses-smtp-credentials"
+    error_message = "The schedule must start the credentials function."
+  }
+  assert {
+    condition     = jsondecode(one(module.credentials.rotation_schedule.target).input).action == "retire"
+    error_message = "The schedule must send the fixed retire request."
+  }
+  assert {
+    condition     = jsondecode(one(module.credentials.rotation_schedule.target).input).correlation_id == "<aws.scheduler.execution-id>"
+    error_message = "Each run must carry Scheduler's execution id as its correlation id."
+  }
+  assert {
+    condition     = jsondecode(module.credentials.scheduler_role_policy_json).Statement[0].Resource == "arn:aws:lambda:eu-west-1:123456789012:function:ses-smtp-credentials" && jsondecode(module.credentials.scheduler_role_policy_json).Statement[0].Action == "lambda:InvokeFunction"
+    error_message = "The scheduler's role may only invoke the credentials function."
   }
 }
 

@@ -294,16 +294,6 @@ run "rejects_zero_reserved_concurrency" {
   expect_failures = [var.credentials_function_reserved_concurrency]
 }
 
-run "rejects_too_much_rotation_concurrency" {
-  command = plan
-
-  variables {
-    rotation_function_reserved_concurrency = 50
-  }
-
-  expect_failures = [var.rotation_function_reserved_concurrency]
-}
-
 run "rejects_a_permissions_boundary_that_is_not_a_policy_arn" {
   command = plan
 

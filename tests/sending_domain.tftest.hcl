@@ -338,7 +338,7 @@ run "alarms_warn_well_below_the_ses_review_levels" {
     error_message = "Bounce and complaint alarms must default to 2%/4% and 0.04%/0.08%."
   }
   assert {
-    condition = alltrue([for role in ["credentials", "rotation", "events"] :
+    condition = alltrue([for role in ["credentials", "events"] :
     contains(keys(module.events.alarm_thresholds), "${role}-errors") && contains(keys(module.events.alarm_thresholds), "${role}-throttles")])
     error_message = "Every function must have an errors and a throttles alarm."
   }

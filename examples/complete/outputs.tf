@@ -88,11 +88,6 @@ output "credentials_function_name" {
   value       = module.ses_smtp.credentials_function_name
 }
 
-output "rotation_function_name" {
-  description = "Scheduled function that retires previous keys after their grace period."
-  value       = module.ses_smtp.rotation_function_name
-}
-
 output "senders_group_name" {
   description = "IAM group of every sender."
   value       = module.ses_smtp.senders_group_name

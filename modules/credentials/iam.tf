@@ -76,20 +76,6 @@ data "aws_iam_policy_document" "credentials_function" {
   }
 }
 
-data "aws_iam_policy_document" "rotation_function" {
-  statement {
-    sid       = "RetireSendersKeys"
-    actions   = ["iam:DeleteAccessKey", "iam:ListAccessKeys", "iam:UpdateAccessKey"]
-    resources = [local.users_arn]
-  }
-
-  statement {
-    sid       = "CredentialsTable"
-    actions   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Scan"]
-    resources = [local.table_arn]
-  }
-}
-
 data "aws_iam_policy_document" "administrators" {
   statement {
     sid       = "InvokeCredentialsFunction"

@@ -18,7 +18,6 @@ locals {
   boundary_name            = "${var.name_prefix}-sender-boundary"
   boundary_arn             = "arn:${local.partition}:iam::${local.account_id}:policy${local.group_path}${local.boundary_name}"
   credentials_function_arn = "arn:${local.partition}:lambda:${data.aws_region.current.name}:${local.account_id}:function:${var.name_prefix}-credentials"
-  rotation_function_arn    = "arn:${local.partition}:lambda:${data.aws_region.current.name}:${local.account_id}:function:${var.name_prefix}-rotation"
   code_package             = "${var.package_dir}/ses_smtp.zip"
   layer_package            = "${var.package_dir}/dependencies.zip"
 
@@ -90,7 +89,7 @@ module "credentials_function" {
   source = "../function"
 
   name                          = "${var.name_prefix}-credentials"
-  description                   = "Creates, rotates and revokes SES SMTP senders; cannot read passwords."
+  description                   = "Creates, rotates, revokes and retires SES SMTP senders' keys; cannot read passwords."
   handler                       = "ses_smtp.handlers.credentials.handler"
   package_path                  = local.code_package
   layer_arns                    = [aws_lambda_layer_version.dependencies.arn]
@@ -99,26 +98,6 @@ module "credentials_function" {
   timeout                       = 60
   memory_size                   = 256
   reserved_concurrency          = var.credentials_reserved_concurrency
-  runtime                       = var.runtime
-  log_retention_days            = var.log_retention_days
-  kms_key_arn                   = var.kms_key_arn
-  role_permissions_boundary_arn = var.role_permissions_boundary_arn
-  tags                          = var.tags
-}
-
-module "rotation_function" {
-  source = "../function"
-
-  name                          = "${var.name_prefix}-rotation"
-  description                   = "Retires previous SES SMTP keys after their grace period; reports old keys."
-  handler                       = "ses_smtp.handlers.rotation.handler"
-  package_path                  = local.code_package
-  layer_arns                    = [aws_lambda_layer_version.dependencies.arn]
-  environment                   = local.function_environment
-  policy_json                   = data.aws_iam_policy_document.rotation_function.json
-  timeout                       = 300
-  memory_size                   = 256
-  reserved_concurrency          = var.rotation_reserved_concurrency
   runtime                       = var.runtime
   log_retention_days            = var.log_retention_days
   kms_key_arn                   = var.kms_key_arn

@@ -33,19 +33,9 @@ output "credentials_role_policy_json" {
   value       = module.credentials_function.role_policy_json
 }
 
-output "rotation_function_name" {
-  description = "Name of the scheduled rotation function."
-  value       = module.rotation_function.function_name
-}
-
-output "rotation_function" {
-  description = "The rotation function resource."
-  value       = module.rotation_function.function
-}
-
-output "rotation_role_policy_json" {
-  description = "What the rotation function may do."
-  value       = module.rotation_function.role_policy_json
+output "scheduler_role_policy_json" {
+  description = "What EventBridge Scheduler may do with its role: start the credentials function."
+  value       = data.aws_iam_policy_document.scheduler.json
 }
 
 output "rotation_schedule" {

@@ -1,4 +1,5 @@
-# The rotation function runs on a schedule: EventBridge Scheduler, pay per invocation.
+# The credentials function's retire run, on a schedule: EventBridge Scheduler, pay per invocation.
+# The input is fixed here, so the schedule can ask for nothing but `retire`.
 
 data "aws_iam_policy_document" "scheduler_assume" {
   statement {
@@ -20,13 +21,13 @@ data "aws_iam_policy_document" "scheduler_assume" {
 data "aws_iam_policy_document" "scheduler" {
   statement {
     actions   = ["lambda:InvokeFunction"]
-    resources = [local.rotation_function_arn]
+    resources = [local.credentials_function_arn]
   }
 }
 
 resource "aws_iam_role" "scheduler" {
   name                 = "${var.name_prefix}-rotation-schedule"
-  description          = "Lets EventBridge Scheduler start the ${var.name_prefix} rotation function."
+  description          = "Lets EventBridge Scheduler start the ${var.name_prefix} credentials function's retire run."
   assume_role_policy   = data.aws_iam_policy_document.scheduler_assume.json
   permissions_boundary = var.role_permissions_boundary_arn
   tags                 = var.tags
@@ -39,7 +40,7 @@ resource "aws_iam_role_policy" "scheduler" {
 }
 
 resource "aws_scheduler_schedule" "rotation" {
-  #checkov:skip=CKV_AWS_297:The schedule carries no input, so there is nothing to encrypt; a CMK would only add a Scheduler decrypt grant.
+  #checkov:skip=CKV_AWS_297:The schedule's input is a fixed request with no secret, so there is nothing to encrypt; a CMK would only add a Scheduler decrypt grant.
   name                = "${var.name_prefix}-rotation"
   description         = "Retire previous SES SMTP keys whose grace period has passed."
   schedule_expression = var.rotation_schedule_expression
@@ -50,8 +51,13 @@ resource "aws_scheduler_schedule" "rotation" {
   }
 
   target {
-    arn      = module.rotation_function.function_arn
+    arn      = module.credentials_function.function_arn
     role_arn = aws_iam_role.scheduler.arn
+    input = jsonencode({
+      action         = "retire"
+      actor          = "schedule:${var.name_prefix}-rotation"
+      correlation_id = "<aws.scheduler.execution-id>"
+    })
 
     retry_policy {
       maximum_retry_attempts       = 3

@@ -52,14 +52,8 @@ variable "credentials_reserved_concurrency" {
   nullable    = false
 }
 
-variable "rotation_reserved_concurrency" {
-  description = "Reserved concurrency of the rotation function (-1: unreserved)."
-  type        = number
-  nullable    = false
-}
-
 variable "rotation_schedule_expression" {
-  description = "When the rotation function runs (EventBridge Scheduler expression)."
+  description = "When the credentials function's retire run starts (EventBridge Scheduler expression)."
   type        = string
   nullable    = false
 }

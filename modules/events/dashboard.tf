@@ -1,16 +1,34 @@
 locals {
-  region            = data.aws_region.current.name
-  ses_events        = ["Send", "Delivery", "Bounce", "Complaint", "Reject", "DeliveryDelay"]
-  sender_dimensions = "{AWS/SES,\"ses:caller-identity\",\"ses:from-domain\"}"
+  region     = data.aws_region.current.name
+  ses_events = ["Send", "Delivery", "Bounce", "Complaint", "Reject", "DeliveryDelay"]
 
-  widgets = [
+  # Senders are ranked by Metrics Insights (top N) rather than listed by SEARCH, so the dashboard
+  # shows a bounded number of series however many senders there are: CloudWatch's free dashboards
+  # hold up to 50 metrics each.
+  top_senders = [
+    { id = "sends", metric = "Send", limit = 10, title = "Senders with the most mail (top 10)" },
+    { id = "bounces", metric = "Bounce", limit = 5, title = "Senders with the most bounces (top 5)" },
+    { id = "complaints", metric = "Complaint", limit = 5, title = "Senders with the most complaints (top 5)" },
+  ]
+
+  sender_widgets = [for index, top in local.top_senders : {
+    type = "metric", x = index * 8, y = 6, width = 8, height = 6,
+    properties = {
+      title = top.title, region = local.region, period = 3600, view = "timeSeries",
+      metrics = [[{
+        id         = top.id
+        label      = ""
+        expression = "SELECT SUM(${top.metric}) FROM SCHEMA(SesSmtp, Sender, service) GROUP BY Sender ORDER BY SUM() DESC LIMIT ${top.limit}"
+      }]]
+    }
+  }]
+
+  widgets = concat([
     {
       type = "metric", x = 0, y = 0, width = 12, height = 6,
       properties = {
-        title = "Mail by event (SES)", region = local.region, stat = "Sum", period = 300, view = "timeSeries",
-        metrics = [for index, name in local.ses_events : [
-          { expression = "SUM(SEARCH('${local.sender_dimensions} MetricName=\"${name}\"', 'Sum', 300))", id = "e${index}", label = name }
-        ]]
+        title   = "Mail by event", region = local.region, stat = "Sum", period = 300, view = "timeSeries",
+        metrics = [for name in local.ses_events : ["SesSmtp", name, "service", "ses-smtp", { label = name }]]
       }
     },
     {
@@ -29,19 +47,9 @@ locals {
         }
       }
     },
+    ], local.sender_widgets, [
     {
-      type = "metric", x = 0, y = 6, width = 12, height = 6,
-      properties = {
-        title = "Per sender: sends and failures", region = local.region, stat = "Sum", period = 3600, view = "timeSeries",
-        metrics = [
-          [{ expression = "SEARCH('{SesSmtp,Sender,service} MetricName=\"Send\"', 'Sum', 3600)", id = "sends", label = "" }],
-          [{ expression = "SEARCH('{SesSmtp,Sender,service} MetricName=\"Bounce\"', 'Sum', 3600)", id = "bounces", label = "" }],
-          [{ expression = "SEARCH('{SesSmtp,Sender,service} MetricName=\"Complaint\"', 'Sum', 3600)", id = "complaints", label = "" }],
-        ]
-      }
-    },
-    {
-      type = "metric", x = 12, y = 6, width = 12, height = 6,
+      type = "metric", x = 0, y = 12, width = 12, height = 6,
       properties = {
         title = "Functions: errors, throttles, duration", region = local.region, stat = "Sum", period = 300, view = "timeSeries",
         metrics = concat(
@@ -52,7 +60,7 @@ locals {
       }
     },
     {
-      type = "metric", x = 0, y = 12, width = 12, height = 6,
+      type = "metric", x = 12, y = 12, width = 12, height = 6,
       properties = {
         title = "Event pipeline: dead letters, backlog, malformed", region = local.region, stat = "Maximum", period = 300, view = "timeSeries",
         metrics = [
@@ -62,7 +70,7 @@ locals {
         ]
       }
     },
-  ]
+  ])
 }
 
 resource "aws_cloudwatch_dashboard" "this" {

@@ -8,6 +8,7 @@ Runs before test_local_example.py, which destroys the deployment.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -90,16 +91,20 @@ def emitted_metrics(log: str) -> set[str]:
     return names
 
 
-def referenced(dashboard: dict[str, Any]) -> set[tuple[str, str]]:
-    found = set()
+QUERY = re.compile(r"SELECT SUM\((?P<metric>\w+)\) FROM SCHEMA\((?P<namespace>[\w/]+),.*LIMIT (?P<limit>\d+)$")
+
+
+def referenced(dashboard: dict[str, Any]) -> list[tuple[str, str, int]]:
+    """Each metric the dashboard shows, with how many series it can draw (a query's LIMIT)."""
+    found = []
     for widget in dashboard["widgets"]:
         for metric in widget["properties"]["metrics"]:
             if isinstance(metric[0], str):
-                found.add((metric[0], metric[1]))
+                found.append((metric[0], metric[1], 1))
             else:
-                expression = metric[0]["expression"]
-                namespace = "AWS/SES" if "AWS/SES" in expression else "SesSmtp"
-                found.add((namespace, expression.split('MetricName="')[1].split('"')[0]))
+                query = QUERY.match(metric[0]["expression"])
+                assert query, f"unbounded or unknown expression: {metric[0]['expression']}"
+                found.append((query["namespace"], query["metric"], int(query["limit"])))
     return found
 
 
@@ -117,8 +122,12 @@ def test_every_metric_of_the_alarms_and_dashboard_exists(deployment: TerraformRu
     cloudwatch = session.client("cloudwatch")
     dashboard = json.loads(cloudwatch.get_dashboard(DashboardName=outputs["dashboard_name"])["DashboardBody"])
     alarms = cloudwatch.describe_alarms(AlarmNamePrefix="ses-smtp-local-")["MetricAlarms"]
-    used = referenced(dashboard) | {(alarm["Namespace"], alarm["MetricName"]) for alarm in alarms}
-    assert len(alarms) == 12
+    shown = referenced(dashboard)
+    used = {(namespace, name) for namespace, name, _ in shown}
+    used |= {(alarm["Namespace"], alarm["MetricName"]) for alarm in alarms}
+    # Within CloudWatch's always-free allowance: 10 alarm metrics, dashboards of up to 50 metrics.
+    assert len(alarms) == 10
+    assert sum(series for _, _, series in shown) <= 50
     for namespace, name in used:
         known = {"AWS/SES": SES_METRICS, "SesSmtp": ours, **SERVICE_METRICS}.get(namespace, set())
         assert name in known, f"{namespace}/{name} is referenced but nothing publishes it"

@@ -16,7 +16,6 @@ from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.credentials import Credentials
 from ses_smtp.errors import InvalidRequest
 from ses_smtp.handlers import credentials as credentials_handler
-from ses_smtp.handlers import rotation as rotation_handler
 from ses_smtp.handlers.credentials import CredentialRequest
 from ses_smtp.smtp_password import derive_smtp_password
 from tests.unit.aws_world import World
@@ -29,7 +28,6 @@ def wired(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
     """The handlers' Credentials are the test world's (its session records every call and secret)."""
     credentials: Credentials = world.credentials()
     monkeypatch.setattr(credentials_handler, "credentials_from_env", lambda: credentials)
-    monkeypatch.setattr(rotation_handler, "credentials_from_env", lambda: credentials)
     return world
 
 
@@ -74,12 +72,16 @@ def test_list_and_status_and_delete(wired: World) -> None:
     assert invoke({"action": "delete", "name": "alice"}) == {"ok": True, "deleted": "alice"}
 
 
-def test_the_rotation_handler_retires_expired_keys(wired: World) -> None:
+def test_the_scheduled_retire_request_retires_only_expired_keys(wired: World) -> None:
     invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})
     rotated = invoke({"action": "rotate", "name": "alice", "retire_after_days": 1})["sender"]
+    schedule = {"action": "retire", "actor": "schedule", "correlation_id": "d32c5kddcf5bb8c3"}
+    assert invoke(schedule) == {"ok": True, "retired": [], "skipped_busy": [], "past_max_age": []}
     wired.now[0] += timedelta(days=2)
-    result = rotation_handler.handler({"id": "scheduled-event"}, CONTEXT)
-    assert result["retired"] == [rotated["previous_access_key_id"]]
+    assert invoke(schedule)["retired"] == [rotated["previous_access_key_id"]]
+    status = invoke({"action": "status", "name": "alice"})["sender"]
+    assert status["previous_access_key_id"] is None
+    assert [key["access_key_id"] for key in status["iam_keys"]] == [rotated["current_access_key_id"]]
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,7 @@ class SmtpCredential:
             f"  Password     {self.password}",
         ]
         if self.valid_until:
-            lines.append(f"  Valid until  {self.valid_until} (then the rotation function retires it)")
+            lines.append(f"  Valid until  {self.valid_until} (then the daily retire run deletes it)")
         return "\n".join(lines)
 
 

@@ -1,4 +1,5 @@
-"""The credentials function: create, rotate, revoke, delete, list and status of senders.
+"""The credentials function: create, rotate, revoke, delete, list and status of senders, and the
+scheduled `retire` run that deletes previous keys whose grace period has passed.
 
 It may create IAM users and keys and ask KMS for data keys, but it cannot decrypt: responses carry
 no secret, and the CLI reads passwords with the administrator's own KMS permission.
@@ -22,7 +23,7 @@ logger = Logger(service="ses-smtp")
 tracer = Tracer(service="ses-smtp")
 metrics = Metrics(namespace="SesSmtp", service="ses-smtp")
 
-ACTIONS = ("create", "rotate", "revoke", "delete", "list", "status")
+ACTIONS = ("create", "rotate", "revoke", "delete", "list", "status", "retire")
 NEEDS_NAME = ("create", "rotate", "revoke", "delete", "status")
 
 
@@ -70,8 +71,24 @@ def handle(request: CredentialRequest, credentials: Credentials) -> dict[str, An
             return {"deleted": request.name}
         case "status":
             return {"sender": credentials.status(request.name)}
+        case "retire":
+            return retire(credentials)
         case _:
             return {"senders": [sender_view(sender) for sender in credentials.list()]}
+
+
+def retire(credentials: Credentials) -> dict[str, Any]:
+    """Retire expired previous keys and count keys past their maximum age (the schedule's request)."""
+    report = credentials.retire_expired()
+    metrics.add_metric(name="AccessKeysRetired", unit=MetricUnit.Count, value=len(report.retired))
+    metrics.add_metric(name="CredentialsPastMaxAge", unit=MetricUnit.Count, value=len(report.past_max_age))
+    logger.info(
+        "retire run complete",
+        retired=len(report.retired),
+        skipped_busy=report.skipped_busy,
+        past_max_age=len(report.past_max_age),
+    )
+    return {"retired": report.retired, "skipped_busy": report.skipped_busy, "past_max_age": report.past_max_age}
 
 
 @logger.inject_lambda_context(correlation_id_path="correlation_id")
