@@ -295,3 +295,18 @@ run "an_existing_key_replaces_the_created_one" {
     error_message = "The table must use the given key."
   }
 }
+
+run "bounce_history_is_read_by_sender_through_an_index" {
+  command = plan
+
+  assert {
+    condition = anytrue([for index in module.credentials.table.global_secondary_index :
+    index.name == "by-sender" && index.hash_key == "history_sender" && index.range_key == "history_at" && index.projection_type == "ALL"])
+    error_message = "The table must have the by-sender index that `ses-smtp events --sender` queries."
+  }
+  assert {
+    condition = anytrue([for statement in jsondecode(output.administrators_policy_json).Statement :
+    statement.Sid == "ReadSenderRecords" && contains(flatten([statement.Resource]), "arn:aws:dynamodb:eu-west-1:123456789012:table/ses-smtp-credentials/index/by-sender")])
+    error_message = "Administrators must be able to query the by-sender index."
+  }
+}

@@ -172,6 +172,13 @@ def _json_object(text: Any, what: str) -> dict[str, Any]:
     return value
 
 
+# Keep in step with modules/credentials/main.tf: the table's by-sender index.
+BY_SENDER_INDEX = "by-sender"
+HISTORY_SENDER = "history_sender"
+HISTORY_AT = "history_at"
+INDEX_KEYS = (HISTORY_SENDER, HISTORY_AT)
+
+
 class RecipientHistory:
     """Per-recipient record of permanent bounces and complaints, in the credentials table."""
 
@@ -195,6 +202,9 @@ class RecipientHistory:
             "bounce_subtype": {"S": event.bounce_subtype},
             "complaint_type": {"S": event.complaint_type},
             "diagnostic": {"S": recipient.diagnostic},
+            # Only event items carry these, so the by-sender index holds events and nothing else.
+            HISTORY_SENDER: {"S": event.sender},
+            HISTORY_AT: {"S": f"{event.timestamp}#{event_key}"},
         }
         counter = "bounces" if event.kind == "Bounce" else "complaints"
         try:
@@ -231,19 +241,23 @@ class RecipientHistory:
         return True
 
     def for_recipient(self, address: str) -> list[dict[str, Any]]:
-        response = self._db.query(
-            TableName=self._table,
+        """The recipient's summary and events."""
+        return self._query(
             KeyConditionExpression="pk = :pk",
             ExpressionAttributeValues={":pk": {"S": f"recipient#{address.lower()}"}},
         )
-        return [_plain(item) for item in response["Items"]]
 
     def for_sender(self, sender: str) -> list[dict[str, Any]]:
-        pages = self._db.get_paginator("scan").paginate(
-            TableName=self._table,
-            FilterExpression="begins_with(sk, :event) AND sender = :sender",
-            ExpressionAttributeValues={":event": {"S": "event#"}, ":sender": {"S": sender}},
+        """The sender's remembered events, newest first (from the by-sender index, not a scan)."""
+        return self._query(
+            IndexName=BY_SENDER_INDEX,
+            KeyConditionExpression=f"{HISTORY_SENDER} = :sender",
+            ExpressionAttributeValues={":sender": {"S": sender}},
+            ScanIndexForward=False,
         )
+
+    def _query(self, **query: Any) -> list[dict[str, Any]]:
+        pages = self._db.get_paginator("query").paginate(TableName=self._table, **query)
         return [_plain(item) for page in pages for item in page["Items"]]
 
 
@@ -256,5 +270,5 @@ def _plain(item: dict[str, Any]) -> dict[str, Any]:
     from boto3.dynamodb.types import TypeDeserializer
 
     deserializer = TypeDeserializer()
-    plain = {key: deserializer.deserialize(value) for key, value in item.items()}
+    plain = {key: deserializer.deserialize(value) for key, value in item.items() if key not in INDEX_KEYS}
     return {key: int(value) if key in ("bounces", "complaints") else value for key, value in plain.items()}

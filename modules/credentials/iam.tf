@@ -86,7 +86,7 @@ data "aws_iam_policy_document" "administrators" {
   statement {
     sid       = "ReadSenderRecords"
     actions   = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"]
-    resources = [local.table_arn]
+    resources = [local.table_arn, "${local.table_arn}/index/by-sender"]
   }
 
   statement {

@@ -59,6 +59,25 @@ resource "aws_dynamodb_table" "this" {
     type = "S"
   }
 
+  # Keep in step with ses_smtp/events.py: only remembered bounce and complaint events carry these
+  # attributes, so the index is sparse and `ses-smtp events --sender` is a query, not a scan.
+  attribute {
+    name = "history_sender"
+    type = "S"
+  }
+
+  attribute {
+    name = "history_at"
+    type = "S"
+  }
+
+  global_secondary_index {
+    name            = "by-sender"
+    hash_key        = "history_sender"
+    range_key       = "history_at"
+    projection_type = "ALL"
+  }
+
   server_side_encryption {
     enabled     = true
     kms_key_arn = var.kms_key_arn

@@ -57,6 +57,9 @@ def test_events_flow_from_sns_to_the_handler_and_bad_ones_to_the_dead_letter_que
     assert bob["summary"]["bounces"] == 1, "the duplicate bounce changed nothing"
     carol = {item["sk"]: item for item in history.for_recipient("carol@outlook.com")}
     assert carol["summary"]["complaints"] == 1
+    by_sender = [item["sk"] for item in history.for_sender("ses-smtp-alice")]  # the table's by-sender index
+    ours = ["event#Complaint#fb-complaint-1", "event#Bounce#fb-bounce-1"]
+    assert [sk for sk in by_sender if sk in ours] == ours, "newest first"
     log = source.log_path.read_text()
     assert '"event_type":"DeliveryDelay"' in log.replace(" ", "")
 

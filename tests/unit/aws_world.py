@@ -15,6 +15,7 @@ from moto import mock_aws
 
 from ses_smtp.config import Settings
 from ses_smtp.credentials import Credentials
+from ses_smtp.events import BY_SENDER_INDEX, HISTORY_AT, HISTORY_SENDER
 from ses_smtp.wiring import build_credentials
 
 REGION = "eu-west-1"
@@ -71,10 +72,19 @@ def create_deployment() -> Settings:
         TableName="ses-smtp-credentials",
         BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
+            {"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", HISTORY_SENDER, HISTORY_AT)
         ],
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": BY_SENDER_INDEX,
+                "KeySchema": [
+                    {"AttributeName": HISTORY_SENDER, "KeyType": "HASH"},
+                    {"AttributeName": HISTORY_AT, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
     )
     iam = boto3.client("iam", region_name=REGION)
     boundary = iam.create_policy(

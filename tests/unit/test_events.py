@@ -106,6 +106,14 @@ def test_permanent_bounces_and_complaints_are_remembered_once(world: World, hist
     }
 
 
+def test_a_senders_history_is_newest_first_and_only_theirs(world: World, history: RecipientHistory) -> None:
+    run(sqs_event(ses_event("Bounce"), ses_event("Complaint")))
+    events = history.for_sender("ses-smtp-alice")
+    assert [item["sk"] for item in events] == ["event#Complaint#fb-complaint-1", "event#Bounce#fb-bounce-1"]
+    assert not {"history_sender", "history_at"} & set(events[0]), "index keys are not part of the record"
+    assert history.for_sender("ses-smtp-bob") == []
+
+
 def test_a_transient_bounce_is_not_remembered(world: World, history: RecipientHistory) -> None:
     run(sqs_event(ses_event("Bounce", bounceType="Transient", feedbackId="fb-transient")))
     assert history.for_recipient("bob@gmail.com") == []
