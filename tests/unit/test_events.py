@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ses_smtp.admin.deployment import LocalContext, logs_to
+from ses_smtp.credentials import Caller
 from ses_smtp.events import MalformedEvent, RecipientHistory, parse_sqs_body
 from ses_smtp.handlers import events as events_handler
 from tests.unit.aws_world import World
@@ -177,6 +178,9 @@ def test_the_cli_shows_a_recipients_history(
     assert "bob@gmail.com: 1 bounces, 0 complaints, latest Bounce" in out
     assert cli.main(["events", "--sender", "ses-smtp-alice", "--table", world.settings.table_name, "--json"]) == 0
     assert [item["kind"] for item in json.loads(capsys.readouterr().out)] == ["Bounce"]
+    world.credentials().create("alice", ["alice@example.com"], Caller(actor="admin"))
+    assert cli.main(["events", "--sender", "alice", "--table", world.settings.table_name, "--json"]) == 0
+    assert [item["kind"] for item in json.loads(capsys.readouterr().out)] == ["Bounce"], "the sender's name works too"
     assert cli.main(["events", "--table", world.settings.table_name]) == 1
     assert "give --recipient ADDRESS, --sender NAME or --redrive" in capsys.readouterr().err
 

@@ -22,6 +22,7 @@ from ses_smtp.admin.terraform import TerraformError, terraform_outputs
 from ses_smtp.errors import SesSmtpError
 from ses_smtp.events import RecipientHistory
 from ses_smtp.local import state as local_state
+from ses_smtp.store import CredentialStore
 
 
 class CliError(Exception):
@@ -126,8 +127,12 @@ def events(args: argparse.Namespace) -> str:
     table = args.table or deployment_outputs(args).get("credentials_table_name")
     if not table:
         raise CliError("no credentials table: give --table or --terraform-dir of a deployment")
-    history = RecipientHistory(boto3.client("dynamodb", region_name=args.region), str(table))
-    items = history.for_recipient(args.recipient) if args.recipient else history.for_sender(args.sender)
+    dynamodb = boto3.client("dynamodb", region_name=args.region)
+    history = RecipientHistory(dynamodb, str(table))
+    if args.recipient:
+        items = history.for_recipient(args.recipient)
+    else:
+        items = history.for_sender(_iam_user(CredentialStore(dynamodb, str(table)), args.sender))
     if args.json:
         return json.dumps(items, indent=2, default=str)
     if not items:
@@ -144,6 +149,12 @@ def events(args: argparse.Namespace) -> str:
             f"latest {summary.get('latest_event')} at {summary.get('latest_at')}"
         )
     return text
+
+
+def _iam_user(store: CredentialStore, sender: str) -> str:
+    """SES names the IAM user that sent; accept the sender's name too (`alice` for `ses-smtp-alice`)."""
+    record = store.get(sender)
+    return record.iam_user if record else sender
 
 
 def _redrive(args: argparse.Namespace) -> str:
@@ -272,7 +283,9 @@ def parser() -> argparse.ArgumentParser:
         "events", help="permanent bounces and complaints, by recipient or sender; redrive failed events"
     )
     history.add_argument("--recipient", help="an address: its history and counts")
-    history.add_argument("--sender", help="a sender's IAM user name: every bounce and complaint of its mail")
+    history.add_argument(
+        "--sender", help="a sender (its name or IAM user name): every bounce and complaint of its mail, newest first"
+    )
     history.add_argument("--terraform-dir", default=".", help="directory of the deployment (default: current)")
     history.add_argument("--table", help="credentials table name (instead of terraform output)")
     history.add_argument("--region", help="AWS region of the deployment")
