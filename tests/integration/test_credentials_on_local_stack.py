@@ -16,6 +16,7 @@ import pytest
 from moto.iam.models import iam_backends
 
 from ses_smtp.admin import cli
+from ses_smtp.admin.deployment import LocalFunction
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
 from ses_smtp.local.emulator import Emulator
 from ses_smtp.smtp_password import derive_smtp_password
@@ -127,3 +128,28 @@ def test_password_matches_the_aws_providers_own_derivation(emulator: Emulator, t
         assert keys["eu-west-1"]["password"] != keys["us-east-2"]["password"]
     finally:
         run.destroy()
+
+
+def test_the_schedules_own_request_retires_expired_keys(
+    users: Any, deployment: TerraformRun, emulator: Emulator
+) -> None:
+    """What EventBridge Scheduler sends, as the module configured it, run by the deployed function."""
+    outputs = deployment.outputs()
+    session = emulator.session()
+    schedule = session.client("scheduler").get_schedule(Name="ses-smtp-local-rotation")
+    function = session.client("lambda").get_function_configuration(FunctionName=outputs["credentials_function_name"])
+    assert schedule["Target"]["Arn"] == function["FunctionArn"]
+    request = json.loads(schedule["Target"]["Input"])
+
+    assert users("create", "erin", "--from", "erin@example.com")[0] == 0
+    code, out, err = users("--json", "rotate", "erin", "--retire-after-days", "0")
+    assert code == 0, err
+    current = json.loads(out)["username"]
+    try:
+        result = LocalFunction(session, outputs["credentials_function_name"], outputs["region"]).invoke(request)
+        assert result["ok"] is True, result
+        assert len(result["retired"]) == 1
+        keys = session.client("iam").list_access_keys(UserName="ses-smtp-local-erin")["AccessKeyMetadata"]
+        assert [key["AccessKeyId"] for key in keys] == [current]
+    finally:
+        assert users("delete", "erin", "--yes")[0] == 0
