@@ -18,7 +18,7 @@ locals {
       metrics = [[{
         id         = top.id
         label      = ""
-        expression = "SELECT SUM(${top.metric}) FROM SCHEMA(SesSmtp, Sender, service) GROUP BY Sender ORDER BY SUM() DESC LIMIT ${top.limit}"
+        expression = "SELECT SUM(${top.metric}) FROM SCHEMA(SesSmtp, Sender, service) WHERE service = '${var.name_prefix}' GROUP BY Sender ORDER BY SUM() DESC LIMIT ${top.limit}"
       }]]
     }
   }]
@@ -28,7 +28,7 @@ locals {
       type = "metric", x = 0, y = 0, width = 12, height = 6,
       properties = {
         title   = "Mail by event", region = local.region, stat = "Sum", period = 300, view = "timeSeries",
-        metrics = [for name in local.ses_events : ["SesSmtp", name, "service", "ses-smtp", { label = name }]]
+        metrics = [for name in local.ses_events : ["SesSmtp", name, "service", var.name_prefix, { label = name }]]
       }
     },
     {
@@ -66,7 +66,7 @@ locals {
         metrics = [
           ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", aws_sqs_queue.dead_letter.name, { label = "Dead letters" }],
           ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", aws_sqs_queue.events.name, { label = "Oldest event (s)", yAxis = "right" }],
-          ["SesSmtp", "MalformedEvents", "service", "ses-smtp", { stat = "Sum", label = "Malformed events" }],
+          ["SesSmtp", "MalformedEvents", "service", var.name_prefix, { stat = "Sum", label = "Malformed events" }],
         ]
       }
     },

@@ -174,7 +174,7 @@ module "function" {
   environment = {
     TABLE_NAME                   = var.table_name
     LOG_RECIPIENT_ADDRESSES      = tostring(var.log_recipient_addresses)
-    POWERTOOLS_SERVICE_NAME      = "ses-smtp"
+    POWERTOOLS_SERVICE_NAME      = var.name_prefix
     POWERTOOLS_METRICS_NAMESPACE = "SesSmtp"
   }
 }

@@ -85,30 +85,52 @@ SERVICE_METRICS = {
 }
 
 
-def emitted_metrics(log: str) -> set[str]:
-    names: set[str] = set()
+Dimensions = dict[str, str | None]  # a dimension's value, or None: any value (a query's GROUP BY)
+
+
+def emitted_metrics(log: str) -> set[tuple[str, frozenset[tuple[str, str]]]]:
+    """Each SesSmtp metric the function's EMF lines published, with its dimensions and their values."""
+    found = set()
     for line in log.splitlines():
         if '"_aws"' in line:
-            for directive in json.loads(line)["_aws"]["CloudWatchMetrics"]:
-                names |= {metric["Name"] for metric in directive["Metrics"]}
-    return names
+            record = json.loads(line)
+            for directive in record["_aws"]["CloudWatchMetrics"]:
+                for names in directive["Dimensions"]:
+                    dimensions = frozenset((name, record[name]) for name in names)
+                    found |= {(metric["Name"], dimensions) for metric in directive["Metrics"]}
+    return found
 
 
-QUERY = re.compile(r"SELECT SUM\((?P<metric>\w+)\) FROM SCHEMA\((?P<namespace>[\w/]+),.*LIMIT (?P<limit>\d+)$")
+QUERY = re.compile(
+    r"SELECT SUM\((?P<metric>\w+)\) FROM SCHEMA\((?P<namespace>[\w/]+), (?P<keys>[\w, ]+)\)"
+    r" WHERE service = '(?P<service>[\w-]+)' GROUP BY \w+ ORDER BY SUM\(\) DESC LIMIT (?P<limit>\d+)$"
+)
 
 
-def referenced(dashboard: dict[str, Any]) -> list[tuple[str, str, int]]:
-    """Each metric the dashboard shows, with how many series it can draw (a query's LIMIT)."""
-    found = []
+def referenced(dashboard: dict[str, Any]) -> list[tuple[str, str, Dimensions, int]]:
+    """Each metric the dashboard shows, its dimensions, and how many series it can draw (a query's LIMIT)."""
+    found: list[tuple[str, str, Dimensions, int]] = []
     for widget in dashboard["widgets"]:
         for metric in widget["properties"]["metrics"]:
             if isinstance(metric[0], str):
-                found.append((metric[0], metric[1], 1))
+                names = [part for part in metric if isinstance(part, str)]
+                found.append((names[0], names[1], dict(zip(names[2::2], names[3::2], strict=True)), 1))
             else:
                 query = QUERY.match(metric[0]["expression"])
                 assert query, f"unbounded or unknown expression: {metric[0]['expression']}"
-                found.append((query["namespace"], query["metric"], int(query["limit"])))
+                dimensions: Dimensions = {key: None for key in query["keys"].split(", ")}
+                dimensions["service"] = query["service"]
+                found.append((query["namespace"], query["metric"], dimensions, int(query["limit"])))
     return found
+
+
+def published(name: str, wanted: Dimensions, ours: set[tuple[str, frozenset[tuple[str, str]]]]) -> bool:
+    return any(
+        metric == name
+        and dict(dimensions).keys() == wanted.keys()
+        and all(value in (None, dict(dimensions)[key]) for key, value in wanted.items())
+        for metric, dimensions in ours
+    )
 
 
 def test_every_metric_of_the_alarms_and_dashboard_exists(deployment: TerraformRun, emulator_env: Emulator) -> None:
@@ -126,14 +148,18 @@ def test_every_metric_of_the_alarms_and_dashboard_exists(deployment: TerraformRu
     dashboard = json.loads(cloudwatch.get_dashboard(DashboardName=outputs["dashboard_name"])["DashboardBody"])
     alarms = cloudwatch.describe_alarms(AlarmNamePrefix="ses-smtp-local-")["MetricAlarms"]
     shown = referenced(dashboard)
-    used = {(namespace, name) for namespace, name, _ in shown}
-    used |= {(alarm["Namespace"], alarm["MetricName"]) for alarm in alarms}
     # Within CloudWatch's always-free allowance: 10 alarm metrics, dashboards of up to 50 metrics.
     assert len(alarms) == 10
-    assert sum(series for _, _, series in shown) <= 50
-    for namespace, name in used:
-        known = {"AWS/SES": SES_METRICS, "SesSmtp": ours, **SERVICE_METRICS}.get(namespace, set())
-        assert name in known, f"{namespace}/{name} is referenced but nothing publishes it"
+    assert sum(series for *_, series in shown) <= 50
+    used = {(namespace, name) for namespace, name, _, _ in shown}
+    used |= {(alarm["Namespace"], alarm["MetricName"]) for alarm in alarms}
+    for namespace, name in used - {("SesSmtp", name) for _, name, _, _ in shown}:
+        assert name in {"AWS/SES": SES_METRICS, **SERVICE_METRICS}.get(namespace, set()), f"{namespace}/{name}"
+    # Ours must match to the dimension: this deployment's service (its name prefix), nobody else's.
+    for namespace, name, dimensions, _ in shown:
+        if namespace == "SesSmtp":
+            assert dimensions["service"] == "ses-smtp-local"
+            assert published(name, dimensions, ours), f"SesSmtp/{name} {dimensions} is shown but never published"
 
 
 class Unavailable:

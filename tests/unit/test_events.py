@@ -62,6 +62,20 @@ def test_bounce_details_are_logged_and_counted(history: RecipientHistory) -> Non
     assert '"Sender":"ses-smtp-alice"' in output.replace(" ", "")
 
 
+def test_every_metric_carries_the_deployments_service_dimension(
+    history: RecipientHistory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "acme-mail")  # Terraform sets it to the name prefix
+    _, output = run(sqs_event(ses_event("Send"), ses_event("Bounce"), "garbage"))
+    lines = [json.loads(line) for line in output.splitlines() if '"_aws"' in line]
+    assert len(lines) == 3, "per kind, per sender, per bounce type"
+    assert {line["service"] for line in lines} == {"acme-mail"}
+    dimension_sets = [
+        names for line in lines for directive in line["_aws"]["CloudWatchMetrics"] for names in directive["Dimensions"]
+    ]
+    assert all("service" in names for names in dimension_sets)
+
+
 def test_complaint_feedback_type_is_logged(history: RecipientHistory) -> None:
     _, output = run(sqs_event(ses_event("Complaint")))
     (line,) = [entry for entry in log_lines(output) if entry["message"] == "ses event"]

@@ -15,13 +15,14 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from ses_smtp.config import metrics_service
 from ses_smtp.credentials import Caller, Credentials, sender_view
 from ses_smtp.errors import InvalidRequest, SesSmtpError
 from ses_smtp.wiring import credentials_from_env
 
 logger = Logger(service="ses-smtp")
 tracer = Tracer(service="ses-smtp")
-metrics = Metrics(namespace="SesSmtp", service="ses-smtp")
+metrics = Metrics(namespace="SesSmtp")  # service: set per invocation from the environment
 
 ACTIONS = ("create", "rotate", "revoke", "delete", "list", "status", "retire")
 NEEDS_NAME = ("create", "rotate", "revoke", "delete", "status")
@@ -95,6 +96,7 @@ def retire(credentials: Credentials) -> dict[str, Any]:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    metrics.service = metrics_service()  # the function's environment, whenever this module was imported
     try:
         request = CredentialRequest.parse(event)
         tracer.put_annotation("operation", request.action)

@@ -21,11 +21,12 @@ from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from ses_smtp.config import metrics_service
 from ses_smtp.events import RecipientHistory, SesEvent, parse_sqs_body
 
 logger = Logger(service="ses-smtp")
 tracer = Tracer(service="ses-smtp")
-metrics = Metrics(namespace="SesSmtp", service="ses-smtp")
+metrics = Metrics(namespace="SesSmtp")  # service: set per invocation from the environment
 # A batch of only bad records is reported record by record too, never raised: nothing escapes.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
@@ -87,14 +88,15 @@ class Tally:
         for kind, count in self.by_kind.items():
             metrics.add_metric(name=kind, unit=MetricUnit.Count, value=count)
         # One EMF line per dimension value (a sender, a bounce type): still no AWS call.
+        service = metrics_service()
         for sender, counts in self.by_sender.items():
-            _publish_by("Sender", sender, counts)
+            _publish_by(service, "Sender", sender, counts)
         for bounce_type, count in self.by_bounce_type.items():
-            _publish_by("BounceType", bounce_type, {"Bounce": count})
+            _publish_by(service, "BounceType", bounce_type, {"Bounce": count})
 
 
-def _publish_by(dimension: str, value: str, counts: Mapping[str, int]) -> None:
-    line = EphemeralMetrics(namespace="SesSmtp")
+def _publish_by(service: str, dimension: str, value: str, counts: Mapping[str, int]) -> None:
+    line = EphemeralMetrics(namespace="SesSmtp", service=service)
     line.add_dimension(name=dimension, value=value)
     for kind, count in counts.items():
         line.add_metric(name=kind, unit=MetricUnit.Count, value=count)
@@ -116,6 +118,7 @@ def record_event(event: SesEvent, log: EventLog, tally: Tally) -> None:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tracer.put_annotation("operation", "events")
+    metrics.service = metrics_service()  # the function's environment, whenever this module was imported
     log, tally = EventLog(context), Tally()
     response = process_partial_response(
         event=event,
