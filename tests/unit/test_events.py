@@ -76,6 +76,15 @@ def test_every_metric_carries_the_deployments_service_dimension(
     assert all("service" in names for names in dimension_sets)
 
 
+def test_traces_are_searchable_by_operation_and_sender(
+    history: RecipientHistory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    annotations: dict[str, Any] = {}
+    monkeypatch.setattr(events_handler.tracer, "put_annotation", lambda key, value: annotations.update({key: value}))
+    run(sqs_event(ses_event("Send"), ses_event("Delivery")))
+    assert annotations == {"operation": "events", "sender": "ses-smtp-alice"}
+
+
 def test_complaint_feedback_type_is_logged(history: RecipientHistory) -> None:
     _, output = run(sqs_event(ses_event("Complaint")))
     (line,) = [entry for entry in log_lines(output) if entry["message"] == "ses event"]

@@ -84,6 +84,15 @@ def test_the_scheduled_retire_request_retires_only_expired_keys(wired: World) ->
     assert [key["access_key_id"] for key in status["iam_keys"]] == [rotated["current_access_key_id"]]
 
 
+def test_traces_are_searchable_by_operation_and_sender(wired: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    annotations: dict[str, Any] = {}
+    monkeypatch.setattr(
+        credentials_handler.tracer, "put_annotation", lambda key, value: annotations.update({key: value})
+    )
+    invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})
+    assert annotations == {"operation": "create", "sender": "alice"}
+
+
 @pytest.mark.parametrize(
     ("event", "message"),
     [

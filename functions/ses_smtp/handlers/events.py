@@ -28,6 +28,7 @@ logger = Logger(service="ses-smtp")
 tracer = Tracer(service="ses-smtp")
 metrics = Metrics(namespace="SesSmtp")  # service: set per invocation from the environment
 # A batch of only bad records is reported record by record too, never raised: nothing escapes.
+ANNOTATION_LIMIT = 500  # characters: a busy batch lists many senders
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
@@ -127,6 +128,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         context=context,
     )
     tally.publish()
+    # Searchable as `annotation.sender CONTAINS "alice"`, as the credentials function's traces are.
+    tracer.put_annotation("sender", ",".join(sorted(tally.by_sender))[:ANNOTATION_LIMIT])
     failures = list(response.get("batchItemFailures", []))
     if failures:
         metrics.add_metric(name="MalformedEvents", unit=MetricUnit.Count, value=len(failures))
