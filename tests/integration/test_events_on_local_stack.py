@@ -15,7 +15,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ses_smtp.admin import cli
-from ses_smtp.admin.terraform import TerraformRun
+from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
 from ses_smtp.events import RecipientHistory
 from ses_smtp.handlers import events as events_handler
 from ses_smtp.local.emulator import Emulator
@@ -150,7 +150,12 @@ def test_every_metric_of_the_alarms_and_dashboard_exists(deployment: TerraformRu
     shown = referenced(dashboard)
     # Within CloudWatch's always-free allowance: 10 alarm metrics, dashboards of up to 50 metrics.
     assert len(alarms) == 10
-    assert sum(series for *_, series in shown) <= 50
+    lines = sum(series for *_, series in shown)
+    assert lines <= 50
+    readme = (REPO_ROOT / "README.md").read_text()
+    assert f"| {len(alarms)} CloudWatch alarms" in readme and f"dashboard, at most {lines} metrics" in readme, (
+        "README's cost table states other counts than the module has"
+    )
     used = {(namespace, name) for namespace, name, _, _ in shown}
     used |= {(alarm["Namespace"], alarm["MetricName"]) for alarm in alarms}
     for namespace, name in used - {("SesSmtp", name) for _, name, _, _ in shown}:
