@@ -151,5 +151,9 @@ def test_the_schedules_own_request_retires_expired_keys(
         assert len(result["retired"]) == 1
         keys = session.client("iam").list_access_keys(UserName="ses-smtp-local-erin")["AccessKeyMetadata"]
         assert [key["AccessKeyId"] for key in keys] == [current]
+
+        assert users("rotate", "erin", "--retire-after-days", "0")[0] == 0
+        code, out, err = users("retire")  # the same run, on demand
+        assert (code, out.strip()) == (0, "retired 1 previous key(s) past their grace period"), err
     finally:
         assert users("delete", "erin", "--yes")[0] == 0

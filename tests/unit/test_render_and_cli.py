@@ -70,3 +70,21 @@ def test_a_directory_that_is_not_a_deployment_is_one_clear_line(
 def test_a_missing_directory_is_one_clear_line(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["dns", "records", "--terraform-dir", str(tmp_path / "nope")]) == 1
     assert "is not a directory" in capsys.readouterr().err
+
+
+def test_a_retire_run_names_what_needs_a_person() -> None:
+    from ses_smtp.admin import users
+
+    text = users._for_people(
+        "retire",
+        {
+            "retired": ["AKIAOLD"],
+            "skipped_busy": ["bob"],
+            "past_max_age": [{"sender": "carol", "access_key_id": "AKIACAROL", "age_days": 120}],
+        },
+    )
+    assert text.splitlines() == [
+        "retired 1 previous key(s) past their grace period",
+        "  busy, next run: bob",
+        "  carol: current key 120 days old, rotate it",
+    ]

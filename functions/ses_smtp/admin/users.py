@@ -173,6 +173,11 @@ def _delete(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
     return admin.request("delete", name=args.name)
 
 
+def _retire(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
+    response = admin.request("retire")
+    return {key: response[key] for key in ("retired", "skipped_busy", "past_max_age")}
+
+
 def _confirm(args: argparse.Namespace, verb: str) -> None:
     if not args.yes:
         raise DeploymentError(f"{verb} stops {args.name!r} from sending at once; add --yes to confirm")
@@ -186,6 +191,7 @@ ACTIONS: dict[str, Callable[[Admin, argparse.Namespace], Any]] = {
     "list": _list,
     "revoke": _revoke,
     "delete": _delete,
+    "retire": _retire,
 }
 
 
@@ -212,6 +218,15 @@ def _for_people(command: str, result: Any) -> str:
         return f"{head}\n\n{keys}"
     if command == "delete":
         return f"deleted {result['deleted']}: IAM user, keys and records are gone"
+    if command == "retire":
+        return (
+            f"retired {len(result['retired'])} previous key(s) past their grace period"
+            + "".join(f"\n  busy, next run: {name}" for name in result["skipped_busy"])
+            + "".join(
+                f"\n  {old['sender']}: current key {old['age_days']} days old, rotate it"
+                for old in result["past_max_age"]
+            )
+        )
     return f"{result['name']} is {result['status']} (by {result.get('revoked_by')} at {result.get('revoked_at')})"
 
 
@@ -251,6 +266,7 @@ def add_parser(commands: Any) -> None:
     status = sub.add_parser("status", help="a sender's record and its IAM keys, with last use")
     status.add_argument("name")
     sub.add_parser("list", help="every sender")
+    sub.add_parser("retire", help="retire previous keys past their grace period now (the daily scheduled run)")
     for verb, text in (
         ("revoke", "deactivate and delete every key; keep the record"),
         ("delete", "remove the sender entirely"),
