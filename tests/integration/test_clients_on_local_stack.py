@@ -324,20 +324,14 @@ def smtp_check(
     return code, json.loads(capsys.readouterr().out)
 
 
+def logged_in_as(sender: dict[str, Any]) -> tuple[str, ...]:
+    return ("--username", sender["username"], "--password", sender["password"])
+
+
 def test_smtp_check_passes_every_step_and_sends_to_the_simulator(
     endpoint: SmtpEndpoint, certificates: tls.Certificates, alice: dict[str, Any], capsys: Any
 ) -> None:
-    code, report = smtp_check(
-        endpoint,
-        certificates,
-        capsys,
-        "--username",
-        alice["username"],
-        "--password",
-        alice["password"],
-        "--from",
-        "alice@example.com",
-    )
+    code, report = smtp_check(endpoint, certificates, capsys, *logged_in_as(alice), "--from", "alice@example.com")
     assert code == 0, report
     assert [step["name"].split()[0] for step in report["steps"]] == ["resolve", "connect", "STARTTLS", "AUTH", "send"]
     assert all(step["ok"] for step in report["steps"])
@@ -360,17 +354,7 @@ def test_smtp_check_explains_a_secret_key_used_as_password(
 def test_smtp_check_names_a_from_address_not_granted(
     endpoint: SmtpEndpoint, certificates: tls.Certificates, alice: dict[str, Any], capsys: Any
 ) -> None:
-    code, report = smtp_check(
-        endpoint,
-        certificates,
-        capsys,
-        "--username",
-        alice["username"],
-        "--password",
-        alice["password"],
-        "--from",
-        "carol@example.com",
-    )
+    code, report = smtp_check(endpoint, certificates, capsys, *logged_in_as(alice), "--from", "carol@example.com")
     assert code == 5
     assert "may not send as carol@example.com" in report["steps"][-1]["fix"]
 

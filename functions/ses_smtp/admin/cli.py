@@ -190,30 +190,16 @@ def _smtp_credentials(args: argparse.Namespace) -> tuple[str, str]:
     username = args.username or os.environ.get("SES_SMTP_USERNAME")
     password = args.password or os.environ.get("SES_SMTP_PASSWORD")
     if args.sender:
-        shown = json.loads(users.run(_users_show_args(args)))
-        return str(shown["username"]), str(shown["password"])
+        credential = users.admin_for(args.terraform_dir, args.local_state, {"region": args.region}).credential(
+            args.sender
+        )
+        return credential.username, credential.password
     if not (username and password):
         raise CliError(
             "no SMTP credentials: give --username and --password, set SES_SMTP_USERNAME and SES_SMTP_PASSWORD, "
             "or --sender NAME to read them like `ses-smtp users show NAME`"
         )
     return username, password
-
-
-def _users_show_args(args: argparse.Namespace) -> argparse.Namespace:
-    return argparse.Namespace(
-        local_state=args.local_state,
-        terraform_dir=args.terraform_dir,
-        region=args.region,
-        function=None,
-        table=None,
-        kms_key_arn=None,
-        invoke="lambda",
-        json=True,
-        users_command="show",
-        name=args.sender,
-        previous=False,
-    )
 
 
 def _local_state(args: argparse.Namespace) -> local_state.StackState | None:

@@ -11,13 +11,16 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ses_smtp import render
 from ses_smtp.admin.deployment import Deployment, DeploymentError, InProcessInvoker, LambdaInvoker, session_for
 from ses_smtp.envelope import encryption_context, open_sealed
 from ses_smtp.errors import SenderNotFound, SesSmtpError
 from ses_smtp.store import CredentialStore
+
+if TYPE_CHECKING:
+    from ses_smtp.local.state import StackState
 
 
 class RequestRefused(SesSmtpError):
@@ -117,23 +120,27 @@ class Admin:
             return "unknown"
 
 
-def run(args: argparse.Namespace) -> str:
-    local = getattr(args, "local_state", None)
-    if local is not None:  # the local stack: its outputs, and the handler run here
+def admin_for(
+    terraform_dir: str, local: StackState | None, given: dict[str, str | None], in_process: bool = False
+) -> Admin:
+    """The deployment's administration: the local stack's (its handler run here), or the one in terraform_dir."""
+    if local is not None:
         deployment = Deployment.from_outputs(local.deployment_outputs(), "the local stack's state file")
     else:
-        deployment = Deployment.find(
-            args.terraform_dir,
-            {
-                "region": args.region,
-                "credentials_function_name": args.function,
-                "credentials_table_name": args.table,
-                "kms_key_arn": args.kms_key_arn,
-            },
-        )
+        deployment = Deployment.find(terraform_dir, given)
     session = session_for(deployment)
-    invoker = InProcessInvoker if args.invoke == "in-process" or local is not None else LambdaInvoker
-    admin = Admin(deployment, invoker(deployment, session), session)
+    invoker = InProcessInvoker if in_process or local is not None else LambdaInvoker
+    return Admin(deployment, invoker(deployment, session), session)
+
+
+def run(args: argparse.Namespace) -> str:
+    given = {
+        "region": args.region,
+        "credentials_function_name": args.function,
+        "credentials_table_name": args.table,
+        "kms_key_arn": args.kms_key_arn,
+    }
+    admin = admin_for(args.terraform_dir, getattr(args, "local_state", None), given, args.invoke == "in-process")
     action: Callable[[Admin, argparse.Namespace], Any] = ACTIONS[args.users_command]
     result = action(admin, args)
     if args.json:

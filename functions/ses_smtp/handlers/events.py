@@ -27,8 +27,8 @@ from ses_smtp.events import RecipientHistory, SesEvent, parse_sqs_body
 logger = Logger(service="ses-smtp")
 tracer = Tracer(service="ses-smtp")
 metrics = Metrics(namespace="SesSmtp")  # service: set per invocation from the environment
-# A batch of only bad records is reported record by record too, never raised: nothing escapes.
 ANNOTATION_LIMIT = 500  # characters: a busy batch lists many senders
+# A batch of only bad records is reported record by record too, never raised: nothing escapes.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
