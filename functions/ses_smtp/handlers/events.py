@@ -44,13 +44,13 @@ class EventLog:
     written the way EMF lines are, and Logger keeps the function's other messages.
     """
 
-    def __init__(self, context: LambdaContext) -> None:
+    def __init__(self, context: LambdaContext, service: str) -> None:
         self.full_recipients = os.environ.get("LOG_RECIPIENT_ADDRESSES", "false").lower() == "true"
         self._base = {
             "level": "INFO",
             "location": "record_event",
             "message": "ses event",
-            "service": logger.service,
+            "service": service,
             "function_name": context.function_name,
             "function_request_id": context.aws_request_id,
             "xray_trace_id": _trace_id(),
@@ -119,8 +119,12 @@ def record_event(event: SesEvent, log: EventLog, tally: Tally) -> None:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tracer.put_annotation("operation", "events")
-    metrics.service = metrics_service()  # the function's environment, whenever this module was imported
-    log, tally = EventLog(context), Tally()
+    # The deployment's name (Terraform's POWERTOOLS_SERVICE_NAME), whenever this module was imported:
+    # the service dimension of the metrics and the `service` of every log line.
+    service = metrics_service()
+    metrics.service = service
+    logger.append_keys(service=service)
+    log, tally = EventLog(context, service), Tally()
     response = process_partial_response(
         event=event,
         record_handler=lambda record: record_event(parse_sqs_body(record.body), log, tally),
