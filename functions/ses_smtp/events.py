@@ -1,13 +1,17 @@
 """SES delivery events: parsed from SQS -> SNS -> SES JSON, logged, counted, and remembered per recipient.
 
-Accepts SES event publishing (`eventType`) and identity notifications (`notificationType`). Sends and
-deliveries make no AWS call; a permanent bounce or a complaint is one conditional write per recipient,
-keyed by the SES feedback id, so a duplicate delivery of the same event changes nothing.
+Accepts SES event publishing (`eventType`) and identity notifications (`notificationType`), in the
+spellings AWS publishes (docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-sns-contents.html;
+tests/data/ses holds a payload after each example). Fields SES adds later are ignored, and a type SES
+adds later is reported as unknown rather than failed. Sends and deliveries make no AWS call; a permanent
+bounce or a complaint is one conditional write per recipient, keyed by the SES feedback id, so a
+duplicate delivery of the same event changes nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from typing import Any
 
 import orjson
@@ -15,18 +19,21 @@ from botocore.exceptions import ClientError
 
 from ses_smtp.errors import InvalidRequest
 
-KINDS = (
-    "Send",
-    "Delivery",
-    "Bounce",
-    "Complaint",
-    "Reject",
-    "DeliveryDelay",
-    "RenderingFailure",
-    "Open",
-    "Click",
-    "Subscription",
-)
+# SES's event type -> the object holding its details. "Rendering Failure" is spelled with a space
+# by SES (the field reference and its example); no AWS source shows it without one.
+DETAIL_KEYS = {
+    "Send": "send",
+    "Delivery": "delivery",
+    "Bounce": "bounce",
+    "Complaint": "complaint",
+    "Reject": "reject",
+    "DeliveryDelay": "deliveryDelay",
+    "Rendering Failure": "failure",
+    "Open": "open",
+    "Click": "click",
+    "Subscription": "subscription",
+}
+KINDS = tuple(DETAIL_KEYS)
 CALLER_TAG = "ses:caller-identity"  # SES sets it to the IAM user that sent
 
 
@@ -34,6 +41,16 @@ class MalformedEvent(InvalidRequest):
     """A record that is not an SES event we understand; it becomes a batch item failure."""
 
     code = "MalformedEvent"
+
+
+class UnknownEventType(MalformedEvent):
+    """An SES payload of a type this function does not know (SES adds types): reported, not retried."""
+
+    code = "UnknownEventType"
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"unknown SES event type {kind!r}")
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,11 @@ class SesEvent:
     bounce_subtype: str = ""
     complaint_type: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def metric(self) -> str:
+        """The metric's name: SES's type without spaces ("Rendering Failure" -> RenderingFailure)."""
+        return self.kind.replace(" ", "")
 
     @property
     def from_domain(self) -> str:
@@ -93,7 +115,7 @@ class SesEvent:
 
 
 def parse_sqs_body(body: str) -> SesEvent:
-    """SQS body (an SNS envelope) -> the SES event inside. Raises MalformedEvent."""
+    """SQS body (an SNS envelope) -> the SES event inside. Raises MalformedEvent (UnknownEventType)."""
     envelope = _json_object(body, "SQS body")
     message = envelope.get("Message")
     if envelope.get("Type") != "Notification" or not isinstance(message, str):
@@ -103,12 +125,14 @@ def parse_sqs_body(body: str) -> SesEvent:
 
 def parse_ses_message(message: dict[str, Any]) -> SesEvent:
     kind = message.get("eventType") or message.get("notificationType")
-    if kind not in KINDS:
-        raise MalformedEvent(f"unknown SES event type {kind!r}")
+    if not isinstance(kind, str) or not kind:
+        raise MalformedEvent("SES payload without eventType or notificationType")
+    if kind not in DETAIL_KEYS:
+        raise UnknownEventType(kind)
     mail = message.get("mail")
     if not isinstance(mail, dict) or not isinstance(mail.get("messageId"), str) or not mail["messageId"]:
         raise MalformedEvent("SES event without mail.messageId")
-    detail = message.get(_detail_key(kind), {})
+    detail = message.get(DETAIL_KEYS[kind], {})
     if not isinstance(detail, dict):
         raise MalformedEvent(f"{kind} details are not an object")
     return SesEvent(
@@ -126,16 +150,14 @@ def parse_ses_message(message: dict[str, Any]) -> SesEvent:
     )
 
 
-def _detail_key(kind: str) -> str:
-    return {"DeliveryDelay": "deliveryDelay", "RenderingFailure": "failure"}.get(kind, kind[0].lower() + kind[1:])
-
-
 def _sender(mail: dict[str, Any]) -> str:
+    """The IAM user that sent: the caller-identity tag (event publishing) or callerIdentity (notifications)."""
     tags = mail.get("tags")
     caller = tags.get(CALLER_TAG) if isinstance(tags, dict) else None
     if isinstance(caller, list) and caller and isinstance(caller[0], str):
         return caller[0]
-    return "unknown"
+    identity = mail.get("callerIdentity")
+    return identity if isinstance(identity, str) and identity else "unknown"
 
 
 def _recipients(kind: str, mail: dict[str, Any], detail: dict[str, Any]) -> tuple[Recipient, ...]:
@@ -148,7 +170,7 @@ def _recipients(kind: str, mail: dict[str, Any], detail: dict[str, Any]) -> tupl
             raise MalformedEvent(f"{kind} without a list of recipients")
         return tuple(
             Recipient(
-                e["emailAddress"].lower(),
+                _address(e["emailAddress"]),
                 str(e.get("action", "")),
                 str(e.get("status", "")),
                 str(e.get("diagnosticCode", "")),
@@ -158,7 +180,14 @@ def _recipients(kind: str, mail: dict[str, Any], detail: dict[str, Any]) -> tupl
     addresses = detail.get("recipients") if kind == "Delivery" else mail.get("destination")
     if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses):
         raise MalformedEvent(f"{kind} without recipients")
-    return tuple(Recipient(a.lower()) for a in addresses)
+    return tuple(Recipient(_address(a)) for a in addresses)
+
+
+def _address(text: str) -> str:
+    """SES writes some recipients with their display name ("Grace <grace@example.net>"): the address alone."""
+    if "<" in text:
+        text = parseaddr(text)[1] or text
+    return text.lower()
 
 
 def _json_object(text: Any, what: str) -> dict[str, Any]:
