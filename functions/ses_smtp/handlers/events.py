@@ -1,7 +1,12 @@
 """The events function: SES events from SQS (via SNS), one log line and EMF metrics each.
 
-A malformed record becomes a batch item failure (retried, then the dead-letter queue); it never fails
-the rest of the batch.
+No failure is silent, and none fails the rest of the batch:
+- an event of a type SES added after this code: a WARNING line and UnknownEventType, then dropped
+  (retrying cannot help, and a new type must not page anyone at night);
+- a malformed record: an ERROR line and MalformedEvents, and a batch item failure, so it ends in the
+  dead-letter queue after the queue's receive count, kept for a redrive once the code is fixed;
+- an AWS error (permissions, throttling, a missing region) or any other exception: an ERROR line with
+  the exception and EventProcessingErrors, and a batch item failure (retried, then the dead-letter queue).
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ import orjson
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.config import metrics_service
-from ses_smtp.events import RecipientHistory, SesEvent, parse_sqs_body
+from ses_smtp.events import MalformedEvent, RecipientHistory, SesEvent, UnknownEventType, parse_sqs_body
 
 logger = Logger(service="ses-smtp")
 tracer = Tracer(service="ses-smtp")
@@ -78,15 +84,16 @@ class Tally:
         self.by_kind: Counter[str] = Counter()
         self.by_sender: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self.by_bounce_type: Counter[str] = Counter()
+        self.failures: Counter[str] = Counter()  # UnknownEventType, MalformedEvents, EventProcessingErrors
 
     def count(self, event: SesEvent) -> None:
-        self.by_kind[event.kind] += 1
-        self.by_sender[event.sender][event.kind] += 1
+        self.by_kind[event.metric] += 1
+        self.by_sender[event.sender][event.metric] += 1
         if event.kind == "Bounce":
             self.by_bounce_type[event.bounce_type or "Undetermined"] += 1
 
     def publish(self) -> None:
-        for kind, count in self.by_kind.items():
+        for kind, count in (self.by_kind + self.failures).items():
             metrics.add_metric(name=kind, unit=MetricUnit.Count, value=count)
         # One EMF line per dimension value (a sender, a bounce type): still no AWS call.
         service = metrics_service()
@@ -105,13 +112,37 @@ def _publish_by(service: str, dimension: str, value: str, counts: Mapping[str, i
 
 
 def record_event(event: SesEvent, log: EventLog, tally: Tally) -> None:
-    """Log, count and (for permanent bounces and complaints) remember one event."""
-    log.write(event)
-    tally.count(event)
+    """Remember (permanent bounces and complaints), then log and count one event.
+
+    The writes come first: an event whose write fails is retried, and is logged and counted once, when
+    it goes through (a recipient written before the failure is a duplicate on the retry).
+    """
     if event.remembered:
         for recipient in event.recipients:
             if not history().remember(event, recipient):
                 logger.info("duplicate event ignored", correlation_id=event.message_id)
+    log.write(event)
+    tally.count(event)
+
+
+def process_record(record: SQSRecord, log: EventLog, tally: Tally) -> None:
+    """One SQS record: processed, skipped (unknown type) or failed with an ERROR line; never silently."""
+    try:
+        event = parse_sqs_body(record.body)
+    except UnknownEventType as unknown:
+        logger.warning("unknown SES event type skipped", event_type=unknown.kind, sqs_message_id=record.message_id)
+        tally.failures["UnknownEventType"] += 1
+        return
+    except MalformedEvent as malformed:
+        logger.error("malformed SES event", reason=str(malformed), sqs_message_id=record.message_id)
+        tally.failures["MalformedEvents"] += 1
+        raise
+    try:
+        record_event(event, log, tally)
+    except Exception:  # an AWS error (ClientError, BotoCoreError, NoRegionError) or a bug; re-raised
+        logger.exception("SES event not processed", correlation_id=event.message_id, sqs_message_id=record.message_id)
+        tally.failures["EventProcessingErrors"] += 1
+        raise
 
 
 @logger.inject_lambda_context
@@ -127,14 +158,11 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     log, tally = EventLog(context, service), Tally()
     response = process_partial_response(
         event=event,
-        record_handler=lambda record: record_event(parse_sqs_body(record.body), log, tally),
+        record_handler=lambda record: process_record(record, log, tally),
         processor=processor,
         context=context,
     )
     tally.publish()
     # Searchable as `annotation.sender CONTAINS "alice"`, as the credentials function's traces are.
     tracer.put_annotation("sender", ",".join(sorted(tally.by_sender))[:ANNOTATION_LIMIT])
-    failures = list(response.get("batchItemFailures", []))
-    if failures:
-        metrics.add_metric(name="MalformedEvents", unit=MetricUnit.Count, value=len(failures))
-    return {"batchItemFailures": failures}
+    return {"batchItemFailures": list(response.get("batchItemFailures", []))}
