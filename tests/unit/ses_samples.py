@@ -1,116 +1,85 @@
-"""SES event-publishing and notification JSON, shaped as SES sends them, wrapped as SNS and SQS deliver them."""
+"""SES payloads for tests and the bench, from tests/data/ses (after AWS's published examples and notifications
+real SES sent; the README there names each one's source), wrapped as SNS and SQS deliver them."""
 
 from __future__ import annotations
 
 import json
+from email.message import EmailMessage
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-MESSAGE_ID = "0102018f-aaaa-bbbb-cccc-000000000001"
-# The whole `mail` object SES publishes, headers included, for a message Gmail submitted over SMTP.
-HEADERS = [
-    ("MIME-Version", "1.0"),
-    ("From", "Alice Example <alice@example.com>"),
-    ("Date", "Tue, 24 Nov 2026 12:00:00 +0000"),
-    ("Message-ID", "<CAJx8f3kq7Lw2mVh1u9oQ5nR6sT0pY4zX3cB2aD1eF0gH9iJ8kL@mail.gmail.com>"),
-    ("Subject", "Quarterly figures, draft for review"),
-    ("To", "Bob <bob@gmail.com>, Carol <carol@outlook.com>"),
-    ("Content-Type", 'multipart/alternative; boundary="000000000000a1b2c3d4e5f60718"'),
-]
-MAIL: dict[str, Any] = {
-    "timestamp": "2026-11-24T12:00:00.000Z",
-    "source": "alice@example.com",
-    "sourceArn": "arn:aws:ses:eu-west-1:123456789012:identity/example.com",
-    "sourceIp": "209.85.218.41",
-    "callerIdentity": "ses-smtp-alice",
-    "sendingAccountId": "123456789012",
-    "messageId": MESSAGE_ID,
-    "destination": ["bob@gmail.com", "carol@outlook.com"],
-    "headersTruncated": False,
-    "headers": [{"name": name, "value": value} for name, value in HEADERS],
-    "commonHeaders": {
-        "from": ["Alice Example <alice@example.com>"],
-        "date": "Tue, 24 Nov 2026 12:00:00 +0000",
-        "to": ["Bob <bob@gmail.com>", "Carol <carol@outlook.com>"],
-        "messageId": MESSAGE_ID,
-        "subject": "Quarterly figures, draft for review",
-    },
-    "tags": {
-        "ses:operation": ["SendSmtpEmail"],
-        "ses:configuration-set": ["ses-smtp"],
-        "ses:source-tls-version": ["TLSv1.3"],
-        "ses:source-ip": ["209.85.218.41"],
-        "ses:from-domain": ["example.com"],
-        "ses:caller-identity": ["ses-smtp-alice"],
-        "ses:outgoing-ip": ["54.240.3.1"],
-    },
+from ses_smtp.local.simulator import Sent
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "ses"
+# Event publishing (eventType), one file per type SES publishes, in SES's spelling.
+EVENT_FILES = {
+    "Send": "event-send.json",
+    "Delivery": "event-delivery.json",
+    "Bounce": "event-bounce.json",
+    "Complaint": "event-complaint.json",
+    "Reject": "event-reject.json",
+    "DeliveryDelay": "event-delivery-delay.json",
+    "Rendering Failure": "event-rendering-failure.json",
+    "Open": "event-open.json",
+    "Click": "event-click.json",
+    "Subscription": "event-subscription.json",
 }
-# SNS signs every notification; the envelope SQS receives carries the signature and URLs.
+# Identity notifications (notificationType), with and without DSN / feedback report.
+NOTIFICATION_FILES = (
+    "notification-bounce-with-dsn.json",
+    "notification-bounce-without-dsn.json",
+    "notification-complaint-with-feedback.json",
+    "notification-complaint-without-feedback.json",
+    "notification-delivery.json",
+)
+# What real SES sent where AWS publishes no example (mailbox simulator, account suppression list).
+CAPTURED_FILES = (
+    "simulator-ooto-bounce.json",
+    "simulator-suppressionlist-bounce.json",
+    "account-suppression-list-bounce.json",
+)
+ALL_FILES = (*EVENT_FILES.values(), *NOTIFICATION_FILES, *CAPTURED_FILES)
+DETAIL_KEYS = {"DeliveryDelay": "deliveryDelay", "Rendering Failure": "failure"}
+
+# Hand-written (no published sample): the SNS envelope of a notification, as SNS documents its fields,
+# and (sqs_event) the SQS record around it, as Lambda's SQS event documents its fields.
 SNS_ENVELOPE: dict[str, Any] = {
     "Type": "Notification",
-    "TopicArn": "arn:aws:sns:eu-west-1:123456789012:ses-smtp-events",
-    "Timestamp": "2026-11-24T12:00:05.123Z",
+    "TopicArn": "arn:aws:sns:eu-west-1:111122223333:ses-smtp-events",
+    "Timestamp": "2026-11-02T09:20:05.123Z",
     "SignatureVersion": "1",
     "Signature": "EXAMPLE" + "pQ3x" * 84,
     "SigningCertURL": "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem",
     "UnsubscribeURL": (
         "https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn="
-        "arn:aws:sns:eu-west-1:123456789012:ses-smtp-events:2f1c4b7e-0000-4000-8000-000000000000"
+        "arn:aws:sns:eu-west-1:111122223333:ses-smtp-events:2f1c4b7e-0000-4000-8000-000000000000"
     ),
 }
 
 
-def ses_event(kind: str, message_id: str = MESSAGE_ID, **detail: Any) -> dict[str, Any]:
-    mail = {**MAIL, "messageId": message_id}
-    samples: dict[str, dict[str, Any]] = {
-        "Send": {},
-        "Delivery": {
-            "delivery": {"timestamp": "2026-11-24T12:00:01Z", "recipients": ["bob@gmail.com"], "smtpResponse": "250 ok"}
-        },
-        "Bounce": {
-            "bounce": {
-                "bounceType": "Permanent",
-                "bounceSubType": "General",
-                "feedbackId": "fb-bounce-1",
-                "timestamp": "2026-11-24T12:00:02Z",
-                "bouncedRecipients": [
-                    {
-                        "emailAddress": "Bob@gmail.com",
-                        "action": "failed",
-                        "status": "5.1.1",
-                        "diagnosticCode": "smtp; 550 5.1.1 no such user",
-                    }
-                ],
-            }
-        },
-        "Complaint": {
-            "complaint": {
-                "complaintFeedbackType": "abuse",
-                "feedbackId": "fb-complaint-1",
-                "timestamp": "2026-11-24T12:00:03Z",
-                "complainedRecipients": [{"emailAddress": "carol@outlook.com"}],
-            }
-        },
-        "Reject": {"reject": {"reason": "Bad content"}},
-        "DeliveryDelay": {
-            "deliveryDelay": {
-                "delayType": "MailboxFull",
-                "timestamp": "2026-11-24T12:00:04Z",
-                "delayedRecipients": [{"emailAddress": "bob@gmail.com", "status": "4.2.2"}],
-            }
-        },
-        "RenderingFailure": {"failure": {"errorMessage": "Attribute 'name' is not present", "templateName": "t"}},
-    }
-    body = {"eventType": kind, "mail": mail, **samples[kind]}
-    for key, value in detail.items():
-        body[next(k for k in body if k not in ("eventType", "mail"))][key] = value
+@cache
+def _text(name: str) -> str:
+    return (DATA / name).read_text()
+
+
+def sample(name: str) -> dict[str, Any]:
+    """A fresh copy of one payload file."""
+    value: dict[str, Any] = json.loads(_text(name))
+    return value
+
+
+def ses_event(kind: str, message_id: str | None = None, **detail: Any) -> dict[str, Any]:
+    """The published example of an event type; message_id and detail fields (e.g. bounceType) replaced."""
+    body = sample(EVENT_FILES[kind])
+    if message_id is not None:
+        body["mail"]["messageId"] = message_id
+    body[detail_key(kind)].update(detail)
     return body
 
 
-def identity_notification(kind: str) -> dict[str, Any]:
-    """The older identity-notification format (notificationType), as SES sends it to an identity's topic."""
-    body = ses_event(kind)
-    body["notificationType"] = body.pop("eventType")
-    return body
+def detail_key(kind: str) -> str:
+    return DETAIL_KEYS.get(kind, kind[0].lower() + kind[1:])
 
 
 def sqs_event(*messages: Any) -> dict[str, Any]:
@@ -126,12 +95,34 @@ def sqs_event(*messages: Any) -> dict[str, Any]:
                 "messageId": f"sqs-{index}",
                 "receiptHandle": "handle",
                 "body": text,
-                "attributes": {},
+                "attributes": {
+                    "ApproximateReceiveCount": "1",
+                    "SentTimestamp": "1793610005123",
+                    "SenderId": "AIDAIENQZJOLO23YVJ4VO",
+                    "ApproximateFirstReceiveTimestamp": "1793610005130",
+                },
                 "messageAttributes": {},
                 "md5OfBody": "",
                 "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:ses-smtp-events",
+                "eventSourceARN": "arn:aws:sqs:eu-west-1:111122223333:ses-smtp-events",
                 "awsRegion": "eu-west-1",
             }
         )
     return {"Records": records}
+
+
+def simulated_send(*recipients: str, message_id: str = "m-1") -> Sent:
+    """A message the local SMTP endpoint accepted from alice, for the mailbox simulator's events."""
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "Alice <alice@example.com>", ", ".join(recipients), "Hi"
+    return Sent(
+        message_id=message_id,
+        source="alice@example.com",
+        recipients=recipients,
+        message=message,
+        sender="ses-smtp-alice",
+        configuration_set="ses-smtp",
+        identity_arn="arn:aws:ses:eu-west-1:111122223333:identity/example.com",
+        account_id="111122223333",
+        tls_version="TLSv1.3",
+    )

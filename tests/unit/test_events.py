@@ -1,4 +1,5 @@
-"""The events function: every SES event type, malformed input, duplicates, and no AWS call for the common case."""
+"""The events function on SES's own payloads (tests/data/ses): every published type and notification,
+unknown fields and types, malformed input, AWS errors, duplicates, and no AWS call for the common case."""
 
 from __future__ import annotations
 
@@ -6,19 +7,25 @@ import io
 import json
 from typing import Any
 
+import boto3
 import pytest
+from botocore.stub import Stubber
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.credentials import Caller
-from ses_smtp.events import MalformedEvent, RecipientHistory, parse_sqs_body
+from ses_smtp.events import MalformedEvent, RecipientHistory, UnknownEventType, parse_sqs_body
 from ses_smtp.handlers import events as events_handler
+from ses_smtp.local.simulator import events_for
 from tests.unit.aws_world import World
-from tests.unit.ses_samples import identity_notification, ses_event, sqs_event
+from tests.unit.ses_samples import ALL_FILES, EVENT_FILES, detail_key, sample, ses_event, simulated_send, sqs_event
 
 CONTEXT = LocalContext("ses-smtp-events")
-KINDS = ["Send", "Delivery", "Bounce", "Complaint", "Reject", "DeliveryDelay", "RenderingFailure"]
+KINDS = list(EVENT_FILES)
+BOUNCE_ID = "0102019a2c4e1f77-bounce01-aaaa-4bbb-8ccc-000000000001-000000"
+BOUNCE_FEEDBACK = "0102019a2c4f0b1e-4f1d2b6a-7c3e-4e8a-9d21-5b6c7d8e9f01-000000"
+COMPLAINT_FEEDBACK = "0102019a2c79aa10-7e2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b-000000"
 
 
 @pytest.fixture
@@ -39,34 +46,90 @@ def log_lines(output: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in output.splitlines() if line.startswith('{"level"')]
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_every_event_type_is_one_log_line_with_its_details(kind: str, history: RecipientHistory) -> None:
-    result, output = run(sqs_event(ses_event(kind)))
+def event_lines(output: str) -> list[dict[str, Any]]:
+    return [entry for entry in log_lines(output) if entry["message"] == "ses event"]
+
+
+def counts(output: str) -> dict[str, float]:
+    """The SesSmtp counts of the batch's service-only EMF line (the per-sender and bounce-type lines aside)."""
+    for line in output.splitlines():
+        if '"_aws"' in line:
+            record = json.loads(line)
+            if record["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["service"]]:
+                names = [m["Name"] for m in record["_aws"]["CloudWatchMetrics"][0]["Metrics"]]
+                return {name: sum(record[name]) if isinstance(record[name], list) else record[name] for name in names}
+    return {}
+
+
+@pytest.mark.parametrize("name", ALL_FILES)
+def test_every_published_sample_is_one_log_line_and_one_count(name: str, history: RecipientHistory) -> None:
+    payload = sample(name)
+    kind = payload.get("eventType") or payload["notificationType"]
+    result, output = run(sqs_event(payload))
     assert result == {"batchItemFailures": []}
-    (line,) = [entry for entry in log_lines(output) if entry["message"] == "ses event"]
+    (line,) = event_lines(output)
     assert line["event_type"] == kind
-    assert line["correlation_id"] == "0102018f-aaaa-bbbb-cccc-000000000001"
-    assert line["sender"] == "ses-smtp-alice"
-    assert line["from_domain"] == "example.com"
+    assert line["correlation_id"] == payload["mail"]["messageId"]
     assert "recipients" not in line, "full addresses are logged only when asked"
-    assert set(line["recipient_domains"]) <= {"gmail.com", "outlook.com"}
-    assert f'"{kind}":[1.0]' in output.replace(" ", ""), "an EMF count per event type"
+    assert counts(output) == {kind.replace(" ", ""): 1}, "one count, under the metric name the dashboard uses"
+
+
+def test_rendering_failure_is_spelled_as_ses_sends_it_and_counted_as_the_dashboard_names_it(
+    history: RecipientHistory,
+) -> None:
+    payload = sample("event-rendering-failure.json")
+    assert payload["eventType"] == "Rendering Failure"
+    result, output = run(sqs_event(payload))
+    assert result == {"batchItemFailures": []}
+    assert counts(output) == {"RenderingFailure": 1}
+    (line,) = event_lines(output)
+    assert line["sender"] == "unknown", "AWS's example carries no caller identity"
+
+
+def test_permanent_bounces_and_complaints_are_recorded_per_recipient_and_transient_ones_not(
+    history: RecipientHistory,
+) -> None:
+    result, _ = run(sqs_event(*(sample(name) for name in ALL_FILES)))
+    assert result == {"batchItemFailures": []}
+
+    def summary(address: str) -> dict[str, Any]:
+        return next((item for item in history.for_recipient(address) if item["sk"] == "summary"), {})
+
+    assert summary("bob@example.net")["bounces"] == 1, "event publishing's permanent bounce"
+    assert summary("dave@example.net")["bounces"] == 2, "with and without a DSN"
+    assert summary("frank@example.net") | {"latest_at": ""} == {
+        "pk": "recipient#frank@example.net",
+        "sk": "summary",
+        "bounces": 1,
+        "complaints": 2,
+        "latest_event": "Complaint",
+        "latest_at": "",
+        "sender": "ses-smtp-alice",
+    }, "one bounce without a DSN, complaints with and without a feedback report; callerIdentity names the sender"
+    assert summary("carol@example.org")["complaints"] == 1
+    assert summary("suppressionlist@simulator.amazonses.com")["bounces"] == 1
+    assert summary("grace@example.net")["bounces"] == 1, "the address, not 'Grace <grace@example.net>'"
+    assert history.for_recipient("ooto@simulator.amazonses.com") == [], "an out-of-office reply is transient"
+    assert history.for_recipient("erin@example.net") == [], "sent to, never bounced"
 
 
 def test_bounce_details_are_logged_and_counted(history: RecipientHistory) -> None:
     _, output = run(sqs_event(ses_event("Bounce")))
-    (line,) = [entry for entry in log_lines(output) if entry["message"] == "ses event"]
+    (line,) = event_lines(output)
     assert (line["bounce_type"], line["bounce_subtype"]) == ("Permanent", "General")
-    assert line["diagnostic_codes"] == ["smtp; 550 5.1.1 no such user"]
+    assert line["diagnostic_codes"] == ["smtp; 550 5.1.1 user unknown"]
+    assert line["from_domain"] == "example.com", "from 'Alice Example <alice@example.com>'"
+    assert line["recipient_domains"] == ["example.net"]
     assert '"BounceType":"Permanent"' in output.replace(" ", "")
     assert '"Sender":"ses-smtp-alice"' in output.replace(" ", "")
 
 
-def test_every_metric_carries_the_deployments_service_dimension(
+def test_every_log_line_and_metric_carries_the_deployments_name(
     history: RecipientHistory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "acme-mail")  # Terraform sets it to the name prefix
-    _, output = run(sqs_event(ses_event("Send"), ses_event("Bounce"), "garbage"))
+    unknown = {**ses_event("Send"), "eventType": "Teleport"}
+    _, output = run(sqs_event(ses_event("Send"), ses_event("Bounce"), "garbage", unknown))
     lines = [json.loads(line) for line in output.splitlines() if '"_aws"' in line]
     assert len(lines) == 3, "per kind, per sender, per bounce type"
     assert {line["service"] for line in lines} == {"acme-mail"}
@@ -74,6 +137,9 @@ def test_every_metric_carries_the_deployments_service_dimension(
         names for line in lines for directive in line["_aws"]["CloudWatchMetrics"] for names in directive["Dimensions"]
     ]
     assert all("service" in names for names in dimension_sets)
+    logged = log_lines(output)
+    assert {entry["level"] for entry in logged} == {"INFO", "WARNING", "ERROR"}, "events, the unknown, the garbage"
+    assert {entry["service"] for entry in logged} == {"acme-mail"}
 
 
 def test_traces_are_searchable_by_operation_and_sender(
@@ -87,22 +153,15 @@ def test_traces_are_searchable_by_operation_and_sender(
 
 def test_complaint_feedback_type_is_logged(history: RecipientHistory) -> None:
     _, output = run(sqs_event(ses_event("Complaint")))
-    (line,) = [entry for entry in log_lines(output) if entry["message"] == "ses event"]
+    (line,) = event_lines(output)
     assert line["complaint_feedback_type"] == "abuse"
 
 
 def test_full_recipients_only_when_enabled(history: RecipientHistory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOG_RECIPIENT_ADDRESSES", "true")
-    _, output = run(sqs_event(ses_event("Send")))
-    (line,) = [entry for entry in log_lines(output) if entry["message"] == "ses event"]
-    assert line["recipients"] == ["bob@gmail.com", "carol@outlook.com"]
-
-
-@pytest.mark.parametrize("kind", ["Bounce", "Complaint", "Delivery"])
-def test_identity_notifications_are_understood(kind: str, history: RecipientHistory) -> None:
-    result, output = run(sqs_event(identity_notification(kind)))
-    assert result == {"batchItemFailures": []}
-    assert [entry["event_type"] for entry in log_lines(output) if entry["message"] == "ses event"] == [kind]
+    _, output = run(sqs_event(sample("notification-bounce-with-dsn.json")))
+    (line,) = event_lines(output)
+    assert line["recipients"] == ["dave@example.net"]
 
 
 def test_sends_and_deliveries_make_no_aws_call(world: World, history: RecipientHistory) -> None:
@@ -120,37 +179,215 @@ def test_permanent_bounces_and_complaints_are_remembered_once(world: World, hist
     run(sqs_event(ses_event("Bounce"), ses_event("Complaint")))
     assert len(world.log.calls) - before == 2, "one conditional write per recipient event"
     run(sqs_event(ses_event("Bounce"), ses_event("Bounce")))  # SQS delivers at least once
-    bob = {item["sk"]: item for item in history.for_recipient("bob@gmail.com")}
+    bob = {item["sk"]: item for item in history.for_recipient("bob@example.net")}
     assert bob["summary"]["bounces"] == 1
     assert bob["summary"]["latest_event"] == "Bounce"
-    assert bob["event#Bounce#fb-bounce-1"]["diagnostic"] == "smtp; 550 5.1.1 no such user"
+    assert bob[f"event#Bounce#{BOUNCE_FEEDBACK}"]["diagnostic"] == "smtp; 550 5.1.1 user unknown"
     assert {item["sk"] for item in history.for_sender("ses-smtp-alice")} == {
-        "event#Bounce#fb-bounce-1",
-        "event#Complaint#fb-complaint-1",
+        f"event#Bounce#{BOUNCE_FEEDBACK}",
+        f"event#Complaint#{COMPLAINT_FEEDBACK}",
     }
 
 
 def test_a_senders_history_is_newest_first_and_only_theirs(world: World, history: RecipientHistory) -> None:
     run(sqs_event(ses_event("Bounce"), ses_event("Complaint")))
     events = history.for_sender("ses-smtp-alice")
-    assert [item["sk"] for item in events] == ["event#Complaint#fb-complaint-1", "event#Bounce#fb-bounce-1"]
+    assert [item["sk"] for item in events] == [
+        f"event#Complaint#{COMPLAINT_FEEDBACK}",
+        f"event#Bounce#{BOUNCE_FEEDBACK}",
+    ]
     assert not {"history_sender", "history_at"} & set(events[0]), "index keys are not part of the record"
     assert history.for_sender("ses-smtp-bob") == []
 
 
 def test_a_transient_bounce_is_not_remembered(world: World, history: RecipientHistory) -> None:
-    run(sqs_event(ses_event("Bounce", bounceType="Transient", feedbackId="fb-transient")))
-    assert history.for_recipient("bob@gmail.com") == []
+    result, output = run(sqs_event(ses_event("Bounce", bounceType="Transient", feedbackId="fb-transient")))
+    assert result == {"batchItemFailures": []}
+    assert counts(output) == {"Bounce": 1}
+    assert history.for_recipient("bob@example.net") == []
 
 
-def test_a_malformed_record_fails_alone(history: RecipientHistory) -> None:
-    result, _ = run(sqs_event(ses_event("Send", "m-1"), "not json", {"eventType": "Send"}, ses_event("Delivery")))
+def test_a_malformed_record_fails_alone_with_an_error_line_and_its_own_count(history: RecipientHistory) -> None:
+    result, output = run(sqs_event(ses_event("Send"), "not json", {"eventType": "Send"}, ses_event("Delivery")))
     assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-1"}, {"itemIdentifier": "sqs-2"}]}
+    errors = [entry for entry in log_lines(output) if entry["level"] == "ERROR"]
+    assert [(entry["message"], entry["sqs_message_id"]) for entry in errors] == [
+        ("malformed SES event", "sqs-1"),
+        ("malformed SES event", "sqs-2"),
+    ]
+    assert [entry["reason"] for entry in errors] == ["SQS body is not JSON", "SES event without mail.messageId"]
+    assert counts(output) == {"Send": 1, "Delivery": 1, "MalformedEvents": 2}
 
 
-def test_parse_rejects_what_is_not_an_ses_event() -> None:
-    with pytest.raises(MalformedEvent, match="unknown SES event type"):
-        parse_sqs_body(json.dumps({"Type": "Notification", "Message": json.dumps({"eventType": "Party"})}))
+@pytest.mark.parametrize(
+    ("field", "kind"), [("eventType", "Teleport"), ("notificationType", "AmazonSnsSubscriptionSucceeded")]
+)
+def test_an_unknown_event_type_is_a_warning_and_a_count_not_a_failure(
+    field: str, kind: str, history: RecipientHistory
+) -> None:
+    payload = sample("notification-delivery.json")
+    payload.pop("notificationType")
+    payload[field] = kind
+    result, output = run(sqs_event(payload, ses_event("Send")))
+    assert result == {"batchItemFailures": []}, "SES adds types: a new one must not end in the dead-letter queue"
+    (warning,) = [entry for entry in log_lines(output) if entry["level"] == "WARNING"]
+    assert (warning["message"], warning["event_type"]) == ("unknown SES event type skipped", kind)
+    assert counts(output) == {"Send": 1, "UnknownEventType": 1}
+
+
+@pytest.mark.parametrize("code", ["AccessDeniedException", "ThrottlingException"], ids=["permissions", "throttling"])
+def test_an_aws_error_is_an_error_line_a_count_of_its_own_and_a_retry(
+    code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = boto3.client("dynamodb", region_name="eu-west-1")
+    with Stubber(client) as stubber:
+        stubber.add_client_error("transact_write_items", code, "refused by the test", 400)
+        monkeypatch.setattr(events_handler, "history", lambda: RecipientHistory(client, "table"))
+        result, output = run(sqs_event(ses_event("Send"), ses_event("Bounce")))
+        stubber.assert_no_pending_responses()
+    assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-1"}]}, "retried, then the dead-letter queue"
+    (error,) = [entry for entry in log_lines(output) if entry["level"] == "ERROR"]
+    assert error["message"] == "SES event not processed"
+    assert error["correlation_id"] == BOUNCE_ID
+    assert f"({code}) when calling the TransactWriteItems operation" in error["exception"], "with the exception"
+    assert counts(output) == {"Send": 1, "EventProcessingErrors": 1}, "not counted as a bounce until it is recorded"
+    assert [line["event_type"] for line in event_lines(output)] == ["Send"]
+
+
+def test_a_missing_region_is_an_aws_error_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.delenv("AWS_REGION")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
+    monkeypatch.setattr(
+        events_handler, "history", lambda: RecipientHistory(boto3.session.Session().client("dynamodb"), "table")
+    )
+    result, output = run(sqs_event(ses_event("Complaint")))
+    assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-0"}]}
+    (error,) = [entry for entry in log_lines(output) if entry["level"] == "ERROR"]
+    assert "NoRegionError" in error["exception"]
+    assert counts(output) == {"EventProcessingErrors": 1}
+
+
+def test_parse_tells_an_unknown_type_from_what_is_not_an_ses_event() -> None:
+    def body(message: Any) -> str:
+        return json.dumps({"Type": "Notification", "Message": json.dumps(message)})
+
+    with pytest.raises(UnknownEventType, match="unknown SES event type 'Party'"):
+        parse_sqs_body(body({"eventType": "Party"}))
+    with pytest.raises(MalformedEvent, match="without eventType or notificationType") as missing:
+        parse_sqs_body(body({"mail": {"messageId": "m"}}))
+    assert not isinstance(missing.value, UnknownEventType)
+    with pytest.raises(MalformedEvent, match="without eventType"):
+        parse_sqs_body(body({"eventType": ["Send"]}))
+    with pytest.raises(UnknownEventType):
+        parse_sqs_body(body({**ses_event("Send"), "eventType": "RenderingFailure"}))  # no AWS source spells it so
+
+
+# Unknown fields at every level: SES, SNS and SQS add fields; none may change what the function does.
+new_keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyz-_:", min_size=1, max_size=12).map(lambda key: "zz" + key)
+extra_values = (
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.lists(st.text(max_size=4), max_size=2)
+)
+extras = st.dictionaries(new_keys, extra_values, max_size=3)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    name=st.sampled_from(ALL_FILES),
+    event=extras,
+    mail=extras,
+    detail=extras,
+    entry=extras,
+    envelope=extras,
+    record=extras,
+    attributes=extras,
+)
+def test_unknown_fields_at_every_level_change_nothing(
+    history: RecipientHistory,
+    name: str,
+    event: dict[str, Any],
+    mail: dict[str, Any],
+    detail: dict[str, Any],
+    entry: dict[str, Any],
+    envelope: dict[str, Any],
+    record: dict[str, Any],
+    attributes: dict[str, Any],
+) -> None:
+    plain = sample(name)
+    payload = {**sample(name), **event}
+    payload["mail"].update(mail)
+    kind = payload.get("eventType") or payload["notificationType"]
+    payload[detail_key(kind)] = {**payload.get(detail_key(kind), {}), **detail}
+    for listed in ("bouncedRecipients", "complainedRecipients", "delayedRecipients"):
+        for recipient in payload[detail_key(kind)].get(listed, []):
+            recipient.update(entry)
+    batch = sqs_event(payload)
+    (sqs_record,) = batch["Records"]
+    sqs_record["body"] = json.dumps({**json.loads(sqs_record["body"]), **envelope})
+    sqs_record.update(record)
+    sqs_record["attributes"].update(attributes)
+
+    result, output = run(batch)
+    _, expected = run(sqs_event(plain))
+    assert result == {"batchItemFailures": []}
+    assert [_stable(line) for line in event_lines(output)] == [_stable(line) for line in event_lines(expected)]
+    assert counts(output) == counts(expected)
+
+
+def _stable(line: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in line.items() if key not in ("timestamp", "function_request_id")}
+
+
+def _key_paths(value: Any, prefix: str = "") -> set[str]:
+    """Every key of a JSON value as a path (a list's items share the path `key[]`); tag names are data."""
+    if isinstance(value, dict):
+        paths = set()
+        for key, child in value.items():
+            path = f"{prefix}.{key}" if prefix else key
+            paths |= {path} | (set() if key == "tags" else _key_paths(child, path))
+        return paths
+    if isinstance(value, list):
+        return set().union(*(_key_paths(item, prefix + "[]") for item in value)) if value else set()
+    return set()
+
+
+def _simulated() -> list[dict[str, Any]]:
+    boxes = ("success", "bounce", "complaint", "ooto", "suppressionlist")
+    return events_for(simulated_send(*(f"{box}@simulator.amazonses.com" for box in boxes)))
+
+
+# Which real payload each simulated detail object must match (a captured notification where AWS has none).
+SIMULATED_LIKE = {
+    ("Send", ""): "event-send.json",
+    ("Delivery", ""): "event-delivery.json",
+    ("Complaint", ""): "event-complaint.json",
+    ("Bounce", "bounce@simulator.amazonses.com"): "event-bounce.json",
+    ("Bounce", "ooto@simulator.amazonses.com"): "simulator-ooto-bounce.json",
+    ("Bounce", "suppressionlist@simulator.amazonses.com"): "simulator-suppressionlist-bounce.json",
+}
+
+
+def test_the_local_stacks_simulator_events_are_shaped_like_ses_payloads() -> None:
+    simulated = _simulated()
+    matched = set()
+    for event in simulated:
+        kind = event["eventType"]
+        bounced = [r["emailAddress"] for r in event.get("bounce", {}).get("bouncedRecipients", [])]
+        key = (kind, bounced[0] if bounced else "")
+        real = sample(SIMULATED_LIKE[key])
+        published = sample(EVENT_FILES[kind])
+        matched.add(key)
+        assert set(event) == set(published), f"{key}: top-level fields"
+        assert _key_paths(event["mail"]) == _key_paths(published["mail"]), f"{key}: mail fields"
+        detail = detail_key(kind)
+        assert _key_paths(event[detail]) == _key_paths(real[detail]), f"{key}: {detail} fields"
+        ses_tags = {name for name in published["mail"].get("tags", {}) if name.startswith("ses:")}
+        assert ses_tags <= set(event["mail"]["tags"]), f"{key}: SES's own tags"
+        assert all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in event["mail"]["tags"].values())
+        for field, value in real[detail].items():
+            if field in ("bounceType", "bounceSubType", "complaintFeedbackType"):
+                assert event[detail][field] == value, f"{key}: {field} as SES spells it"
+    assert matched == set(SIMULATED_LIKE), "every simulated outcome was compared"
 
 
 json_values = st.recursive(
@@ -183,10 +420,13 @@ def test_malformed_bodies_never_escape_and_every_record_is_accounted_for(
     event = sqs_event(*batch, *([ses_event("Send")] if with_good_record else []))
     result, output = run(event)
     failed = {item["itemIdentifier"] for item in result["batchItemFailures"]}
-    processed = sum(1 for entry in log_lines(output) if entry["message"] == "ses event")
+    logged = log_lines(output)
+    processed = sum(1 for entry in logged if entry["message"] == "ses event")
+    skipped = sum(1 for entry in logged if entry["level"] == "WARNING")
     if with_good_record:
         assert "sqs-" + str(len(batch)) not in failed, "the good record still goes through"
-    assert processed + len(failed) == len(event["Records"])
+    assert processed + skipped + len(failed) == len(event["Records"])
+    assert {entry["sqs_message_id"] for entry in logged if entry["level"] == "ERROR"} == failed, "none is silent"
 
 
 def test_the_cli_shows_a_recipients_history(
@@ -195,10 +435,10 @@ def test_the_cli_shows_a_recipients_history(
     from ses_smtp.admin import cli
 
     run(sqs_event(ses_event("Bounce")))
-    assert cli.main(["events", "--recipient", "bob@gmail.com", "--table", world.settings.table_name]) == 0
+    assert cli.main(["events", "--recipient", "bob@example.net", "--table", world.settings.table_name]) == 0
     out = capsys.readouterr().out
-    assert "smtp; 550 5.1.1 no such user" in out
-    assert "bob@gmail.com: 1 bounces, 0 complaints, latest Bounce" in out
+    assert "smtp; 550 5.1.1 user unknown" in out
+    assert "bob@example.net: 1 bounces, 0 complaints, latest Bounce" in out
     assert cli.main(["events", "--sender", "ses-smtp-alice", "--table", world.settings.table_name, "--json"]) == 0
     assert [item["kind"] for item in json.loads(capsys.readouterr().out)] == ["Bounce"]
     world.credentials().create("alice", ["alice@example.com"], Caller(actor="admin"))
@@ -209,5 +449,6 @@ def test_the_cli_shows_a_recipients_history(
 
 
 def test_a_batch_of_only_malformed_records_is_reported_not_raised(history: RecipientHistory) -> None:
-    result, _ = run(sqs_event("garbage", "{}"))
+    result, output = run(sqs_event("garbage", "{}"))
     assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-0"}, {"itemIdentifier": "sqs-1"}]}
+    assert counts(output) == {"MalformedEvents": 2}

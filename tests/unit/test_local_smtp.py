@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-
 import pytest
 
 from ses_smtp.events import parse_ses_message
-from ses_smtp.local.simulator import Sent, events_for, simulated_outcome
+from ses_smtp.local.simulator import events_for, simulated_outcome
 from ses_smtp.local.smtp import SendingRate, _string_like
-
-
-def sent(*recipients: str) -> Sent:
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = "Alice <alice@example.com>", ", ".join(recipients), "Hi"
-    return Sent(
-        message_id="m-1",
-        source="alice@example.com",
-        recipients=recipients,
-        message=message,
-        sender="ses-smtp-alice",
-        configuration_set="ses-smtp",
-        identity_arn="arn:aws:ses:eu-west-1:123456789012:identity/example.com",
-        account_id="123456789012",
-        tls_version="TLSv1.3",
-    )
+from tests.unit.ses_samples import simulated_send
 
 
 @pytest.mark.parametrize(
@@ -45,7 +28,7 @@ def test_simulator_addresses_are_recognised(recipient: str, outcome: str) -> Non
 
 def test_each_simulator_outcome_produces_what_ses_publishes() -> None:
     events = events_for(
-        sent(
+        simulated_send(
             "success@simulator.amazonses.com",
             "bounce@simulator.amazonses.com",
             "complaint@simulator.amazonses.com",
@@ -54,13 +37,15 @@ def test_each_simulator_outcome_produces_what_ses_publishes() -> None:
         )
     )
     parsed = [parse_ses_message(event) for event in events]  # what the events function will read
-    assert [e.kind for e in parsed] == ["Send", "Delivery", "Bounce", "Delivery", "Complaint", "Bounce", "Delivery"]
+    kinds = ["Send", "Delivery", "Bounce", "Delivery", "Complaint", "Bounce", "Delivery", "Bounce"]
+    assert [e.kind for e in parsed] == kinds
     assert {e.sender for e in parsed} == {"ses-smtp-alice"} and {e.message_id for e in parsed} == {"m-1"}
-    bounce, suppressed = parsed[2], parsed[5]
+    bounce, suppressed, out_of_office = parsed[2], parsed[5], parsed[7]
     assert (bounce.bounce_type, bounce.bounce_subtype) == ("Permanent", "General")
-    assert suppressed.bounce_subtype == "OnAccountSuppressionList"
+    assert (suppressed.bounce_type, suppressed.bounce_subtype) == ("Permanent", "General"), "as real SES reports it"
+    assert (out_of_office.bounce_type, out_of_office.remembered) == ("Transient", False)
     assert parsed[4].complaint_type == "abuse" and parsed[4].remembered
-    assert len({e.feedback_id for e in parsed if e.feedback_id}) == 3, "each bounce and complaint has its own id"
+    assert len({e.feedback_id for e in parsed if e.feedback_id}) == 4, "each bounce and complaint has its own id"
     assert events[0]["mail"]["tags"]["ses:from-domain"] == ["example.com"]
 
 

@@ -1,6 +1,10 @@
 """What SES would publish about a message: event-publishing JSON for each outcome, with the mailbox
 simulator's outcomes (success@, bounce@, ooto@, complaint@, suppressionlist@ simulator.amazonses.com,
 `+label` allowed). Any other recipient is reported delivered: the local stack sends nothing anywhere.
+
+Shaped as SES's own payloads are (tests/data/ses; tests/unit/test_events.py compares the key sets):
+ooto@ is delivered and then bounces as Transient/General with no DSN fields, and suppressionlist@ bounces
+as Permanent/General with the "blacklisted address" diagnostic, as captured from real SES.
 """
 
 from __future__ import annotations
@@ -13,9 +17,7 @@ from email.utils import getaddresses
 from typing import Any
 
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
-SUPPRESSED_DIAGNOSTIC = (
-    "Amazon SES did not send the message to this address because it is on the suppression list for your account."
-)
+SUPPRESSED_DIAGNOSTIC = "smtp; 550 5.1.1 user unknown ( blacklisted address: {address} )"
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ def events_for(sent: Sent, now: datetime | None = None) -> list[dict[str, Any]]:
         events.append({"eventType": "Delivery", "mail": mail, "delivery": _delivery(recipient, moment)})
         if outcome == "complaint":
             events.append({"eventType": "Complaint", "mail": mail, "complaint": _complaint(recipient, moment)})
+        if outcome == "ooto":
+            events.append({"eventType": "Bounce", "mail": mail, "bounce": _out_of_office(recipient, moment)})
     return events
 
 
@@ -100,20 +104,36 @@ def _delivery(recipient: str, moment: str) -> dict[str, Any]:
 
 def _bounce(recipient: str, outcome: str, moment: str) -> dict[str, Any]:
     suppressed = outcome == "suppressionlist"
-    return {
+    bounce: dict[str, Any] = {
         "bounceType": "Permanent",
-        "bounceSubType": "OnAccountSuppressionList" if suppressed else "General",
+        "bounceSubType": "General",
         "bouncedRecipients": [
             {
                 "emailAddress": recipient,
                 "action": "failed",
                 "status": "5.1.1",
-                "diagnosticCode": SUPPRESSED_DIAGNOSTIC if suppressed else "smtp; 550 5.1.1 user unknown",
+                "diagnosticCode": (
+                    SUPPRESSED_DIAGNOSTIC.format(address=recipient) if suppressed else "smtp; 550 5.1.1 user unknown"
+                ),
             }
         ],
         "timestamp": moment,
         "feedbackId": _feedback_id(),
-        "reportingMTA": "dns; local.ses-smtp",
+    }
+    if suppressed:
+        bounce["remoteMtaIp"] = "127.0.0.1"
+    bounce["reportingMTA"] = "dns; local.ses-smtp"
+    return bounce
+
+
+def _out_of_office(recipient: str, moment: str) -> dict[str, Any]:
+    """An auto-reply: a soft bounce, without the DSN fields of a hard one."""
+    return {
+        "feedbackId": _feedback_id(),
+        "bounceType": "Transient",
+        "bounceSubType": "General",
+        "bouncedRecipients": [{"emailAddress": recipient}],
+        "timestamp": moment,
     }
 
 
