@@ -33,13 +33,16 @@ locals {
     } },
   )
 
+  # Every event that fails, on an AWS error or as malformed input, is retried and then lands in the
+  # dead-letter queue: this alarm, on the first message, is the alarm for both (EventProcessingErrors and
+  # MalformedEvents tell them apart), rather than two more alarm metrics past the free ten.
   queue_alarms = {
     events-dead-letters = {
       queue       = aws_sqs_queue.dead_letter.name
       metric      = "ApproximateNumberOfMessagesVisible"
       threshold   = 0
       periods     = 1
-      description = "SES events could not be processed and are in ${aws_sqs_queue.dead_letter.name}. Read one, fix the cause (the events function's log says why), then redrive them to ${aws_sqs_queue.events.name}."
+      description = "SES events could not be processed and are in ${aws_sqs_queue.dead_letter.name}: an AWS error (EventProcessingErrors: permissions, throttling, a missing region) or malformed input (MalformedEvents). The events function's ERROR lines say which and why. Fix the cause, then `ses-smtp events --redrive`."
     }
     events-backlog = {
       queue       = aws_sqs_queue.events.name

@@ -62,11 +62,13 @@ locals {
     {
       type = "metric", x = 12, y = 12, width = 12, height = 6,
       properties = {
-        title = "Event pipeline: dead letters, backlog, malformed", region = local.region, stat = "Maximum", period = 300, view = "timeSeries",
+        title = "Event pipeline: dead letters, backlog, failures", region = local.region, stat = "Maximum", period = 300, view = "timeSeries",
         metrics = [
           ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", aws_sqs_queue.dead_letter.name, { label = "Dead letters" }],
           ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", aws_sqs_queue.events.name, { label = "Oldest event (s)", yAxis = "right" }],
+          ["SesSmtp", "EventProcessingErrors", "service", var.name_prefix, { stat = "Sum", label = "Failed on an AWS error (retried)" }],
           ["SesSmtp", "MalformedEvents", "service", var.name_prefix, { stat = "Sum", label = "Malformed events" }],
+          ["SesSmtp", "UnknownEventType", "service", var.name_prefix, { stat = "Sum", label = "Unknown event types (skipped)" }],
         ]
       }
     },
