@@ -53,12 +53,13 @@ def test_events_flow_from_sns_to_the_handler_and_bad_ones_to_the_dead_letter_que
     assert [json.loads(message["Body"])["Message"] for message in dead] == ["this is not an SES event"]
 
     history = RecipientHistory(session.client("dynamodb"), outputs["credentials_table_name"])
-    bob = {item["sk"]: item for item in history.for_recipient("bob@gmail.com")}
+    bob = {item["sk"]: item for item in history.for_recipient("bob@example.net")}
     assert bob["summary"]["bounces"] == 1, "the duplicate bounce changed nothing"
-    carol = {item["sk"]: item for item in history.for_recipient("carol@outlook.com")}
+    carol = {item["sk"]: item for item in history.for_recipient("carol@example.org")}
     assert carol["summary"]["complaints"] == 1
     by_sender = [item["sk"] for item in history.for_sender("ses-smtp-alice")]  # the table's by-sender index
-    ours = ["event#Complaint#fb-complaint-1", "event#Bounce#fb-bounce-1"]
+    ours = [f"event#Complaint#{ses_event('Complaint')['complaint']['feedbackId']}"]
+    ours.append(f"event#Bounce#{ses_event('Bounce')['bounce']['feedbackId']}")
     assert [sk for sk in by_sender if sk in ours] == ours, "newest first"
     log = source.log_path.read_text()
     assert '"event_type":"DeliveryDelay"' in log.replace(" ", "")
@@ -133,15 +134,25 @@ def published(name: str, wanted: Dimensions, ours: set[tuple[str, frozenset[tupl
     )
 
 
-def test_every_metric_of_the_alarms_and_dashboard_exists(deployment: TerraformRun, emulator_env: Emulator) -> None:
+def test_every_metric_of_the_alarms_and_dashboard_exists(
+    deployment: TerraformRun, emulator_env: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     outputs = deployment.outputs()
     session = emulator_env.session()
     source = LocalEventSource(session, outputs["events_queue_url"], outputs["events_function_name"])
     sns = session.client("sns")
-    for kind in ("Send", "Delivery", "Bounce", "Complaint", "Reject", "DeliveryDelay", "RenderingFailure"):
+    for kind in ("Send", "Delivery", "Bounce", "Complaint", "Reject", "DeliveryDelay", "Rendering Failure"):
         sns.publish(TopicArn=outputs["events_topic_arn"], Message=json.dumps(ses_event(kind, f"metrics-{kind}")))
     sns.publish(TopicArn=outputs["events_topic_arn"], Message="malformed")
+    sns.publish(
+        TopicArn=outputs["events_topic_arn"], Message=json.dumps({**ses_event("Send"), "eventType": "Teleport"})
+    )
     source.drain(max_batches=10, timeout=60)
+    outage = ses_event("Bounce", "metrics-outage", feedbackId="fb-metrics-outage")
+    sns.publish(TopicArn=outputs["events_topic_arn"], Message=json.dumps(outage))
+    with monkeypatch.context() as patched:
+        patched.setattr(events_handler, "history", lambda: Unavailable())
+        source.drain(max_batches=10, timeout=60)  # EventProcessingErrors
     ours = emitted_metrics(source.log_path.read_text())
 
     cloudwatch = session.client("cloudwatch")
