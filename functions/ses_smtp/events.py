@@ -37,6 +37,11 @@ KINDS = tuple(DETAIL_KEYS)
 CALLER_TAG = "ses:caller-identity"  # SES sets it to the IAM user that sent
 
 
+def metric_name(kind: str) -> str:
+    """A type's metric: SES's name without spaces ("Rendering Failure" -> RenderingFailure, as dashboards name it)."""
+    return kind.replace(" ", "")
+
+
 class MalformedEvent(InvalidRequest):
     """A record that is not an SES event we understand; it becomes a batch item failure."""
 
@@ -78,11 +83,6 @@ class SesEvent:
     bounce_subtype: str = ""
     complaint_type: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def metric(self) -> str:
-        """The metric's name: SES's type without spaces ("Rendering Failure" -> RenderingFailure)."""
-        return self.kind.replace(" ", "")
 
     @property
     def from_domain(self) -> str:

@@ -28,7 +28,14 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.config import metrics_service
-from ses_smtp.events import MalformedEvent, RecipientHistory, SesEvent, UnknownEventType, parse_sqs_body
+from ses_smtp.events import (
+    MalformedEvent,
+    RecipientHistory,
+    SesEvent,
+    UnknownEventType,
+    metric_name,
+    parse_sqs_body,
+)
 
 logger = Logger(service="ses-smtp")
 tracer = Tracer(service="ses-smtp")
@@ -87,14 +94,15 @@ class Tally:
         self.failures: Counter[str] = Counter()  # UnknownEventType, MalformedEvents, EventProcessingErrors
 
     def count(self, event: SesEvent) -> None:
-        self.by_kind[event.metric] += 1
-        self.by_sender[event.sender][event.metric] += 1
+        # Counted under SES's type; named as metrics once per batch, not per event.
+        self.by_kind[event.kind] += 1
+        self.by_sender[event.sender][event.kind] += 1
         if event.kind == "Bounce":
             self.by_bounce_type[event.bounce_type or "Undetermined"] += 1
 
     def publish(self) -> None:
         for kind, count in (self.by_kind + self.failures).items():
-            metrics.add_metric(name=kind, unit=MetricUnit.Count, value=count)
+            metrics.add_metric(name=metric_name(kind), unit=MetricUnit.Count, value=count)
         # One EMF line per dimension value (a sender, a bounce type): still no AWS call.
         service = metrics_service()
         for sender, counts in self.by_sender.items():
@@ -107,7 +115,7 @@ def _publish_by(service: str, dimension: str, value: str, counts: Mapping[str, i
     line = EphemeralMetrics(namespace="SesSmtp", service=service)
     line.add_dimension(name=dimension, value=value)
     for kind, count in counts.items():
-        line.add_metric(name=kind, unit=MetricUnit.Count, value=count)
+        line.add_metric(name=metric_name(kind), unit=MetricUnit.Count, value=count)
     line.flush_metrics()
 
 
