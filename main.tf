@@ -46,7 +46,8 @@ module "dns" {
   dmarc = var.dmarc_enabled ? {
     policy           = var.dmarc_policy
     subdomain_policy = var.dmarc_subdomain_policy
-    percent          = var.dmarc_percent
+    nonexistent      = var.dmarc_nonexistent_subdomain_policy
+    testing          = var.dmarc_testing
     rua              = var.dmarc_rua
     ruf              = var.dmarc_ruf
     adkim            = var.dmarc_adkim

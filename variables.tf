@@ -274,15 +274,27 @@ variable "dmarc_subdomain_policy" {
   }
 }
 
-variable "dmarc_percent" {
-  description = "Percentage of failing mail the policy applies to (pct=), for a gradual rollout."
-  type        = number
-  default     = 100
+variable "dmarc_nonexistent_subdomain_policy" {
+  description = "DMARC policy for mail from subdomains that do not exist in DNS (np=, RFC 9989); null leaves it to sp= and p=. reject stops mail from made-up names such as billing.<domain> without touching real subdomains."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.dmarc_nonexistent_subdomain_policy == null || contains(["none", "quarantine", "reject"], coalesce(var.dmarc_nonexistent_subdomain_policy, "none"))
+    error_message = "dmarc_nonexistent_subdomain_policy must be none, quarantine, reject or null."
+  }
+}
+
+variable "dmarc_testing" {
+  description = "Publish t=y (RFC 9989 testing mode): receivers apply one step less than the policy (quarantine as none, reject as quarantine) while you watch the reports. Replaces pct=0. Receivers that only know RFC 7489 ignore t= and apply the policy as written."
+  type        = bool
+  default     = false
   nullable    = false
 
   validation {
-    condition     = var.dmarc_percent >= 0 && var.dmarc_percent <= 100 && floor(var.dmarc_percent) == var.dmarc_percent
-    error_message = "dmarc_percent must be a whole number from 0 to 100."
+    # t= has no effect on a policy of none (RFC 9989 section 4.7): testing one is a mistake to point out.
+    condition     = !var.dmarc_testing || anytrue([for policy in [var.dmarc_policy, var.dmarc_subdomain_policy, var.dmarc_nonexistent_subdomain_policy] : policy != null && policy != "none"])
+    error_message = "dmarc_testing has no effect while every DMARC policy is none: set dmarc_policy = \"quarantine\" (or reject) to test it, or leave dmarc_testing false."
   }
 }
 

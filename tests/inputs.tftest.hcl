@@ -324,14 +324,33 @@ run "rejects_an_unknown_dmarc_subdomain_policy" {
   expect_failures = [var.dmarc_subdomain_policy]
 }
 
-run "rejects_a_dmarc_percentage_over_100" {
+run "rejects_an_unknown_dmarc_nonexistent_subdomain_policy" {
   command = plan
 
   variables {
-    dmarc_percent = 150
+    dmarc_nonexistent_subdomain_policy = "discard"
   }
 
-  expect_failures = [var.dmarc_percent]
+  expect_failures = [var.dmarc_nonexistent_subdomain_policy]
+}
+
+run "rejects_dmarc_testing_when_every_policy_is_none" {
+  command = plan
+
+  variables {
+    dmarc_testing = true
+  }
+
+  expect_failures = [var.dmarc_testing]
+}
+
+run "accepts_dmarc_testing_of_a_non_existent_subdomain_policy_alone" {
+  command = plan
+
+  variables {
+    dmarc_testing                      = true
+    dmarc_nonexistent_subdomain_policy = "reject"
+  }
 }
 
 run "rejects_a_dmarc_report_uri_instead_of_an_address" {

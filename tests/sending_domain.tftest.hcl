@@ -257,17 +257,52 @@ run "dmarc_carries_every_tag_given" {
   command = plan
 
   variables {
-    dmarc_policy           = "quarantine"
-    dmarc_subdomain_policy = "reject"
-    dmarc_percent          = 25
-    dmarc_rua              = ["dmarc@example.com", "reports@dmarc.example.net"]
-    dmarc_ruf              = ["forensic@example.com"]
-    dmarc_adkim            = "s"
+    dmarc_policy                       = "quarantine"
+    dmarc_subdomain_policy             = "reject"
+    dmarc_nonexistent_subdomain_policy = "reject"
+    dmarc_testing                      = true
+    dmarc_rua                          = ["dmarc@example.com", "reports@dmarc.example.net"]
+    dmarc_ruf                          = ["forensic@example.com"]
+    dmarc_adkim                        = "s"
   }
 
   assert {
-    condition     = [for r in output.dns_records : r.value if r.type == "TXT" && r.name == "_dmarc.example.com"] == ["v=DMARC1; p=quarantine; sp=reject; pct=25; rua=mailto:dmarc@example.com,mailto:reports@dmarc.example.net; ruf=mailto:forensic@example.com; adkim=s; aspf=r"]
-    error_message = "The DMARC record must carry policy, subdomain policy, percentage, report addresses and alignment."
+    condition     = [for r in output.dns_records : r.value if r.type == "TXT" && r.name == "_dmarc.example.com"] == ["v=DMARC1; p=quarantine; sp=reject; np=reject; t=y; rua=mailto:dmarc@example.com,mailto:reports@dmarc.example.net; ruf=mailto:forensic@example.com; adkim=s; aspf=r"]
+    error_message = "The DMARC record must carry policy, subdomain and non-existent subdomain policies, testing mode, report addresses and alignment."
+  }
+}
+
+run "dmarc_enforces_without_testing_mode_by_default" {
+  command = plan
+
+  variables {
+    dmarc_policy = "reject"
+  }
+
+  assert {
+    condition     = [for r in output.dns_records : r.value if r.name == "_dmarc.example.com"] == ["v=DMARC1; p=reject; adkim=r; aspf=r"]
+    error_message = "Without dmarc_testing the record must carry no t= tag (RFC 9989's default is t=n)."
+  }
+}
+
+run "dmarc_never_publishes_tags_rfc_9989_removed" {
+  command = plan
+
+  variables {
+    dmarc_policy                       = "quarantine"
+    dmarc_subdomain_policy             = "none"
+    dmarc_nonexistent_subdomain_policy = "reject"
+    dmarc_testing                      = true
+    dmarc_rua                          = ["dmarc@example.com"]
+    dmarc_ruf                          = ["forensic@example.com"]
+  }
+
+  assert {
+    condition = length(setintersection(
+      toset([for tag in split("; ", one([for r in output.dns_records : r.value if r.name == "_dmarc.example.com"])) : split("=", tag)[0]]),
+      toset(["pct", "rf", "ri", "psd"]),
+    )) == 0
+    error_message = "pct, rf and ri are gone in RFC 9989, and psd is for public suffix operators: none may appear."
   }
 }
 

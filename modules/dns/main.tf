@@ -1,9 +1,13 @@
 locals {
+  # RFC 9989 tags only: pct, rf and ri are gone (t=y took pct=0's place). psd is never published:
+  # psd=y is for public suffix operators, and psd=n would move the organisational-domain boundary
+  # that relaxed alignment relies on, a decision for whoever runs the parent domain.
   dmarc_tags = var.dmarc == null ? [] : compact([
     "v=DMARC1",
     "p=${var.dmarc.policy}",
     var.dmarc.subdomain_policy == null ? "" : "sp=${var.dmarc.subdomain_policy}",
-    var.dmarc.percent == 100 ? "" : "pct=${var.dmarc.percent}",
+    var.dmarc.nonexistent == null ? "" : "np=${var.dmarc.nonexistent}",
+    var.dmarc.testing ? "t=y" : "",
     length(var.dmarc.rua) == 0 ? "" : "rua=${join(",", [for address in var.dmarc.rua : "mailto:${address}"])}",
     length(var.dmarc.ruf) == 0 ? "" : "ruf=${join(",", [for address in var.dmarc.ruf : "mailto:${address}"])}",
     "adkim=${var.dmarc.adkim}",

@@ -27,7 +27,8 @@ variable "dmarc" {
   type = object({
     policy           = string
     subdomain_policy = optional(string)
-    percent          = number
+    nonexistent      = optional(string)
+    testing          = optional(bool, false)
     rua              = list(string)
     ruf              = list(string)
     adkim            = string
