@@ -28,6 +28,8 @@ pytestmark = pytest.mark.integration
 DOMAIN = "example.com"
 # What amazonses.com publishes, enough for an SPF include to resolve offline.
 AMAZONSES_ZONE = complete_zone("amazonses.com", '@ 300 IN TXT "v=spf1 ip4:199.255.192.0/22 ip4:199.127.232.0/22 -all"')
+# The domain's own inbound mail, which receives the reports its DMARC record asks for.
+INBOUND_MX = f"@ 300 IN MX 10 mx1.{DOMAIN}.\nmx1 300 IN A 127.0.0.1\n"
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +149,34 @@ def test_a_cname_where_a_txt_record_must_live_is_a_conflict(
     code, findings = check(serve(zone), records_file, capsys)
     assert code == 1
     assert by_name(findings)[(f"_dmarc.{DOMAIN}", "TXT")]["status"] == "conflict"
+
+
+def test_a_dmarc_record_with_tags_rfc_9989_removed_says_what_to_publish(
+    outputs: dict[str, Any], serve: Any, records_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What an earlier version of the module published for dmarc_percent = 0.
+    old = f"v=DMARC1; p=none; pct=0; rua=mailto:dmarc-reports@{DOMAIN}; adkim=r; aspf=r"
+    zone = "\n".join(
+        f'_dmarc 1800 IN TXT "{old}"' if line.startswith("_dmarc") else line
+        for line in outputs["dns_zone_file"].splitlines()
+    )
+    server = serve(zone + "\n" + INBOUND_MX)
+    assert (
+        "Support for the pct tag was removed in RFC 9989"
+        in parse_dmarc_record(old, DOMAIN, resolver=make_resolver(server.address))["warnings"]
+    ), "checkdmarc itself must object to the old record"
+
+    code, findings = check(server, records_file, capsys)
+    assert code == 1
+    dmarc = by_name(findings)[(f"_dmarc.{DOMAIN}", "TXT")]
+    expected = next(r["value"] for r in outputs["dns_records"] if r["name"] == f"_dmarc.{DOMAIN}")
+    assert dmarc["status"] == "wrong"
+    assert dmarc["found"] == [old]
+    assert dmarc["detail"] == (
+        "uses tags RFC 9989 removed (pct=0): pct=0 becomes t=y (dmarc_testing = true), any other pct goes; "
+        f"publish {expected}"
+    )
+    assert [f for f in findings if f["status"] != "ok"] == [dmarc]
 
 
 def test_the_records_pass_checkdmarcs_parsers(outputs: dict[str, Any], serve: Any) -> None:

@@ -21,6 +21,12 @@ from checkdmarc.smtp_tls_reporting import parse_smtp_tls_reporting_record
 OK, MISSING, WRONG, CONFLICT, ERROR = "ok", "missing", "wrong", "conflict", "error"
 # TXT records of which a name may hold only one, told apart by their version tag.
 SINGLE_TXT = {"v=spf1": "SPF", "v=DMARC1": "DMARC", "v=TLSRPTv1": "TLS-RPT", "v=STSv1": "MTA-STS"}
+# DMARC tags RFC 7489 defined and RFC 9989 removed (Appendix C.5.2), with what to do instead.
+REMOVED_DMARC_TAGS = {
+    "pct": "pct=0 becomes t=y (dmarc_testing = true), any other pct goes",
+    "rf": "rf goes (RFC 9989 receivers ignore it)",
+    "ri": "ri goes (RFC 9989 receivers ignore it)",
+}
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,8 @@ def _judge_txt(name: str, expected: str, found: list[str]) -> Finding:
     if expected in candidates:
         return Finding(name, "TXT", expected, OK, candidates)
     problem = _txt_problem(name, candidates[0])
+    if not problem and family == "v=DMARC1":
+        problem = _removed_dmarc_tags(candidates[0], expected)
     if not problem and family == "v=STSv1":
         problem = (
             f"stale policy id: the policy changed since this record was published; publish {expected} "
@@ -112,6 +120,22 @@ def _txt_problem(name: str, value: str) -> str:
     except Exception as error:  # checkdmarc raises its own error classes for every syntax problem
         return f"invalid: {error}"
     return ""
+
+
+def _removed_dmarc_tags(value: str, expected: str) -> str:
+    """What to change in a DMARC record that still uses tags RFC 9989 removed, or "" if it uses none."""
+    tags = dict(_tag(part) for part in value.split(";") if part.strip())
+    removed = [tag for tag in REMOVED_DMARC_TAGS if tag in tags]
+    if not removed:
+        return ""
+    used = ", ".join(f"{tag}={tags[tag]}" for tag in removed)
+    advice = "; ".join(REMOVED_DMARC_TAGS[tag] for tag in removed)
+    return f"uses tags RFC 9989 removed ({used}): {advice}; publish {expected}"
+
+
+def _tag(part: str) -> tuple[str, str]:
+    name, _, value = part.partition("=")
+    return name.strip().lower(), value.strip()
 
 
 def _lookup(resolver: dns.resolver.Resolver, name: str, kind: str) -> list[str]:
