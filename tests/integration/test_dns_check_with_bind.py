@@ -21,7 +21,8 @@ from checkdmarc.spf import parse_spf_record
 
 from ses_smtp.admin import cli
 from ses_smtp.admin.dns_check import make_resolver
-from ses_smtp.admin.terraform import TerraformRun
+from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
+from tests.conftest import require_terraform
 from tests.integration.bind import Named, check_zone, complete_zone, require_bind
 
 pytestmark = pytest.mark.integration
@@ -179,12 +180,46 @@ def test_a_dmarc_record_with_tags_rfc_9989_removed_says_what_to_publish(
     assert [f for f in findings if f["status"] != "ok"] == [dmarc]
 
 
+@pytest.fixture(scope="module")
+def rfc_9989_zones(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Zone files modules/dns renders for t=y and np= (tests/fixtures/dmarc-records), by policy name."""
+    require_terraform()
+    run = TerraformRun(
+        config_dir=REPO_ROOT / "tests" / "fixtures" / "dmarc-records",
+        work_dir=tmp_path_factory.mktemp("dmarc-records"),
+        environment={"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "fake"},
+    )
+    run.init()
+    run.apply()  # creates nothing: the records are outputs
+    zones: dict[str, str] = run.outputs()["zone_files"]
+    return zones
+
+
+@pytest.mark.parametrize("policy", ["testing", "enforcing"])
+def test_rfc_9989_records_served_by_bind_pass_checkdmarc_without_a_warning(
+    rfc_9989_zones: dict[str, str], serve: Any, policy: str
+) -> None:
+    server = serve(rfc_9989_zones[policy] + INBOUND_MX)
+    resolver = make_resolver(server.address)
+    published = [b"".join(r.strings).decode() for r in resolver.resolve(f"_dmarc.{DOMAIN}", "TXT")]
+    assert len(published) == 1
+    parsed = parse_dmarc_record(published[0], DOMAIN, resolver=resolver)
+    assert parsed["warnings"] == []
+    tags = parsed["tags"]
+    assert tags["np"] == {"value": "reject", "explicit": True}
+    assert tags["t"] == ({"value": "y", "explicit": True} if policy == "testing" else {"value": "n", "explicit": False})
+    assert not {"pct", "rf", "ri", "psd"} & {name for name, tag in tags.items() if tag["explicit"]}
+
+
 def test_the_records_pass_checkdmarcs_parsers(outputs: dict[str, Any], serve: Any) -> None:
-    server = serve(outputs["dns_zone_file"])
+    server = serve(outputs["dns_zone_file"] + INBOUND_MX)
     txt = {r["name"]: r["value"] for r in outputs["dns_records"] if r["type"] == "TXT"}
-    dmarc = parse_dmarc_record(txt[f"_dmarc.{DOMAIN}"], DOMAIN)
+    dmarc = parse_dmarc_record(txt[f"_dmarc.{DOMAIN}"], DOMAIN, resolver=make_resolver(server.address))
     assert dmarc["tags"]["p"]["value"] == "none"
     assert dmarc["tags"]["rua"]["value"][0]["address"] == f"dmarc-reports@{DOMAIN}"
+    # The example monitors (p=none), which checkdmarc rightly notes; nothing else may draw a warning.
+    assert len(dmarc["warnings"]) == 1, dmarc["warnings"]
+    assert "p tag value of none" in dmarc["warnings"][0]
     spf = parse_spf_record(txt[f"mail.{DOMAIN}"], f"mail.{DOMAIN}", resolver=make_resolver(server.address))
     assert spf["parsed"]["all"] == "fail"
     tls_rpt = parse_smtp_tls_reporting_record(txt[f"_smtp._tls.{DOMAIN}"])
