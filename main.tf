@@ -5,6 +5,11 @@ locals {
   mail_from_domain = coalesce(var.mail_from_domain, "mail.${var.domain}")
   smtp_regions     = toset(jsondecode(file("${path.module}/functions/ses_smtp/smtp_regions.json")).regions)
 
+  # Easy DKIM CNAME targets: AWS documents a DKIM domain per region (SES's SigningHostedZone, which the
+  # provider does not expose yet: terraform-provider-aws #48568). `ses-smtp dns check` asks SES itself.
+  dkim_domains             = jsondecode(file("${path.module}/functions/ses_smtp/ses_dkim_domains.json"))
+  dkim_signing_hosted_zone = lookup(local.dkim_domains.regions, local.region, local.dkim_domains.default)
+
   # RFC 8461 policy; its id in DNS is derived from the text so that every change is announced.
   mta_sts_policy = length(var.mta_sts_mx) == 0 ? null : join("", concat(
     ["version: STSv1\r\n", "mode: ${var.mta_sts_mode}\r\n"],
@@ -23,6 +28,7 @@ module "sending_domain" {
   configuration_set_name           = var.name_prefix
   verified_email_addresses         = var.verified_email_addresses
   region                           = local.region
+  dkim_signing_hosted_zone         = local.dkim_signing_hosted_zone
   dns_record_ttl                   = var.dns_record_ttl
   tags                             = var.tags
 }

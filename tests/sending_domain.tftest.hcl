@@ -244,6 +244,22 @@ run "name_prefix_and_tags_reach_every_resource" {
   }
 }
 
+run "dkim_cnames_point_into_the_dkim_domain_aws_documents_for_the_region" {
+  command = plan
+
+  override_data {
+    target = data.aws_region.current
+    values = {
+      name = "il-central-1"
+    }
+  }
+
+  assert {
+    condition     = toset([for r in output.dns_records : r.value if r.type == "CNAME"]) == toset(["tokenone.dkim.il-central-1.amazonses.com", "tokentwo.dkim.il-central-1.amazonses.com", "tokenthree.dkim.il-central-1.amazonses.com"])
+    error_message = "In il-central-1 SES signs from dkim.il-central-1.amazonses.com, not dkim.amazonses.com (AWS General Reference, SES DKIM domains)."
+  }
+}
+
 run "dmarc_starts_at_p_none_with_relaxed_alignment" {
   command = plan
 

@@ -1,10 +1,11 @@
-"""Regions where SES has an SMTP endpoint: one list, shared with the Terraform module."""
+"""Regions where SES has an SMTP endpoint, and SES's DKIM domain in each: data shared with the Terraform module."""
 
 from __future__ import annotations
 
 import json
 from functools import cache
 from importlib import resources
+from typing import Any
 
 
 class UnknownRegion(ValueError):
@@ -16,6 +17,19 @@ def smtp_regions() -> frozenset[str]:
     """Regions with an SES SMTP endpoint (read from smtp_regions.json, which Terraform reads too)."""
     document = json.loads(resources.files("ses_smtp").joinpath("smtp_regions.json").read_text())
     return frozenset(document["regions"])
+
+
+@cache
+def _dkim_domains() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(resources.files("ses_smtp").joinpath("ses_dkim_domains.json").read_text())
+    return document
+
+
+def dkim_signing_hosted_zone(region: str) -> str:
+    """The zone Easy DKIM CNAMEs point into in a region, as AWS documents it (ses_dkim_domains.json,
+    which Terraform reads too); SES's own answer is GetEmailIdentity's DkimAttributes.SigningHostedZone."""
+    domains = _dkim_domains()
+    return str(domains["regions"].get(region, domains["default"]))
 
 
 def smtp_endpoint(region: str) -> str:

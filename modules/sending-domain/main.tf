@@ -7,7 +7,7 @@ locals {
     for index in range(3) : "dkim-${index + 1}" => {
       name    = "${aws_sesv2_email_identity.this.dkim_signing_attributes[0].tokens[index]}._domainkey.${var.domain}"
       type    = "CNAME"
-      value   = "${aws_sesv2_email_identity.this.dkim_signing_attributes[0].tokens[index]}.dkim.amazonses.com"
+      value   = "${aws_sesv2_email_identity.this.dkim_signing_attributes[0].tokens[index]}.${var.dkim_signing_hosted_zone}"
       ttl     = var.dns_record_ttl
       purpose = "Easy DKIM key ${index + 1} of 3: lets receivers verify SES's signature for ${var.domain} (DMARC alignment through DKIM)."
     }

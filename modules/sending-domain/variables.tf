@@ -34,6 +34,13 @@ variable "region" {
   nullable    = false
 }
 
+variable "dkim_signing_hosted_zone" {
+  description = "Zone the Easy DKIM CNAMEs point into in this region (SES's SigningHostedZone), e.g. dkim.amazonses.com. The root module looks it up in AWS's per-region table."
+  type        = string
+  default     = "dkim.amazonses.com"
+  nullable    = false
+}
+
 variable "dns_record_ttl" {
   description = "TTL in seconds of the DNS records this module asks for."
   type        = number

@@ -4,9 +4,10 @@ import json
 import re
 from pathlib import Path
 
+import boto3
 import pytest
 
-from ses_smtp.regions import UnknownRegion, smtp_endpoint, smtp_regions
+from ses_smtp.regions import UnknownRegion, dkim_signing_hosted_zone, smtp_endpoint, smtp_regions
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,3 +28,22 @@ def test_terraform_reads_the_same_region_list() -> None:
     assert frozenset(listed) == smtp_regions()
     assert listed == sorted(listed), "keep smtp_regions.json sorted so changes review well"
     assert all(re.fullmatch(r"[a-z]{2}(-gov)?-[a-z]+-\d", region) for region in listed)
+
+
+def test_dkim_cnames_point_into_the_regions_own_zone_where_aws_documents_one() -> None:
+    assert dkim_signing_hosted_zone("il-central-1") == "dkim.il-central-1.amazonses.com"
+    assert dkim_signing_hosted_zone("eu-west-1") == "dkim.amazonses.com"
+
+
+def test_terraform_reads_the_same_dkim_domains_and_each_names_an_ses_region() -> None:
+    main_tf = (ROOT / "main.tf").read_text()
+    assert 'file("${path.module}/functions/ses_smtp/ses_dkim_domains.json")' in main_tf
+    document = json.loads((ROOT / "functions" / "ses_smtp" / "ses_dkim_domains.json").read_text())
+    assert document["source"] and re.fullmatch(r"\d{4}-\d{2}-\d{2}", document["checked"])
+    regions = list(document["regions"])
+    assert regions == sorted(regions), "keep ses_dkim_domains.json sorted so changes review well"
+    # botocore's endpoint data, maintained by AWS, knows every region SES runs in.
+    session = boto3.session.Session()
+    ses_regions = {r for p in session.get_available_partitions() for r in session.get_available_regions("sesv2", p)}
+    assert set(regions) <= ses_regions
+    assert all(zone == f"dkim.{region}.amazonses.com" for region, zone in document["regions"].items())
