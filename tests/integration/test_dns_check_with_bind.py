@@ -256,26 +256,67 @@ def test_an_mta_sts_id_left_behind_by_a_policy_change_is_named(
     assert [f for f in findings if f["status"] != "ok"] == [sts]
 
 
+def check_with_ses(
+    server: Named, records_file: Path, outputs: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> tuple[int, dict[str, Any]]:
+    arguments = ["--nameserver", server.address, "--records-file", str(records_file), "--domain", DOMAIN]
+    code = cli.main(["dns", "check", *arguments, "--region", outputs["region"], "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
 def test_ses_status_is_shown_with_aws_credentials(
     outputs: dict[str, Any], serve: Any, records_file: Path, emulator_env: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    server = serve(outputs["dns_zone_file"])
-    code = cli.main(
-        [
-            "dns",
-            "check",
-            "--nameserver",
-            server.address,
-            "--records-file",
-            str(records_file),
-            "--domain",
-            DOMAIN,
-            "--region",
-            outputs["region"],
-            "--json",
-        ]
-    )
-    report = json.loads(capsys.readouterr().out)
+    code, report = check_with_ses(serve(outputs["dns_zone_file"]), records_file, outputs, capsys)
     assert code == 0
-    assert report["ses"] == {"identity_verified": "false", "dkim": "SUCCESS", "mail_from": "SUCCESS"}
+    assert report["ses"] == {
+        "identity_verified": "false",
+        "dkim": "SUCCESS",
+        "mail_from": "SUCCESS",
+        "dkim_signing_hosted_zone": "dkim.amazonses.com",
+    }
     assert {finding["status"] for finding in report["records"]} == {"ok"}
+
+
+def records_from_a_stale_dkim_table(outputs: dict[str, Any], tmp_path: Path) -> tuple[Path, list[dict[str, Any]]]:
+    """The records a module would emit whose DKIM domain table named the wrong zone for the region."""
+    stale = [
+        {**r, "value": r["value"].replace(".dkim.amazonses.com", ".dkim.il-central-1.amazonses.com")}
+        if r["type"] == "CNAME"
+        else r
+        for r in outputs["dns_records"]
+    ]
+    path = tmp_path / "stale_records.json"
+    path.write_text(json.dumps(stale))
+    return path, [r for r in stale if r["type"] == "CNAME"]
+
+
+def test_dkim_cnames_that_follow_a_stale_table_are_wrong_by_ses_own_answer(
+    outputs: dict[str, Any], serve: Any, tmp_path: Path, emulator_env: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records_file, stale_cnames = records_from_a_stale_dkim_table(outputs, tmp_path)
+    published = outputs["dns_zone_file"].replace(".dkim.amazonses.com.", ".dkim.il-central-1.amazonses.com.")
+    code, report = check_with_ses(serve(published), records_file, outputs, capsys)
+    assert code == 1
+    wrong = [f for f in report["records"] if f["status"] != "ok"]
+    assert [f["name"] for f in wrong] == [r["name"] for r in stale_cnames]
+    for finding, stale in zip(wrong, stale_cnames, strict=True):
+        right = stale["value"].replace(".dkim.il-central-1.amazonses.com", ".dkim.amazonses.com")
+        assert finding["status"] == "wrong"
+        assert finding["expected"] == right
+        assert finding["found"] == [stale["value"] + "."]
+        assert finding["detail"] == (
+            f"publish {right}; SES (SigningHostedZone) says {right}, the module's record says {stale['value']}: "
+            "SES is right; the module's DKIM domain for this region (ses_dkim_domains.json) is out of date"
+        )
+
+
+def test_dkim_cnames_published_as_ses_says_are_ok_whatever_the_module_said(
+    outputs: dict[str, Any], serve: Any, tmp_path: Path, emulator_env: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records_file, stale_cnames = records_from_a_stale_dkim_table(outputs, tmp_path)
+    code, report = check_with_ses(serve(outputs["dns_zone_file"]), records_file, outputs, capsys)
+    assert code == 0
+    dkim = [f for f in report["records"] if f["type"] == "CNAME"]
+    assert [f["status"] for f in dkim] == ["ok"] * len(stale_cnames)
+    assert all(f["detail"].startswith("SES (SigningHostedZone) says ") for f in dkim)

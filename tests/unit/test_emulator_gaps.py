@@ -32,6 +32,17 @@ def test_domain_identity_gets_three_dkim_tokens(sesv2: Any) -> None:
     assert dkim["NextSigningKeyLength"] == "RSA_2048_BIT"
 
 
+@pytest.mark.parametrize(
+    ("region", "zone"), [("eu-west-1", "dkim.amazonses.com"), ("il-central-1", "dkim.il-central-1.amazonses.com")]
+)
+def test_domain_identity_names_the_regions_dkim_signing_hosted_zone(region: str, zone: str) -> None:
+    emulator_gaps.install()
+    with mock_aws():
+        sesv2 = boto3.client("sesv2", region_name=region)
+        sesv2.create_email_identity(EmailIdentity="example.com")
+        assert sesv2.get_email_identity(EmailIdentity="example.com")["DkimAttributes"]["SigningHostedZone"] == zone
+
+
 def test_email_address_identity_gets_no_dkim_tokens(sesv2: Any) -> None:
     sesv2.create_email_identity(EmailIdentity="alice@example.com")
     assert "Tokens" not in sesv2.get_email_identity(EmailIdentity="alice@example.com")["DkimAttributes"]

@@ -79,6 +79,8 @@ def expected_records(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 def dns_check(args: argparse.Namespace) -> str:
     records = expected_records(args)
+    ses = _ses_status(args)
+    records = dns_check_module.follow_ses_dkim(records, ses.get("dkim_signing_hosted_zone"))
     resolver = dns_check_module.make_resolver(args.nameserver)
 
     def progress(findings: list[dns_check_module.Finding], left: float) -> None:
@@ -89,7 +91,8 @@ def dns_check(args: argparse.Namespace) -> str:
         lambda: dns_check_module.check_records(records, resolver), args.wait, progress
     )
     failed = [finding for finding in findings if finding.status != dns_check_module.OK]
-    ses = _ses_status(args)
+    if args.wait:  # SES's status may have moved on while DNS propagated
+        ses = _ses_status(args) or ses
     if args.json:
         text = json.dumps([finding.to_dict() for finding in findings], indent=2)
         if ses:

@@ -25,6 +25,8 @@ from moto.sesv2.models import SESV2Backend
 from moto.sesv2.responses import SESV2Response
 from moto.sqs import models as sqs_models
 
+from ses_smtp.regions import dkim_signing_hosted_zone
+
 _installed = False
 
 
@@ -78,6 +80,20 @@ def sesv2_easy_dkim_has_no_tokens() -> None:
             self.dkim_attributes.setdefault("CurrentSigningKeyLength", self.dkim_attributes["NextSigningKeyLength"])
 
     ses_models.EmailIdentity.__init__ = init  # type: ignore[method-assign]
+
+
+def sesv2_dkim_has_no_signing_hosted_zone() -> None:
+    """GetEmailIdentity omits DkimAttributes.SigningHostedZone; SES returns the zone its Easy DKIM CNAMEs
+    point into, which AWS documents per region (ses_dkim_domains.json)."""
+    original_create = ses_models.SESBackend.create_email_identity_v2
+
+    def create(self: ses_models.SESBackend, email_identity: str, *args: Any, **kwargs: Any) -> Any:
+        identity = original_create(self, email_identity, *args, **kwargs)
+        if identity.identity_type == "DOMAIN":
+            identity.dkim_attributes["SigningHostedZone"] = dkim_signing_hosted_zone(self.region_name)
+        return identity
+
+    ses_models.SESBackend.create_email_identity_v2 = create  # type: ignore[method-assign]
 
 
 def sesv2_identity_tags_use_the_wrong_arn() -> None:
@@ -309,6 +325,7 @@ def _add_action(name: str, method: Callable[[SESV2Response], str], path: str) ->
 GAPS: tuple[Callable[[], None], ...] = (
     sesv2_sending_options_are_malformed,
     sesv2_easy_dkim_has_no_tokens,
+    sesv2_dkim_has_no_signing_hosted_zone,
     sesv2_identity_tags_use_the_wrong_arn,
     sesv2_mail_from_is_not_implemented,
     sesv2_identity_configuration_set_cannot_change,
