@@ -88,6 +88,9 @@ module "encryption" {
   key_administrator_arns  = var.kms_key_administrator_arns
   credentials_role_arn    = module.credentials.credentials_role_arn
   admin_principal_arns    = var.admin_principal_arns
+  table_name              = module.credentials.table_name
+  topic_names             = concat(["${var.name_prefix}-events"], var.alerts_topic_arn == null ? ["${var.name_prefix}-alerts"] : [])
+  alerts_topic_arn        = module.events.alerts_topic_arn
   log_group_name_prefix   = "/aws/lambda/${var.name_prefix}-"
   deletion_window_in_days = var.kms_key_deletion_window_in_days
   tags                    = var.tags
@@ -106,6 +109,8 @@ module "credentials" {
   log_retention_days                = var.log_retention_days
   credentials_reserved_concurrency  = var.credentials_function_reserved_concurrency
   rotation_schedule_expression      = var.rotation_schedule_expression
+  schedule_dead_letter_queue_arn    = module.events.dead_letter_queue_arn
+  events_role_arn                   = module.events.events_role_arn
   default_retire_after_days         = var.default_retire_after_days
   max_credential_age_days           = var.max_credential_age_days
   table_deletion_protection_enabled = var.credentials_table_deletion_protection_enabled
@@ -128,6 +133,7 @@ module "events" {
   reserved_concurrency          = var.events_function_reserved_concurrency
   log_recipient_addresses       = var.log_recipient_addresses
   alerts_topic_arn              = var.alerts_topic_arn
+  alert_publisher_rule_arns     = [module.encryption.key_changes_rule_arn]
   alert_emails                  = var.alert_emails
   bounce_rate_thresholds        = var.bounce_rate_alarm_thresholds
   complaint_rate_thresholds     = var.complaint_rate_alarm_thresholds

@@ -100,14 +100,14 @@ variable "tags" {
 # Credentials
 
 variable "admin_principal_arns" {
-  description = "IAM principals (users or roles) that may read stored SMTP passwords with `ses-smtp users show`: kms:Decrypt in the key policy, with the password encryption context only. Empty means nobody can read them (issuing and rotating still work)."
+  description = "IAM principals (users or roles, never an account root) that may read stored SMTP passwords with `ses-smtp users show`: kms:Decrypt in the key policy, with the password encryption context only. Empty means nobody can read them (issuing and rotating still work)."
   type        = list(string)
   default     = []
   nullable    = false
 
   validation {
-    condition     = alltrue([for arn in var.admin_principal_arns : can(regex("^arn:aws[a-z-]*:(iam::[0-9]{12}:(user|role|root)(/.*)?|sts::[0-9]{12}:assumed-role/.+)$", arn))])
-    error_message = "admin_principal_arns must be IAM user, role or account-root ARNs such as arn:aws:iam::123456789012:role/platform-admins."
+    condition     = alltrue([for arn in var.admin_principal_arns : can(regex("^arn:aws[a-z-]*:(iam::[0-9]{12}:(user|role)/.+|sts::[0-9]{12}:assumed-role/.+)$", arn))])
+    error_message = "admin_principal_arns must be IAM user or role ARNs such as arn:aws:iam::123456789012:role/platform-admins. An account root (arn:aws:iam::123456789012:root) is refused: it would let every IAM policy in the account that allows kms:Decrypt read the passwords."
   }
 }
 
@@ -123,14 +123,14 @@ variable "kms_key_arn" {
 }
 
 variable "kms_key_administrator_arns" {
-  description = "Principals that administer (never use) the created key. Empty means the account root, so IAM policies decide."
+  description = "Principals that administer (never use) the created key: named actions only, no grants, every change alerted. Empty means whoever runs Terraform (the role, for an assumed-role session). Never an account root."
   type        = list(string)
   default     = []
   nullable    = false
 
   validation {
-    condition     = alltrue([for arn in var.kms_key_administrator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(user|role|root)(/.*)?$", arn))])
-    error_message = "kms_key_administrator_arns must be IAM user, role or account-root ARNs."
+    condition     = alltrue([for arn in var.kms_key_administrator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(user|role)/.+$", arn))])
+    error_message = "kms_key_administrator_arns must be IAM user or role ARNs. An account root is refused: it would let every IAM policy in the account administer the key, and a key administrator can make itself a password reader."
   }
 }
 

@@ -24,7 +24,13 @@ variables {
 override_data {
   target          = module.encryption.data.aws_caller_identity.current
   override_during = plan
-  values          = { account_id = "123456789012" }
+  values          = { account_id = "123456789012", arn = "arn:aws:sts::123456789012:assumed-role/terraform/ci" }
+}
+
+override_data {
+  target          = module.encryption.data.aws_iam_session_context.deployer
+  override_during = plan
+  values          = { issuer_arn = "arn:aws:iam::123456789012:role/terraform" }
 }
 
 override_data {
@@ -97,6 +103,18 @@ override_resource {
 }
 
 override_resource {
+  target          = module.events.aws_sqs_queue.dead_letter
+  override_during = plan
+  values          = { arn = "arn:aws:sqs:eu-west-1:123456789012:ses-smtp-events-dlq" }
+}
+
+override_resource {
+  target          = module.events.module.function.aws_iam_role.this
+  override_during = plan
+  values          = { arn = "arn:aws:iam::123456789012:role/ses-smtp-events" }
+}
+
+override_resource {
   target          = module.credentials.module.credentials_function.aws_lambda_function.this
   override_during = plan
   values          = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:ses-smtp-credentials" }
@@ -147,6 +165,12 @@ run "the_writer_cannot_read" {
     error_message = "The credentials function's role must explicitly deny kms:Decrypt."
   }
   assert {
+    condition = toset(flatten([one([
+      for s in jsondecode(module.credentials.credentials_role_policy_json).Statement : s if s.Sid == "NeverReadPasswords"
+    ]).Action])) == toset(["kms:Decrypt", "kms:ReEncrypt*", "kms:CreateGrant"])
+    error_message = "The credentials function's role must deny Decrypt, ReEncrypt and CreateGrant (an existing key may delegate to IAM)."
+  }
+  assert {
     condition = alltrue([
       for s in jsondecode(module.encryption.key_policy_json).Statement :
       !contains(flatten([s.Action]), "kms:Decrypt")
@@ -183,14 +207,87 @@ run "the_key_policy_binds_use_to_the_password_context" {
   assert {
     condition = alltrue([
       for a in flatten([one([for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "KeyAdministration"]).Action]) :
-      !contains(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncrypt*", "kms:*"], a)
+      !strcontains(a, "*") && !contains(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:CreateGrant", "kms:CreateKey"], a)
     ])
-    error_message = "Key administration must not include cryptographic use."
+    error_message = "Key administration must name its actions one by one (no kms:Create*, kms:Put*, kms:*), with no cryptographic use and no CreateGrant."
   }
   assert {
     condition     = module.encryption.key_arn == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
     error_message = "Without kms_key_arn the module must create its own key."
   }
+}
+
+run "key_administrators_cannot_become_readers" {
+  command = plan
+
+  assert {
+    condition = one([
+      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "KeyAdministration"
+    ]).Principal.AWS == "arn:aws:iam::123456789012:role/terraform"
+    error_message = "Without kms_key_administrator_arns, the key administrator must be whoever runs Terraform, never the account root."
+  }
+  assert {
+    condition = alltrue([
+      for s in jsondecode(module.encryption.key_policy_json).Statement :
+      !anytrue([for p in flatten([try(s.Principal.AWS, [])]) : endswith(p, ":root")])
+    ])
+    error_message = "No statement of the key policy may name an account root."
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "PrincipalsGrantOnlyForAwsServices"
+      ]) == {
+      Sid       = "PrincipalsGrantOnlyForAwsServices"
+      Effect    = "Deny"
+      Action    = "kms:CreateGrant"
+      Resource  = "*"
+      Principal = { AWS = "*" }
+      Condition = { Bool = { "kms:GrantIsForAWSResource" = "false" } }
+    }
+    error_message = "The key policy must deny CreateGrant to everyone unless the grant is for an AWS resource."
+  }
+  assert {
+    condition = toset(jsondecode(module.encryption.key_changes_rule.event_pattern).detail.eventName) == toset([
+      "CreateGrant", "DeleteAlias", "DisableKey", "DisableKeyRotation", "PutKeyPolicy", "ReplicateKey", "RetireGrant",
+      "RevokeGrant", "ScheduleKeyDeletion", "UpdateAlias",
+    ])
+    error_message = "Changes to the key's policy, grants, rotation and state must be matched."
+  }
+  assert {
+    condition     = jsondecode(module.encryption.key_changes_rule.event_pattern).detail.resources.ARN == ["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"]
+    error_message = "The rule must match this key only."
+  }
+}
+
+run "service_principals_use_the_key_only_for_this_module" {
+  command = plan
+
+  assert {
+    condition = one([
+      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "DynamoDBEncryptsTheTable"
+    ]).Condition.StringEquals["kms:EncryptionContext:aws:dynamodb:tableName"] == "ses-smtp-credentials"
+    error_message = "DynamoDB may use the key for the credentials table only."
+  }
+  assert {
+    condition = toset(flatten([one([
+      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "ServicesPublishToTheModulesTopics"
+      ]).Condition.StringEquals["kms:EncryptionContext:aws:sns:topicArn"]])) == toset([
+      "arn:aws:sns:eu-west-1:123456789012:ses-smtp-events", "arn:aws:sns:eu-west-1:123456789012:ses-smtp-alerts",
+    ])
+    error_message = "SES, CloudWatch and EventBridge may use the key for this module's topics only."
+  }
+}
+
+run "rejects_an_account_root_as_password_reader" {
+  command = plan
+  variables { admin_principal_arns = ["arn:aws:iam::123456789012:root"] }
+  expect_failures = [var.admin_principal_arns]
+}
+
+run "rejects_an_account_root_as_key_administrator" {
+  command = plan
+  variables { kms_key_administrator_arns = ["arn:aws:iam::123456789012:root"] }
+  expect_failures = [var.kms_key_administrator_arns]
 }
 
 run "senders_may_only_send_as_their_granted_addresses" {
@@ -238,6 +335,22 @@ run "the_table_is_on_demand_encrypted_recoverable_and_protected" {
   }
 }
 
+run "only_the_two_functions_write_table_items" {
+  command = plan
+
+  assert {
+    condition = jsondecode(module.credentials.table_policy_json).Statement[0].Effect == "Deny" && toset(
+      jsondecode(module.credentials.table_policy_json).Statement[0].Condition.ArnNotEquals["aws:PrincipalArn"]
+    ) == toset(["arn:aws:iam::123456789012:role/ses-smtp-credentials", "arn:aws:iam::123456789012:role/ses-smtp-events"])
+    error_message = "The table policy must deny item writes to everyone but the two function roles."
+  }
+  assert {
+    condition = alltrue([for a in flatten([jsondecode(module.credentials.table_policy_json).Statement[0].Action]) :
+    !contains(["dynamodb:UpdateTable", "dynamodb:DeleteTable", "dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy", "dynamodb:*"], a)])
+    error_message = "The table policy must not lock Terraform or administrators out of managing the table."
+  }
+}
+
 run "functions_are_arm64_traced_reserved_and_logged" {
   command = plan
 
@@ -276,6 +389,14 @@ run "the_schedule_can_only_ask_the_credentials_function_to_retire_keys" {
   assert {
     condition     = jsondecode(module.credentials.scheduler_role_policy_json).Statement[0].Resource == "arn:aws:lambda:eu-west-1:123456789012:function:ses-smtp-credentials" && jsondecode(module.credentials.scheduler_role_policy_json).Statement[0].Action == "lambda:InvokeFunction"
     error_message = "The scheduler's role may only invoke the credentials function."
+  }
+  assert {
+    condition     = one(one(module.credentials.rotation_schedule.target).dead_letter_config).arn == "arn:aws:sqs:eu-west-1:123456789012:ses-smtp-events-dlq"
+    error_message = "A run Scheduler cannot start must land in a dead-letter queue."
+  }
+  assert {
+    condition     = jsondecode(module.credentials.scheduler_assume_role_policy_json).Statement[0].Condition.ArnEquals["aws:SourceArn"] == "arn:aws:scheduler:eu-west-1:123456789012:schedule/default/ses-smtp-rotation"
+    error_message = "Only this schedule may assume the scheduler's role."
   }
 }
 

@@ -73,6 +73,16 @@ output "kms_key_arn" {
   value       = module.ses_smtp.kms_key_arn
 }
 
+output "kms_key_changes_rule_arn" {
+  description = "EventBridge rule that alerts on changes to the key's policy, grants, rotation or state (needs a CloudTrail trail; see docs/security.md)."
+  value       = module.ses_smtp.kms_key_changes_rule_arn
+}
+
+output "kms_key_administrator_arns" {
+  description = "Principals the created key's policy names as key administrators (never the account root)."
+  value       = module.ses_smtp.kms_key_administrator_arns
+}
+
 output "kms_key_policy_statements_json" {
   description = "Key policy statements to add to an existing key passed as kms_key_arn."
   value       = module.ses_smtp.kms_key_policy_statements_json

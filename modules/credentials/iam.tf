@@ -52,11 +52,12 @@ data "aws_iam_policy_document" "credentials_function" {
     }
   }
 
-  # The writer cannot read: even a key policy that allowed it would not let this role decrypt.
+  # The writer cannot read: even a key policy that allowed it (an existing key delegating to IAM) would
+  # not let this role decrypt, re-encrypt to a key it controls, or grant itself either.
   statement {
     sid       = "NeverReadPasswords"
     effect    = "Deny"
-    actions   = ["kms:Decrypt"]
+    actions   = ["kms:Decrypt", "kms:ReEncrypt*", "kms:CreateGrant"]
     resources = [var.kms_key_arn]
 
     condition {

@@ -17,6 +17,8 @@ locals {
   group_arn                = "arn:${local.partition}:iam::${local.account_id}:group${local.group_path}${local.group_name}"
   boundary_name            = "${var.name_prefix}-sender-boundary"
   boundary_arn             = "arn:${local.partition}:iam::${local.account_id}:policy${local.group_path}${local.boundary_name}"
+  schedule_name            = "${var.name_prefix}-rotation"
+  schedule_arn             = "arn:${local.partition}:scheduler:${data.aws_region.current.name}:${local.account_id}:schedule/default/${local.schedule_name}"
   credentials_function_arn = "arn:${local.partition}:lambda:${data.aws_region.current.name}:${local.account_id}:function:${var.name_prefix}-credentials"
   code_package             = "${var.package_dir}/ses_smtp.zip"
   layer_package            = "${var.package_dir}/dependencies.zip"
@@ -122,4 +124,34 @@ module "credentials_function" {
   kms_key_arn                   = var.kms_key_arn
   role_permissions_boundary_arn = var.role_permissions_boundary_arn
   tags                          = var.tags
+}
+
+# Only the two functions write items. Everyone else, account administrators included, may still read
+# (IAM decides), and manage the table and this policy: the deny names item writes only.
+data "aws_iam_policy_document" "table" {
+  statement {
+    sid    = "OnlyTheFunctionsWriteItems"
+    effect = "Deny"
+    actions = [
+      "dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PartiQLDelete", "dynamodb:PartiQLInsert",
+      "dynamodb:PartiQLUpdate", "dynamodb:PutItem", "dynamodb:UpdateItem",
+    ]
+    resources = [local.table_arn, "${local.table_arn}/*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "ArnNotEquals"
+      variable = "aws:PrincipalArn"
+      values   = [module.credentials_function.role_arn, var.events_role_arn]
+    }
+  }
+}
+
+resource "aws_dynamodb_resource_policy" "this" {
+  resource_arn = aws_dynamodb_table.this.arn
+  policy       = data.aws_iam_policy_document.table.json
 }

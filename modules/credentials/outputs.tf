@@ -1,6 +1,6 @@
 output "table_name" {
-  description = "DynamoDB table of sender records and sealed passwords."
-  value       = aws_dynamodb_table.this.name
+  description = "DynamoDB table of sender records and sealed passwords (known at plan: the key policy names it)."
+  value       = local.table_name
 }
 
 output "table_arn" {
@@ -36,6 +36,11 @@ output "credentials_role_policy_json" {
 output "scheduler_role_policy_json" {
   description = "What EventBridge Scheduler may do with its role: start the credentials function."
   value       = data.aws_iam_policy_document.scheduler.json
+}
+
+output "scheduler_assume_role_policy_json" {
+  description = "Who may assume the scheduler's role: this schedule only."
+  value       = data.aws_iam_policy_document.scheduler_assume.json
 }
 
 output "rotation_schedule" {
@@ -76,4 +81,9 @@ output "administrators_policy_json" {
 output "layer_arn" {
   description = "The dependencies layer, shared with the events function."
   value       = aws_lambda_layer_version.dependencies.arn
+}
+
+output "table_policy_json" {
+  description = "The table's resource policy: only the two functions write items."
+  value       = data.aws_iam_policy_document.table.json
 }

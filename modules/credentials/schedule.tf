@@ -1,5 +1,6 @@
 # The credentials function's retire run, on a schedule: EventBridge Scheduler, pay per invocation.
-# The input is fixed here, so the schedule can ask for nothing but `retire`.
+# The input is fixed here, and the role trusts only this schedule, so it asks for nothing but `retire`.
+# A run Scheduler cannot start lands in the events dead-letter queue, whose alarm says so.
 
 data "aws_iam_policy_document" "scheduler_assume" {
   statement {
@@ -15,13 +16,26 @@ data "aws_iam_policy_document" "scheduler_assume" {
       variable = "aws:SourceAccount"
       values   = [local.account_id]
     }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [local.schedule_arn]
+    }
   }
 }
 
 data "aws_iam_policy_document" "scheduler" {
   statement {
+    sid       = "StartTheRetireRun"
     actions   = ["lambda:InvokeFunction"]
     resources = [local.credentials_function_arn]
+  }
+
+  statement {
+    sid       = "KeepRunsItCouldNotStart"
+    actions   = ["sqs:SendMessage"]
+    resources = [var.schedule_dead_letter_queue_arn]
   }
 }
 
@@ -41,7 +55,7 @@ resource "aws_iam_role_policy" "scheduler" {
 
 resource "aws_scheduler_schedule" "rotation" {
   #checkov:skip=CKV_AWS_297:The schedule's input is a fixed request with no secret, so there is nothing to encrypt; a CMK would only add a Scheduler decrypt grant.
-  name                = "${var.name_prefix}-rotation"
+  name                = local.schedule_name
   description         = "Retire previous SES SMTP keys whose grace period has passed."
   schedule_expression = var.rotation_schedule_expression
 
@@ -58,6 +72,10 @@ resource "aws_scheduler_schedule" "rotation" {
       actor          = "schedule:${var.name_prefix}-rotation"
       correlation_id = "<aws.scheduler.execution-id>"
     })
+
+    dead_letter_config {
+      arn = var.schedule_dead_letter_queue_arn
+    }
 
     retry_policy {
       maximum_retry_attempts       = 3

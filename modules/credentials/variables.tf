@@ -58,6 +58,12 @@ variable "rotation_schedule_expression" {
   nullable    = false
 }
 
+variable "schedule_dead_letter_queue_arn" {
+  description = "SQS queue (SQS-managed encryption) that keeps retire runs Scheduler could not start; an existing alarm watches it."
+  type        = string
+  nullable    = false
+}
+
 variable "default_retire_after_days" {
   description = "Days a previous key stays valid after a rotation, unless the rotation says otherwise."
   type        = number
@@ -85,5 +91,11 @@ variable "role_permissions_boundary_arn" {
 variable "tags" {
   description = "Tags for every resource that supports them."
   type        = map(string)
+  nullable    = false
+}
+
+variable "events_role_arn" {
+  description = "Role of the events function: with the credentials function's, the only principals that write table items."
+  type        = string
   nullable    = false
 }

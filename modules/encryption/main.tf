@@ -2,15 +2,40 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
+# Who runs Terraform, as the role (not the session) when it is an assumed role: the default key
+# administrator, because KMS refuses a policy that would lock its creator out of PutKeyPolicy.
+data "aws_iam_session_context" "deployer" {
+  arn = data.aws_caller_identity.current.arn
+}
+
 locals {
   account_id     = data.aws_caller_identity.current.account_id
   region         = data.aws_region.current.name
   partition      = data.aws_partition.current.partition
-  administrators = length(var.key_administrator_arns) > 0 ? var.key_administrator_arns : ["arn:${local.partition}:iam::${local.account_id}:root"]
+  administrators = length(var.key_administrator_arns) > 0 ? var.key_administrator_arns : [data.aws_iam_session_context.deployer.issuer_arn]
 
   # Keep in step with ses_smtp/envelope.py: the code sends exactly these context keys.
   password_context_keys = ["access_key_id", "purpose", "user"]
   password_purpose      = "ses-smtp-password"
+
+  topic_arns       = [for name in var.topic_names : "arn:${local.partition}:sns:${local.region}:${local.account_id}:${name}"]
+  key_changes_rule = "${var.name_prefix}-key-changes"
+
+  # Named one by one: no kms:Create* (it includes CreateGrant) and no cryptographic action. PutKeyPolicy
+  # stays: Terraform needs it to manage the policy, and KMS requires its creator to keep it.
+  administration_actions = [
+    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey",
+    "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
+    "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListResourceTags",
+    "kms:PutKeyPolicy", "kms:RevokeGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
+    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+  ]
+
+  # CloudTrail management events that change who can use the key, or whether it exists.
+  key_change_events = [
+    "CreateGrant", "DeleteAlias", "DisableKey", "DisableKeyRotation", "PutKeyPolicy", "ReplicateKey",
+    "RetireGrant", "RevokeGrant", "ScheduleKeyDeletion", "UpdateAlias",
+  ]
 }
 
 data "aws_iam_policy_document" "usage" {
@@ -64,9 +89,41 @@ data "aws_iam_policy_document" "usage" {
     }
   }
 
+  # DynamoDB encrypts this module's table only (its encryption context names the table).
   statement {
     sid       = "DynamoDBEncryptsTheTable"
-    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"]
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["dynamodb.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:CallerAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:dynamodb:tableName"
+      values   = [var.table_name]
+    }
+  }
+
+  # DescribeKey and the service's own grant carry no table context; CreateGrant is further limited to
+  # grants for AWS resources by PrincipalsGrantOnlyForAwsServices.
+  statement {
+    sid       = "DynamoDBDescribesAndGrants"
+    actions   = ["kms:CreateGrant", "kms:DescribeKey"]
     resources = ["*"]
 
     principals {
@@ -87,21 +144,28 @@ data "aws_iam_policy_document" "usage" {
     }
   }
 
-  # SES publishes events, and CloudWatch alarms publish alerts, to topics encrypted with this key.
+  # SES publishes events, CloudWatch alarms and EventBridge publish alerts, to topics encrypted with
+  # this key: only this module's topics (SNS names the topic in the encryption context).
   statement {
-    sid       = "ServicesPublishToEncryptedTopics"
+    sid       = "ServicesPublishToTheModulesTopics"
     actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
     resources = ["*"]
 
     principals {
       type        = "Service"
-      identifiers = ["ses.amazonaws.com", "cloudwatch.amazonaws.com"]
+      identifiers = ["ses.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"]
     }
 
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [local.account_id]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:sns:topicArn"
+      values   = local.topic_arns
     }
   }
 
@@ -121,22 +185,39 @@ data "aws_iam_policy_document" "usage" {
       values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${var.log_group_name_prefix}*"]
     }
   }
+
+  # Nobody, administrators included, grants themselves use of the key: a grant bypasses every
+  # condition above. AWS services (DynamoDB) create their grants with GrantIsForAWSResource true.
+  statement {
+    sid       = "PrincipalsGrantOnlyForAwsServices"
+    effect    = "Deny"
+    actions   = ["kms:CreateGrant"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["false"]
+    }
+  }
 }
 
 data "aws_iam_policy_document" "this" {
-  #checkov:skip=CKV_AWS_109:A key policy's Resource "*" means this key only; administration is limited to key_administrator_arns and excludes every cryptographic action.
+  #checkov:skip=CKV_AWS_109:A key policy's Resource "*" means this key only; administration is limited to key_administrator_arns and names its actions one by one, none cryptographic, no CreateGrant.
   #checkov:skip=CKV_AWS_111:A key policy's Resource "*" means this key only; see the statement conditions.
   #checkov:skip=CKV_AWS_356:A key policy's Resource "*" means this key only.
   source_policy_documents = [data.aws_iam_policy_document.usage.json]
 
-  # Administration only: no Encrypt, Decrypt or GenerateDataKey, so nobody reads passwords through it.
+  # Administration only. A key administrator can still rewrite this policy (PutKeyPolicy): that is
+  # alerted through the alerts topic (aws_cloudwatch_event_rule.key_changes).
   statement {
-    sid = "KeyAdministration"
-    actions = [
-      "kms:CancelKeyDeletion", "kms:Create*", "kms:Delete*", "kms:Describe*", "kms:Disable*", "kms:Enable*",
-      "kms:Get*", "kms:List*", "kms:Put*", "kms:Revoke*", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion",
-      "kms:TagResource", "kms:UntagResource", "kms:Update*",
-    ]
+    sid       = "KeyAdministration"
+    actions   = local.administration_actions
     resources = ["*"]
 
     principals {

@@ -12,3 +12,23 @@ output "key_policy_statements_json" {
   description = "The usage statements to add to an existing key's policy when kms_key_arn is given."
   value       = data.aws_iam_policy_document.usage.json
 }
+
+output "key_administrator_arns" {
+  description = "Principals the key policy names as key administrators."
+  value       = local.administrators
+}
+
+output "key_changes_rule_arn" {
+  description = "EventBridge rule that sends changes to the key's policy, grants, rotation or state to the alerts topic."
+  value       = aws_cloudwatch_event_rule.key_changes.arn
+}
+
+output "key_changes_rule_name" {
+  description = "Name of that rule (the alerts topic's policy lets it publish)."
+  value       = aws_cloudwatch_event_rule.key_changes.name
+}
+
+output "key_changes_rule" {
+  description = "The key-changes rule resource."
+  value       = aws_cloudwatch_event_rule.key_changes
+}

@@ -1,5 +1,5 @@
 variable "name_prefix" {
-  description = "Prefix of the key alias."
+  description = "Prefix of the key alias and of the key-changes rule."
   type        = string
   nullable    = false
 }
@@ -11,9 +11,14 @@ variable "kms_key_arn" {
 }
 
 variable "key_administrator_arns" {
-  description = "Principals that administer the key (never use it). Empty means the account root, so IAM policies decide."
+  description = "Principals that administer the key (never use it). Empty means whoever runs Terraform (the role of an assumed-role session); never the account root."
   type        = list(string)
   nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.key_administrator_arns : !can(regex(":root$", arn))])
+    error_message = "key_administrator_arns must not name an account root: a root principal lets every IAM policy in the account administer the key, and key administrators can make themselves readers."
+  }
 }
 
 variable "credentials_role_arn" {
@@ -25,6 +30,29 @@ variable "credentials_role_arn" {
 variable "admin_principal_arns" {
   description = "Principals that may Decrypt stored SMTP passwords (with the password context only)."
   type        = list(string)
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.admin_principal_arns : !can(regex(":root$", arn))])
+    error_message = "admin_principal_arns must not name an account root: a root principal lets every IAM policy in the account that allows kms:Decrypt read the passwords."
+  }
+}
+
+variable "table_name" {
+  description = "Name of the credentials table: the only table DynamoDB may encrypt with the key."
+  type        = string
+  nullable    = false
+}
+
+variable "topic_names" {
+  description = "SNS topics of this module encrypted with the key: the only topics SES, CloudWatch and EventBridge may use it for."
+  type        = list(string)
+  nullable    = false
+}
+
+variable "alerts_topic_arn" {
+  description = "Topic that hears about changes to the key's policy, grants, rotation or state."
+  type        = string
   nullable    = false
 }
 

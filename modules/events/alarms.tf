@@ -8,6 +8,57 @@ resource "aws_sns_topic" "alerts" {
   tags              = var.tags
 }
 
+# The account's own principals and services (alarms) as in SNS's default policy, plus the EventBridge
+# rules named by the caller (the key-changes rule), each by its ARN.
+data "aws_iam_policy_document" "alerts_topic" {
+  count = var.alerts_topic_arn == null ? 1 : 0
+
+  statement {
+    sid       = "AccountPublishesAndManages"
+    actions   = ["sns:Publish", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:AddPermission", "sns:RemovePermission", "sns:DeleteTopic"]
+    resources = [aws_sns_topic.alerts[0].arn]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "AWS:SourceOwner"
+      values   = [local.account_id]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.alert_publisher_rule_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "EventBridgeRulesPublish"
+      actions   = ["sns:Publish"]
+      resources = [aws_sns_topic.alerts[0].arn]
+
+      principals {
+        type        = "Service"
+        identifiers = ["events.amazonaws.com"]
+      }
+
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:SourceArn"
+        values   = var.alert_publisher_rule_arns
+      }
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "alerts" {
+  count = var.alerts_topic_arn == null ? 1 : 0
+
+  arn    = aws_sns_topic.alerts[0].arn
+  policy = data.aws_iam_policy_document.alerts_topic[0].json
+}
+
 resource "aws_sns_topic_subscription" "alert_email" {
   for_each = var.alerts_topic_arn == null ? toset(var.alert_emails) : toset([])
 
@@ -42,7 +93,7 @@ locals {
       metric      = "ApproximateNumberOfMessagesVisible"
       threshold   = 0
       periods     = 1
-      description = "SES events could not be processed and are in ${aws_sqs_queue.dead_letter.name}: an AWS error (EventProcessingErrors: permissions, throttling, a missing region) or malformed input (MalformedEvents). The events function's ERROR lines say which and why. Fix the cause, then `ses-smtp events --redrive`."
+      description = "SES events could not be processed and are in ${aws_sqs_queue.dead_letter.name}: an AWS error (EventProcessingErrors: permissions, throttling, a missing region) or malformed input (MalformedEvents). The events function's ERROR lines say which and why. Fix the cause, then `ses-smtp events --redrive`. A message with an ERROR_CODE attribute is a retire run Scheduler could not start: fix the cause it names and run `ses-smtp users retire` (redrive would count it as malformed)."
     }
     events-backlog = {
       queue       = aws_sqs_queue.events.name

@@ -150,6 +150,13 @@ data "aws_iam_policy_document" "events_function" {
     sid       = "RememberBouncesAndComplaints"
     actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
     resources = ["arn:${data.aws_partition.current.partition}:dynamodb:${data.aws_region.current.name}:${local.account_id}:table/${var.table_name}"]
+
+    # Keep in step with ses_smtp/events.py: its items are recipient#<address>; sender records are not its own.
+    condition {
+      test     = "ForAllValues:StringLike"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["recipient#*"]
+    }
   }
 }
 

@@ -8,6 +8,11 @@ output "events_queue_url" {
   value       = aws_sqs_queue.events.id
 }
 
+output "dead_letter_queue_arn" {
+  description = "ARN of the dead-letter queue (also the retire schedule's, so its alarm covers both)."
+  value       = aws_sqs_queue.dead_letter.arn
+}
+
 output "dead_letter_queue_url" {
   description = "Dead-letter queue of events that could not be processed."
   value       = aws_sqs_queue.dead_letter.id
@@ -69,4 +74,9 @@ output "alert_subscriptions" {
 output "alerts_topic_created" {
   description = "Whether the module created the alerts topic."
   value       = length(aws_sns_topic.alerts) == 1
+}
+
+output "events_role_arn" {
+  description = "Execution role of the events function (named in the table's resource policy)."
+  value       = module.function.role_arn
 }

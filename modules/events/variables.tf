@@ -105,3 +105,10 @@ variable "tags" {
   type        = map(string)
   nullable    = false
 }
+
+variable "alert_publisher_rule_arns" {
+  description = "EventBridge rules that may publish to the created alerts topic (the key-changes rule)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}

@@ -63,7 +63,7 @@ resource "aws_cloudwatch_log_group" "this" {
 
 resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_117:No VPC on purpose: the function calls only AWS APIs, and a VPC would need NAT or endpoints, a standing cost this module avoids.
-  #checkov:skip=CKV_AWS_116:Invoked synchronously (CLI) or by EventBridge Scheduler, whose own retry policy and dead-letter queue apply; a function DLQ would never receive anything.
+  #checkov:skip=CKV_AWS_116:Never invoked asynchronously: the CLI calls synchronously, EventBridge Scheduler's target has its own retry policy and dead-letter queue (modules/credentials/schedule.tf), SQS has its redrive queue; a function DLQ would never receive anything.
   #checkov:skip=CKV_AWS_272:Code signing needs a Signer profile and a signing step outside Terraform; the zip is built reproducibly by `make build` and pinned by its hash.
   #checkov:skip=CKV_AWS_173:The environment holds names and ARNs only, never a secret; encrypting it with the module key would add a decrypt grant for no protection.
   function_name                  = var.name

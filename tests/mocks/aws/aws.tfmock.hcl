@@ -8,6 +8,25 @@ mock_data "aws_iam_policy_document" {
 mock_data "aws_caller_identity" {
   defaults = {
     account_id = "123456789012"
+    arn        = "arn:aws:sts::123456789012:assumed-role/terraform/ci"
+  }
+}
+
+mock_data "aws_iam_session_context" {
+  defaults = {
+    issuer_arn = "arn:aws:iam::123456789012:role/terraform"
+  }
+}
+
+mock_resource "aws_cloudwatch_event_rule" {
+  defaults = {
+    arn = "arn:aws:events:eu-west-1:123456789012:rule/mock"
+  }
+}
+
+mock_resource "aws_dynamodb_table" {
+  defaults = {
+    arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/mock"
   }
 }
 
