@@ -112,7 +112,7 @@ variable "admin_principal_arns" {
 }
 
 variable "kms_key_arn" {
-  description = "An existing KMS key to use instead of creating one (saves its $1/month). Add kms_key_policy_statements_json to its policy."
+  description = "An existing KMS key to use instead of creating one (saves its $1/month). Add kms_key_policy_statements_json to its policy, and keep out of it what docs/security.md lists (an account root with kms:*, grants), or IAM policies decide who reads passwords."
   type        = string
   default     = null
 
