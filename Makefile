@@ -13,6 +13,7 @@ TF_DIRS     := . $(wildcard modules/*) $(wildcard examples/*) $(wildcard tests/f
 # caller's provider); the examples validate them through their callers.
 TF_VALIDATE := $(filter-out . modules/mta-sts,$(TF_DIRS))
 PY_SOURCES  := functions/ses_smtp scripts tests
+EVALUATOR   := tests/policies
 
 # Terraform installs hashicorp/aws from a local mirror when this machine has one.
 export TF_CLI_CONFIG_FILE := $(CURDIR)/$(BUILD)/terraformrc
@@ -68,7 +69,13 @@ test-terraform: build $(BUILD)/.terraform-init ## terraform test: plan-level ass
 	AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=fake AWS_SESSION_TOKEN= AWS_PROFILE= \
 		terraform test -no-color
 
-test-python: setup build ## pytest: unit tests, then the integration tests against the local emulator
+# The external IAM evaluator the policy tests ask (Node.js; pinned by the committed lock file).
+$(EVALUATOR)/node_modules/.installed: $(EVALUATOR)/package.json $(EVALUATOR)/package-lock.json
+	@command -v npm > /dev/null || { echo "npm is missing: install Node.js 20+ and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --prefix $(EVALUATOR) --no-audit --no-fund
+	touch $@
+
+test-python: setup build $(EVALUATOR)/node_modules/.installed ## pytest: unit tests, then the integration tests (IAM evaluator included) against the local emulator
 	$(PY) -m pytest -c functions/pyproject.toml --rootdir . tests/unit tests/integration
 
 test: lint test-terraform test-python demo ## Everything: lint, terraform test, pytest, and the demo
