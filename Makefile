@@ -19,14 +19,21 @@ EVALUATOR   := tests/policies
 export TF_CLI_CONFIG_FILE := $(CURDIR)/$(BUILD)/terraformrc
 export TF_IN_AUTOMATION   := 1
 
-.PHONY: help setup build lint format docs test test-terraform test-python demo bench clean
+.PHONY: help setup setup-runtime system-deps build lint format docs test test-unit test-terraform test-python demo bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 setup: $(VENV)/.installed $(TOOLS_VENV)/.installed $(BUILD)/terraformrc ## Create the virtualenvs and the Terraform CLI config
 
+# The runtime virtualenv and the Terraform CLI config: all the demo and the unit tests need.
+setup-runtime: $(VENV)/.installed $(BUILD)/terraformrc
+
+system-deps: ## Install the Debian packages the tests need (BIND, swaks, python3-venv), or say how
+	scripts/system-deps.sh test
+
 $(VENV)/.installed: functions/pyproject.toml
+	scripts/system-deps.sh demo
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e 'functions[dev]'
@@ -75,12 +82,15 @@ $(EVALUATOR)/node_modules/.installed: $(EVALUATOR)/package.json $(EVALUATOR)/pac
 	npm ci --prefix $(EVALUATOR) --no-audit --no-fund
 	touch $@
 
-test-python: setup build $(EVALUATOR)/node_modules/.installed ## pytest: unit tests, then the integration tests (IAM evaluator included) against the local emulator
+test-unit: setup-runtime build ## The quick loop: Python unit tests only (no Terraform apply, no emulator)
+	$(PY) -m pytest -c functions/pyproject.toml --rootdir . tests/unit
+
+test-python: system-deps setup build $(EVALUATOR)/node_modules/.installed ## pytest: unit tests, then the integration tests (IAM evaluator included) against the local emulator
 	$(PY) -m pytest -c functions/pyproject.toml --rootdir . tests/unit tests/integration
 
-test: lint test-terraform test-python demo ## Everything: lint, terraform test, pytest, and the demo
+test: system-deps lint test-terraform test-python demo ## Everything: lint, terraform test, pytest, and the demo
 
-demo: setup build ## Deploy the module to the local emulator, show what a person needs, tear down
+demo: setup-runtime build ## Deploy the module to the local emulator, show what a person needs, tear down
 	$(PY) -m ses_smtp.local.demo
 
 docs: $(VENV)/.installed ## Regenerate the README's inputs/outputs reference from the Terraform code
