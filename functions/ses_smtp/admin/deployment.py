@@ -99,13 +99,27 @@ class LocalFunction:
     <tmp>/ses-smtp-local/<function>.log, so the caller's own output stays clean.
     """
 
-    def __init__(self, session: Any, function_name: str, region: str | None = None) -> None:
+    def __init__(
+        self,
+        session: Any,
+        function_name: str,
+        region: str | None = None,
+        runtime: Mapping[str, str] | None = None,
+        log_dir: Path | None = None,
+    ) -> None:
+        """runtime: what Lambda's runtime adds to the function's own variables (region, credentials; locally
+        the emulator's endpoint). log_dir: where the function's log file goes (default: see above)."""
         config = session.client("lambda", region_name=region).get_function_configuration(FunctionName=function_name)
         self.name = function_name
-        self.environment = {**config.get("Environment", {}).get("Variables", {}), "POWERTOOLS_TRACE_DISABLED": "true"}
+        self.environment = {
+            **(runtime or {}),
+            **config.get("Environment", {}).get("Variables", {}),
+            "AWS_LAMBDA_FUNCTION_NAME": function_name,
+            "POWERTOOLS_TRACE_DISABLED": "true",
+        }
         module_name, _, attribute = config["Handler"].rpartition(".")
         self.handler = getattr(importlib.import_module(module_name), attribute)
-        default_log = Path(tempfile.gettempdir()) / "ses-smtp-local" / f"{function_name}.log"
+        default_log = (log_dir or Path(tempfile.gettempdir()) / "ses-smtp-local") / f"{function_name}.log"
         self.log_path = Path(os.environ.get("SES_SMTP_LOCAL_LOG", default_log))
 
     def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
@@ -124,8 +138,16 @@ class LocalFunction:
 class InProcessInvoker:
     """Invokes the credentials function as a LocalFunction (the local stack)."""
 
-    def __init__(self, deployment: Deployment, session: Any) -> None:
-        self.function = LocalFunction(session, deployment.credentials_function_name, deployment.region)
+    def __init__(
+        self,
+        deployment: Deployment,
+        session: Any,
+        runtime: Mapping[str, str] | None = None,
+        log_dir: Path | None = None,
+    ) -> None:
+        self.function = LocalFunction(
+            session, deployment.credentials_function_name, deployment.region, runtime, log_dir
+        )
 
     def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
         return self.function.invoke(payload)

@@ -9,6 +9,7 @@ to the dead-letter queue.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,18 @@ class DrainReport:
 
 
 class LocalEventSource:
-    def __init__(self, session: Any, queue_url: str, function_name: str) -> None:
+    def __init__(
+        self,
+        session: Any,
+        queue_url: str,
+        function_name: str,
+        runtime: Mapping[str, str] | None = None,
+        log_dir: Path | None = None,
+    ) -> None:
+        """runtime: the environment Lambda would add to the function's own (the emulator's, locally)."""
         self._sqs = session.client("sqs")
         self._queue_url = queue_url
-        self._function = LocalFunction(session, function_name)
+        self._function = LocalFunction(session, function_name, runtime=runtime, log_dir=log_dir)
 
     @property
     def log_path(self) -> Path:
