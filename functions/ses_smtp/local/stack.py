@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +27,8 @@ from ses_smtp.local.smtp import SmtpEndpoint
 from ses_smtp.local.state import STATE_ENVIRONMENT, LocalStackError, StackState
 
 EXAMPLE = REPO_ROOT / "examples" / "local"
+DEFAULT_DOMAIN = "example.com"
+DETACH_TIMEOUT = 600.0  # apply takes one to three minutes, more on a loaded machine
 
 
 class EventPump(threading.Thread):
@@ -50,25 +54,42 @@ class EventPump(threading.Thread):
 
 @contextmanager
 def local_stack(
-    work_dir: Path, max_send_rate: float = 14.0, progress: Callable[[str], None] = print, destroy: bool = False
+    work_dir: Path,
+    max_send_rate: float = 14.0,
+    progress: Callable[[str], None] = print,
+    destroy: bool = False,
+    domain: str = DEFAULT_DOMAIN,
 ) -> Iterator[StackState]:
     """Start everything, yield its description, and stop everything on the way out (destroy: and prove the
     module's `terraform destroy` leaves nothing behind first)."""
     ensure_cli_config()
+    log_dir = work_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
     progress("starting the AWS emulator (moto) on 127.0.0.1")
     with running_emulator() as emulator:
         run = TerraformRun(
-            EXAMPLE, work_dir / "terraform", {"endpoint_url": emulator.endpoint_url}, emulator.environment()
+            EXAMPLE,
+            work_dir / "terraform",
+            {"endpoint_url": emulator.endpoint_url, "domain": domain},
+            emulator.environment(),
         )
-        progress("terraform init and apply of examples/local")
-        run.init()
-        run.apply()
+        forget_terraform_state(run.work_dir)  # a fresh emulator holds nothing an older state describes
+        progress(f"terraform init and apply of examples/local for {domain} (about a minute)")
+        with elapsed(progress, "terraform apply"):
+            run.init()
+            run.apply()
         outputs = run.outputs()
         certificates = tls.issue(work_dir / "tls")
         progress("starting the SMTP endpoint and the event source")
         with SmtpEndpoint(emulator, certificates, max_send_rate=max_send_rate) as endpoint:
             pump = EventPump(
-                LocalEventSource(emulator.session(), outputs["events_queue_url"], outputs["events_function_name"])
+                LocalEventSource(
+                    emulator.session(),
+                    outputs["events_queue_url"],
+                    outputs["events_function_name"],
+                    runtime=emulator.environment(),  # as Lambda gives a function its region and credentials
+                    log_dir=log_dir,
+                )
             )
             pump.start()
             try:
@@ -83,26 +104,56 @@ def local_stack(
                     state_dir=str(run.work_dir),
                     pid=os.getpid(),
                     outputs=outputs,
+                    log_dir=str(log_dir),
                 )
             finally:
                 pump.stop()
                 if destroy:
-                    run.destroy()
+                    with elapsed(progress, "terraform destroy"):
+                        run.destroy()
                     if run.resources():
                         raise LocalStackError(f"terraform destroy left {run.resources()} behind")
+                forget_terraform_state(run.work_dir)  # the emulator's data goes with it
                 if pump.errors:
                     progress(f"the event source hit errors: {pump.errors[:3]}")
 
 
-def up(state_file: Path, max_send_rate: float) -> int:
+def forget_terraform_state(terraform_dir: Path) -> None:
+    """Remove the Terraform state of a stack whose emulator is gone: it describes nothing that exists."""
+    for path in terraform_dir.glob("terraform.tfstate*"):
+        path.unlink()
+
+
+@contextmanager
+def elapsed(progress: Callable[[str], None], what: str, every: float = 15.0) -> Iterator[None]:
+    """Say how long a slow step has been running, every `every` seconds, until it ends."""
+    done = threading.Event()
+    started = time.monotonic()
+
+    def tick() -> None:
+        while not done.wait(every):
+            progress(f"{what}: {time.monotonic() - started:.0f}s so far")
+
+    ticker = threading.Thread(target=tick, name="ses-smtp-progress", daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        done.set()
+        ticker.join(timeout=1)
+    progress(f"{what} done in {time.monotonic() - started:.0f}s")
+
+
+def up(state_file: Path, max_send_rate: float, domain: str = DEFAULT_DOMAIN) -> int:
     """Run the stack in the foreground until Ctrl-C or `ses-smtp local down`."""
-    if state_file.exists() and _alive(StackState.load(state_file).pid):
-        raise LocalStackError(f"a local stack is already running (pid in {state_file}): `ses-smtp local down` first")
+    state_file = state_file.resolve()
+    refuse_if_running(state_file)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     work_dir = state_file.parent / "stack"
-    with local_stack(work_dir, max_send_rate, progress=lambda text: print(f"==> {text}", flush=True)) as state:
+    progress = lambda text: print(f"==> {text}", flush=True)  # noqa: E731
+    with local_stack(work_dir, max_send_rate, progress=progress, domain=domain) as state:
         state.save(state_file)
         print(describe(state, state_file), flush=True)
         try:
@@ -113,10 +164,52 @@ def up(state_file: Path, max_send_rate: float) -> int:
     return 0
 
 
+def up_detached(
+    state_file: Path, max_send_rate: float, domain: str = DEFAULT_DOMAIN, timeout: float = DETACH_TIMEOUT
+) -> str:
+    """Start `ses-smtp local up` in the background and return once its state file says it is ready."""
+    state_file = state_file.resolve()
+    refuse_if_running(state_file)
+    state_file.unlink(missing_ok=True)
+    output = state_file.parent / "stack" / "logs" / "local-up.log"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "ses_smtp.admin.cli", "local", "up", "--state-file", str(state_file)]
+    command += ["--max-send-rate", str(max_send_rate), "--domain", domain]
+    with output.open("w") as log:
+        child = subprocess.Popen(  # our own CLI, no shell
+            command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    deadline = time.monotonic() + timeout
+    while not state_file.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.5)
+    if not state_file.exists():
+        if child.poll() is not None:
+            raise LocalStackError(f"local up stopped (exit {child.returncode}); its output is in {output}")
+        child.terminate()
+        raise LocalStackError(f"the local stack did not start within {timeout:.0f}s; its output is in {output}")
+    return describe(StackState.load(state_file), state_file) + f"\n  Stack output    {output}"
+
+
+def status(state_file: Path) -> str:
+    """Whether a stack runs, and where: the state file's description, or what to do."""
+    state_file = state_file.resolve()
+    state = StackState.load(state_file)
+    if not _alive(state.pid):
+        raise LocalStackError(f"no stack is running (the state file {state_file} is stale): `ses-smtp local up`")
+    return describe(state, state_file).replace("Local stack up", f"Local stack running (pid {state.pid})", 1)
+
+
+def refuse_if_running(state_file: Path) -> None:
+    if state_file.exists() and _alive(StackState.load(state_file).pid):
+        raise LocalStackError(f"a local stack is already running (pid in {state_file}): `ses-smtp local down` first")
+
+
 def down(state_file: Path, timeout: float = 30.0) -> str:
+    state_file = state_file.resolve()
     state = StackState.load(state_file)
     if not _alive(state.pid):
         state_file.unlink(missing_ok=True)
+        forget_terraform_state(Path(state.state_dir))
         return f"no stack was running (removed the stale {state_file})"
     os.kill(state.pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
@@ -124,6 +217,7 @@ def down(state_file: Path, timeout: float = 30.0) -> str:
         time.sleep(0.2)
     if _alive(state.pid):
         raise LocalStackError(f"the stack (pid {state.pid}) did not stop within {timeout:.0f}s")
+    forget_terraform_state(Path(state.state_dir))
     return "the local stack is stopped; nothing is left running"
 
 
@@ -131,14 +225,16 @@ def describe(state: StackState, state_file: Path) -> str:
     return "\n".join(
         [
             f"Local stack up (state file {state_file}):",
+            f"  Domain          {state.outputs.get('domain', '-')}",
             f"  AWS emulator    {state.endpoint_url} (region {state.region})",
             f"  SMTP STARTTLS   {state.smtp_host}:{state.starttls_port}",
             f"  SMTP TLS        {state.smtp_host}:{state.tls_port}",
             f"  CA certificate  {state.ca_file}",
             f"  Terraform       {state.terraform_dir} (state in {state.state_dir})",
+            f"  Function logs   {state.log_dir or '-'}",
             "",
-            f"Use it from another shell: export {STATE_ENVIRONMENT}={state_file}, then ses-smtp users create ...",
-            "Stop it with Ctrl-C here, or `ses-smtp local down`.",
+            f"Use it from any shell: export {STATE_ENVIRONMENT}={state_file}, then .venv/bin/ses-smtp users create ...",
+            "Stop it with Ctrl-C in its terminal, or `ses-smtp local down`; `ses-smtp local status` says if it runs.",
         ]
     )
 

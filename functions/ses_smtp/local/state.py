@@ -19,6 +19,16 @@ class LocalStackError(SesSmtpError):
     code = "LocalStackError"
 
 
+def resolve_state_file(given: str) -> Path:
+    """A state file path as a person types it: absolute; relative to this directory; else relative to the
+    repository (the docs' `build/local/stack.json` works from anywhere)."""
+    path = Path(given).expanduser()
+    if path.is_absolute() or path.exists():
+        return path.absolute()
+    from_repository = REPO_ROOT / path
+    return from_repository if from_repository.exists() else path.absolute()
+
+
 @dataclass(frozen=True)
 class StackState:
     """What a client needs to use the running stack."""
@@ -33,6 +43,7 @@ class StackState:
     state_dir: str
     pid: int
     outputs: dict[str, Any] = field(default_factory=dict)
+    log_dir: str = ""  # the in-process functions' log files (their CloudWatch Logs)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -45,7 +56,10 @@ class StackState:
         try:
             return cls(**json.loads(path.read_text()))
         except FileNotFoundError:
-            raise LocalStackError(f"no local stack state at {path}: start one with `ses-smtp local up`") from None
+            raise LocalStackError(
+                f"no local stack state at {path.absolute()}: start one with `ses-smtp local up` "
+                f"(its default state file is {DEFAULT_STATE_FILE})"
+            ) from None
         except (ValueError, TypeError) as error:
             raise LocalStackError(f"{path} is not a local stack state file: {error}") from None
 
