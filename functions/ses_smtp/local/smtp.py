@@ -20,17 +20,18 @@ import json
 import logging
 import re
 import socket
+import sys
 import threading
 import time
 import warnings
 from dataclasses import dataclass
 from email.utils import getaddresses, parseaddr
-from typing import Any
+from typing import Any, AnyStr
 
 import boto3
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SmtpServer
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session, TLSSetupException
 
 from ses_smtp.local.emulator import Emulator
 from ses_smtp.local.simulator import Sent, events_for
@@ -48,6 +49,13 @@ warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TL
 # The same notice per connection in its log, and a deprecation notice about its own attribute.
 logging.getLogger("mail.log").setLevel(logging.ERROR)
 AUTH_INVALID = "535 Authentication Credentials Invalid"
+TOO_LARGE = "552 Message size exceeds fixed maximum message size"
+# aiosmtpd's own replies where SES words them differently (SES's SMTP response codes page).
+SES_WORDING = {
+    "530 5.7.0 Authentication required": "530 Authentication required",
+    "552 Error: message size exceeds fixed maximum message size": TOO_LARGE,
+    "552 Error: Too much mail data": TOO_LARGE,
+}
 THROTTLED = "454 Throttling failure: Maximum sending rate exceeded."
 EVENT_TYPES = {"Send": "SEND", "Delivery": "DELIVERY", "Bounce": "BOUNCE", "Complaint": "COMPLAINT"}
 
@@ -165,7 +173,17 @@ class SesHandler:
     ) -> list[str]:
         session.host_name = hostname
         starttls = ["250-STARTTLS"] if server.tls_context and not _encrypted(server) else []
-        return [f"250-{SES_HOST}", "250-8BITMIME", *starttls, "250-AUTH PLAIN LOGIN", "250 Ok"]
+        size = f"250-SIZE {MAX_MESSAGE_BYTES}"  # so a client refuses a too-large message before uploading it
+        return [f"250-{SES_HOST}", "250-8BITMIME", size, *starttls, "250-AUTH PLAIN LOGIN", "250 Ok"]
+
+    async def handle_exception(self, error: Exception) -> str:
+        """A client that gives up on the TLS handshake is one line in the stack's terminal, not a traceback."""
+        if isinstance(error, TLSSetupException):
+            cause = error.__cause__ or error
+            print(f"smtp: a client's TLS handshake failed ({type(cause).__name__}: {cause})", file=sys.stderr)
+            return "454 TLS not available due to temporary reason"  # not sent: aiosmtpd closes the connection
+        logging.getLogger("mail.log").exception("SMTP session exception")
+        return f"500 Error: ({error.__class__.__name__}) {error}"
 
     async def handle_MAIL(
         self, server: SmtpServer, session: Session, envelope: Envelope, address: str, options: list[str]
@@ -220,6 +238,19 @@ class SesHandler:
         return f"250 Ok {message_id}"
 
 
+class SesSmtp(SmtpServer):
+    """aiosmtpd's server, with SES's words where aiosmtpd has its own."""
+
+    async def push(self, status: AnyStr) -> None:
+        text = status.decode() if isinstance(status, bytes) else str(status)
+        await super().push(SES_WORDING.get(text, text))
+
+
+class SesController(Controller):
+    def factory(self) -> SmtpServer:
+        return SesSmtp(self.handler, **self.SMTP_kwargs)
+
+
 class SmtpEndpoint:
     """Both listeners, on 127.0.0.1: STARTTLS (as SES's 587) and implicit TLS (as SES's 465)."""
 
@@ -244,10 +275,10 @@ class SmtpEndpoint:
             "auth_require_tls": False,  # AUTH is advertised as SES does, then refused before STARTTLS
             "data_size_limit": MAX_MESSAGE_BYTES,
         }
-        self._starttls = Controller(
+        self._starttls = SesController(
             self.handler, port=starttls_port or _free_port(), tls_context=context, require_starttls=True, **common
         )
-        self._tls = Controller(self.handler, port=tls_port or _free_port(), ssl_context=context, **common)
+        self._tls = SesController(self.handler, port=tls_port or _free_port(), ssl_context=context, **common)
 
     @property
     def starttls_port(self) -> int:
