@@ -139,7 +139,7 @@ def events(args: argparse.Namespace) -> str:
     if args.json:
         return json.dumps(items, indent=2, default=str)
     if not items:
-        return "no permanent bounces or complaints recorded"
+        return "no permanent bounces or complaints recorded"  # the empty list says so
     rows = [{**item, "recipient": item["pk"].removeprefix("recipient#")} for item in items if item["sk"] != "summary"]
     summaries = [item for item in items if item["sk"] == "summary"]
     text = render.table(
@@ -149,7 +149,7 @@ def events(args: argparse.Namespace) -> str:
         text += (
             f"\n\n{summary['pk'].removeprefix('recipient#')}: {summary.get('bounces', 0)} bounces, "
             f"{summary.get('complaints', 0)} complaints, "
-            f"latest {summary.get('latest_event')} at {summary.get('latest_at')}"
+            f"latest {render.value(summary.get('latest_event'))} at {render.value(summary.get('latest_at'))}"
         )
     return text
 
@@ -162,7 +162,8 @@ def _iam_user(store: CredentialStore, sender: str) -> str:
 
 def _redrive(args: argparse.Namespace) -> str:
     given = {"events_queue_url": args.queue_url, "events_dead_letter_queue_url": args.dead_letter_queue_url}
-    outputs = given if all(given.values()) else {**deployment_outputs(args), **given}
+    given = {name: url for name, url in given.items() if url}  # a flag left out must not hide the output
+    outputs = given if len(given) == 2 else {**deployment_outputs(args), **given}
     sqs = boto3.client("sqs", region_name=args.region or outputs.get("region"))
     moved = queues.redrive(sqs, outputs["events_dead_letter_queue_url"], outputs["events_queue_url"], args.limit)
     return f"moved {moved} messages from the dead-letter queue back to the events queue"
@@ -171,7 +172,7 @@ def _redrive(args: argparse.Namespace) -> str:
 def smtp_check_command(args: argparse.Namespace) -> str:
     local = args.local_state
     host = args.host or (local.smtp_host if local else None)
-    port = args.port or (local.starttls_port if local else 587)
+    port = args.port or _local_port(local, args.implicit_tls)
     ca_file = args.ca_file or (local.ca_file if local else None)
     region = args.region or (local.region if local else None)
     try:
@@ -186,6 +187,13 @@ def smtp_check_command(args: argparse.Namespace) -> str:
     if report.exit_code:
         raise CheckFailed(text, report.exit_code)
     return text
+
+
+def _local_port(local: local_state.StackState | None, implicit_tls: bool) -> int:
+    """The local stack's port for the TLS mode asked for; on AWS, smtp_check picks 587 or 465."""
+    if local is None:
+        return 465 if implicit_tls else 587
+    return local.tls_port if implicit_tls else local.starttls_port
 
 
 def _smtp_credentials(args: argparse.Namespace) -> tuple[str, str]:
@@ -209,7 +217,7 @@ def _local_state(args: argparse.Namespace) -> local_state.StackState | None:
     """With --local, point this process's AWS calls at the stack's emulator."""
     if not args.local or args.command == "local":
         return None
-    state = local_state.StackState.load(Path(args.local))
+    state = local_state.StackState.load(local_state.resolve_state_file(args.local))
     os.environ.update(state.environment())
     return state
 
@@ -217,7 +225,9 @@ def _local_state(args: argparse.Namespace) -> local_state.StackState | None:
 def local_up(args: argparse.Namespace) -> str:
     from ses_smtp.local import stack  # the emulator and the SMTP server load only when asked for
 
-    stack.up(Path(args.state_file), args.max_send_rate)
+    if args.detach:
+        return stack.up_detached(Path(args.state_file), args.max_send_rate, args.domain)
+    stack.up(Path(args.state_file), args.max_send_rate, args.domain)
     return "the local stack is stopped; nothing is left running"
 
 
@@ -225,6 +235,12 @@ def local_down(args: argparse.Namespace) -> str:
     from ses_smtp.local import stack
 
     return stack.down(Path(args.state_file))
+
+
+def local_status(args: argparse.Namespace) -> str:
+    from ses_smtp.local import stack
+
+    return stack.status(Path(args.state_file))
 
 
 class CheckFailed(Exception):
@@ -245,10 +261,19 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = root.add_subparsers(dest="command", required=True)
 
-    dns = commands.add_parser("dns", help="the DNS records the sending domain needs")
-    dns_commands = dns.add_subparsers(dest="dns_command", required=True)
+    dns = commands.add_parser(
+        "dns",
+        help="the DNS records the sending domain needs",
+        description="Print the DNS records to publish (records), or query them and say what is wrong (check).",
+    )
+    dns_commands = dns.add_subparsers(dest="dns_command", required=True, metavar="{records,check}")
     records = dns_commands.add_parser("records", help="print every record to publish")
-    records.add_argument("--format", choices=["table", "zone", "json", "csv"], default="table")
+    records.add_argument(
+        "--format",
+        choices=["table", "zone", "json", "csv"],
+        default="table",
+        help="table: for people (default); zone: a BIND zone file to import; json or csv: for tools",
+    )
     records.add_argument("--terraform-dir", default=".", help="directory of the deployment (default: current)")
     records.set_defaults(run=dns_records)
     check = dns_commands.add_parser("check", help="query every record and say what is missing, wrong or conflicting")
@@ -321,19 +346,32 @@ def add_smtp_check_parser(commands: Any) -> None:
 
 
 def add_local_parser(commands: Any) -> None:
-    local = commands.add_parser("local", help="the whole system on 127.0.0.1, no AWS account needed")
-    sub = local.add_subparsers(dest="local_command", required=True)
+    local = commands.add_parser(
+        "local",
+        help="the whole system on 127.0.0.1, no AWS account needed",
+        description="Run the module on a local AWS emulator with a local SES SMTP endpoint (docs/local-stack.md).",
+    )
+    sub = local.add_subparsers(dest="local_command", required=True, metavar="{up,down,status}")
     up = sub.add_parser("up", help="start the emulator, apply examples/local, start SMTP and the event source")
+    up.add_argument("--state-file", default=str(local_state.DEFAULT_STATE_FILE), help="where to describe the stack")
     up.add_argument(
-        "--state-file", default=str(local_state.DEFAULT_STATE_FILE), help="where to describe the running stack"
+        "--max-send-rate",
+        type=float,
+        default=14.0,
+        help="recipients per second before 454 Throttling (SES's default sending rate: %(default)s)",
     )
-    up.add_argument("--max-send-rate", type=float, default=14.0, help="messages per second before 454 (SES's default)")
+    up.add_argument("--domain", default="example.com", help="the sending domain to deploy (default: %(default)s)")
+    up.add_argument("--detach", action="store_true", help="run in the background; return once the stack is ready")
     up.set_defaults(run=local_up)
-    down = sub.add_parser("down", help="stop a stack started by `ses-smtp local up`")
-    down.add_argument(
-        "--state-file", default=str(local_state.DEFAULT_STATE_FILE), help="the running stack's state file"
-    )
-    down.set_defaults(run=local_down)
+    for name, text, run in (
+        ("down", "stop a stack started by `ses-smtp local up`", local_down),
+        ("status", "say whether a stack runs, and its ports, CA file and log files", local_status),
+    ):
+        command = sub.add_parser(name, help=text)
+        command.add_argument(
+            "--state-file", default=str(local_state.DEFAULT_STATE_FILE), help="the stack's state file (default)"
+        )
+        command.set_defaults(run=run)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -344,13 +382,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CheckFailed as report:
         print(report)
         return report.exit_code
-    except (CliError, TerraformError, SesSmtpError) as error:
+    except SesSmtpError as error:
+        print(f"ses-smtp: {with_code(error)}", file=sys.stderr)
+        return 1
+    except (CliError, TerraformError) as error:
         print(f"ses-smtp: {error}", file=sys.stderr)
         return 1
     except (BotoCoreError, ClientError) as error:
         print(f"ses-smtp: AWS said: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader left (`| head`): end quietly, as other tools do; no flush error on the way out either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # what a shell reports for a writer stopped by SIGPIPE
     return 0
+
+
+def with_code(error: SesSmtpError) -> str:
+    """The message with its stable code, once: `no sender named 'carol' [SenderNotFound]`."""
+    text = str(error)
+    return text if text.endswith("]") else f"{text} [{error.code}]"
 
 
 if __name__ == "__main__":

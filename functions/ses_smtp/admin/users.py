@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ses_smtp import render
@@ -18,6 +20,9 @@ from ses_smtp.admin.deployment import Deployment, DeploymentError, InProcessInvo
 from ses_smtp.envelope import encryption_context, open_sealed
 from ses_smtp.errors import SenderNotFound, SesSmtpError
 from ses_smtp.store import CredentialStore
+
+NAME_HELP = "the sender's name (alice); its IAM user is the deployment's prefix + name"
+MAX_GRACE_DAYS = 90  # the credentials function's limit (MAX_RETIRE_AFTER)
 
 if TYPE_CHECKING:
     from ses_smtp.local.state import StackState
@@ -108,7 +113,7 @@ class Admin:
             username=key.access_key_id,
             password=password,
             role="previous" if previous else "current",
-            valid_until=key.retire_after.strftime("%Y-%m-%d %H:%M UTC") if key.retire_after else None,
+            valid_until=render.timestamp(key.retire_after) if key.retire_after else None,
             starttls_port=self.deployment.starttls_port,
             tls_port=self.deployment.tls_port,
         )
@@ -126,10 +131,12 @@ def admin_for(
     """The deployment's administration: the local stack's (its handler run here), or the one in terraform_dir."""
     if local is not None:
         deployment = Deployment.from_outputs(local.deployment_outputs(), "the local stack's state file")
-    else:
-        deployment = Deployment.find(terraform_dir, given)
+        session = session_for(deployment)
+        log_dir = Path(local.log_dir) if local.log_dir else None  # the stack's own log files
+        return Admin(deployment, InProcessInvoker(deployment, session, log_dir=log_dir), session)
+    deployment = Deployment.find(terraform_dir, given)
     session = session_for(deployment)
-    invoker = InProcessInvoker if in_process or local is not None else LambdaInvoker
+    invoker = InProcessInvoker if in_process else LambdaInvoker
     return Admin(deployment, invoker(deployment, session), session)
 
 
@@ -145,16 +152,43 @@ def run(args: argparse.Namespace) -> str:
     result = action(admin, args)
     if args.json:
         return json.dumps(result if not isinstance(result, SmtpCredential) else result.to_dict(), indent=2)
-    return _for_people(args.users_command, result)
+    return _for_people(args.users_command, result, getattr(args, "rotation_note", ""))
 
 
 def _create(admin: Admin, args: argparse.Namespace) -> SmtpCredential:
+    _warn_about_shared_addresses(admin, args.from_patterns)
     admin.request("create", name=args.name, **{"from": args.from_patterns})
     return admin.credential(args.name)
 
 
+def _warn_about_shared_addresses(admin: Admin, patterns: list[str]) -> None:
+    """Two senders may send as one address (a shared mailbox), but it is more often a typo: say so."""
+    wanted = {pattern.lower() for pattern in patterns}
+    for sender in admin.request("list")["senders"]:
+        shared = sorted(wanted & {held.lower() for held in sender["from"]})
+        if shared:
+            print(f"warning: {', '.join(shared)} is also granted to sender {sender['name']!r}", file=sys.stderr)
+
+
 def _rotate(admin: Admin, args: argparse.Namespace) -> SmtpCredential:
-    admin.request("rotate", name=args.name, retire_after_days=args.retire_after_days, retire_now=args.retire_now)
+    try:
+        response = admin.request(
+            "rotate", name=args.name, retire_after_days=args.retire_after_days, retire_now=args.retire_now
+        )
+    except RequestRefused as refused:
+        if "[GracePeriodActive]" in str(refused):
+            raise RequestRefused(
+                str(refused).replace("ask to retire it now", "retire it now with `--retire-now`")
+            ) from refused
+        raise
+    previous_until = response["sender"].get("previous_valid_until")
+    args.rotation_note = (
+        f"The previous password keeps working until {render.value(previous_until)}: paste the new one into Gmail "
+        "(Settings > Accounts > Send mail as > edit info) before then."
+        if previous_until
+        else "The previous password no longer works: paste the new one into Gmail now "
+        "(Settings > Accounts > Send mail as > edit info)."
+    )
     return admin.credential(args.name)
 
 
@@ -171,11 +205,15 @@ def _list(admin: Admin, args: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 def _revoke(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
+    before = admin.request("status", name=args.name)["sender"]  # [SenderNotFound] before any question
+    if before["status"] == "revoked":
+        return {**before, "already": True}
     _confirm(args, "revoke")
     return admin.request("revoke", name=args.name)["sender"]  # type: ignore[no-any-return]
 
 
 def _delete(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
+    admin.request("status", name=args.name)  # a name that does not exist fails here: [SenderNotFound]
     _confirm(args, "delete")
     return admin.request("delete", name=args.name)
 
@@ -186,8 +224,16 @@ def _retire(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _confirm(args: argparse.Namespace, verb: str) -> None:
-    if not args.yes:
-        raise DeploymentError(f"{verb} stops {args.name!r} from sending at once; add --yes to confirm")
+    """--yes, or on a terminal a typed `yes`; a script without --yes is refused rather than left waiting."""
+    if args.yes:
+        return
+    warning = f"{verb} stops {args.name!r} from sending at once"
+    if sys.stdin.isatty() and sys.stderr.isatty():
+        print(f"{warning}. Type yes to {verb}: ", end="", file=sys.stderr, flush=True)
+        if sys.stdin.readline().strip().lower() == "yes":
+            return
+        raise DeploymentError(f"{verb} cancelled: nothing changed")
+    raise DeploymentError(f"{warning}; add --yes to confirm")
 
 
 ACTIONS: dict[str, Callable[[Admin, argparse.Namespace], Any]] = {
@@ -202,27 +248,25 @@ ACTIONS: dict[str, Callable[[Admin, argparse.Namespace], Any]] = {
 }
 
 
-def _for_people(command: str, result: Any) -> str:
+def _for_people(command: str, result: Any, rotation_note: str = "") -> str:
     if isinstance(result, SmtpCredential):
-        note = {
-            "create": "Shown once now; `ses-smtp users show` shows it again.",
-            "rotate": (
-                "The previous password keeps working until its valid-until time: paste the new one into Gmail "
-                "(Settings > Accounts > Send mail as > edit info) before then."
-            ),
-        }.get(command, "")
+        note = {"create": "Shown once now; `ses-smtp users show` shows it again.", "rotate": rotation_note}.get(
+            command, ""
+        )
         return result.for_people() + (f"\n\n{note}" if note else "")
     if command == "list":
         return render.table(
-            [{**s, "from": ",".join(s["from"])} for s in result],
+            result,
             ["name", "status", "from", "current_access_key_id", "previous_valid_until"],
+            empty="no senders yet: `ses-smtp users create NAME --from ADDRESS` adds one",
         )
     if command == "status":
         keys = render.table(
-            result.get("iam_keys", []), ["access_key_id", "role", "status", "created_at", "last_used_at"]
+            result.get("iam_keys", []),
+            ["access_key_id", "role", "status", "created_at", "last_used_at"],
+            empty="no IAM access keys",
         )
-        head = "\n".join(f"{key:>22}  {value}" for key, value in result.items() if key != "iam_keys")
-        return f"{head}\n\n{keys}"
+        return f"{render.fields(result, skip=['iam_keys'])}\n\n{keys}"
     if command == "delete":
         return f"deleted {result['deleted']}: IAM user, keys and records are gone"
     if command == "retire":
@@ -234,7 +278,27 @@ def _for_people(command: str, result: Any) -> str:
                 for old in result["past_max_age"]
             )
         )
-    return f"{result['name']} is {result['status']} (by {result.get('revoked_by')} at {result.get('revoked_at')})"
+    already = "was already" if result.get("already") else "is now"
+    by_at = f"by {render.value(result.get('revoked_by'))} at {render.value(result.get('revoked_at'))}"
+    return f"{result['name']} {already} {result['status']} ({by_at})"
+
+
+def from_pattern(text: str) -> str:
+    """An address or *@domain, checked before anything is asked of AWS."""
+    local_part, at, domain = text.partition("@")
+    if not (at and local_part and "." in domain and not domain.startswith(".") and not domain.endswith(".")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an address: give name@domain or *@domain")
+    return text
+
+
+def grace_days(text: str) -> float:
+    try:
+        days = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    if not 0 <= days <= MAX_GRACE_DAYS:
+        raise argparse.ArgumentTypeError(f"{text} is outside 0 to {MAX_GRACE_DAYS} days")
+    return days
 
 
 def add_parser(commands: Any) -> None:
@@ -254,24 +318,31 @@ def add_parser(commands: Any) -> None:
     sub = users.add_subparsers(dest="users_command", required=True)
 
     create = sub.add_parser("create", help="create a sender and print its SMTP settings once")
-    create.add_argument("name")
+    create.add_argument("name", help=NAME_HELP)
     create.add_argument(
         "--from",
         dest="from_patterns",
         action="append",
         required=True,
         metavar="ADDRESS",
+        type=from_pattern,
         help="an address (alice@example.com) or *@example.com; repeatable",
     )
     rotate = sub.add_parser("rotate", help="issue a new key; the previous one works until --retire-after-days")
-    rotate.add_argument("name")
-    rotate.add_argument("--retire-after-days", type=float, default=None, help="grace period (default: module's)")
+    rotate.add_argument("name", help=NAME_HELP)
+    rotate.add_argument(
+        "--retire-after-days",
+        type=grace_days,
+        default=None,
+        metavar="DAYS",
+        help="how long the previous key keeps working, 0 to 90 (default: the module's setting)",
+    )
     rotate.add_argument("--retire-now", action="store_true", help="retire a previous key still in its grace period")
     show = sub.add_parser("show", help="print the SMTP settings and password (needs kms:Decrypt)")
-    show.add_argument("name")
+    show.add_argument("name", help=NAME_HELP)
     show.add_argument("--previous", action="store_true", help="the previous key, during its grace period")
     status = sub.add_parser("status", help="a sender's record and its IAM keys, with last use")
-    status.add_argument("name")
+    status.add_argument("name", help=NAME_HELP)
     sub.add_parser("list", help="every sender")
     sub.add_parser("retire", help="retire previous keys past their grace period now (the daily scheduled run)")
     for verb, text in (
@@ -279,6 +350,6 @@ def add_parser(commands: Any) -> None:
         ("delete", "remove the sender entirely"),
     ):
         command = sub.add_parser(verb, help=text)
-        command.add_argument("name")
+        command.add_argument("name", help=NAME_HELP)
         command.add_argument("--yes", action="store_true", help="confirm")
     users.set_defaults(run=run)
