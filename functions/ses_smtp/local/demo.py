@@ -22,12 +22,12 @@ from typing import Any
 
 from ses_smtp import render
 from ses_smtp.admin import smtp_check
-from ses_smtp.admin.deployment import Deployment, InProcessInvoker, session_for
-from ses_smtp.admin.environment import temporary_environment
+from ses_smtp.admin.deployment import Deployment, InProcessInvoker
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformError
 from ses_smtp.admin.users import Admin, SmtpCredential
 from ses_smtp.errors import SesSmtpError
 from ses_smtp.events import RecipientHistory
+from ses_smtp.local.emulator import Emulator
 from ses_smtp.local.stack import local_stack
 from ses_smtp.local.state import StackState
 
@@ -43,17 +43,25 @@ def step(title: str) -> Iterator[None]:
     print(f"    ({time.monotonic() - started:.1f}s)", flush=True)
 
 
-def send_like_gmail(state: StackState, credential: SmtpCredential, recipient: str) -> str:
-    """EHLO, STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA; returns SES's reply to DATA."""
+def send_like_gmail(state: StackState, credential: SmtpCredential, recipient: str, implicit_tls: bool = False) -> str:
+    """EHLO, STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA (or TLS from the first byte, as on 465); SES's reply."""
+    sender = credential.from_addresses[0]
     message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = "Alice <alice@example.com>", recipient, "Hello"
+    message["From"], message["To"], message["Subject"] = f"Alice <{sender}>", recipient, "Hello"
     message.set_content("Sent through the local SES SMTP endpoint, the way Gmail sends.")
-    with smtplib.SMTP(state.smtp_host, state.starttls_port, local_hostname="gmail.local", timeout=30) as client:
+    context = ssl.create_default_context(cafile=state.ca_file)
+    client = (
+        smtplib.SMTP_SSL(state.smtp_host, state.tls_port, local_hostname="gmail.local", timeout=30, context=context)
+        if implicit_tls
+        else smtplib.SMTP(state.smtp_host, state.starttls_port, local_hostname="gmail.local", timeout=30)
+    )
+    with client:
         client.ehlo()
-        client.starttls(context=ssl.create_default_context(cafile=state.ca_file))
-        client.ehlo()
+        if not implicit_tls:
+            client.starttls(context=context)
+            client.ehlo()
         client.login(credential.username, credential.password)
-        client.mail("alice@example.com")
+        client.mail(sender)
         client.rcpt(recipient)
         code, reply = client.data(message.as_bytes())
     return f"{code} {reply.decode()}"
@@ -73,11 +81,13 @@ def event_lines(log: Path, start: int) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.startswith("{")]
 
 
-def show_events(lines: list[dict[str, Any]]) -> None:
+def show_events(lines: list[dict[str, Any]], sent_to: dict[str, str]) -> None:
+    """The events function's log lines; sent_to names each message's recipient (the log keeps domains only)."""
     events = [line for line in lines if line.get("message") == "ses event"]
     for event in events:
-        extra = event.get("bounce_type") or event.get("complaint_feedback_type") or ""
-        print(f"    {event['event_type']:<10} {event['sender']:<16} -> {','.join(event['recipient_domains'])} {extra}")
+        recipient = sent_to.get(event.get("correlation_id", ""), ",".join(event["recipient_domains"]))
+        extra = event.get("bounce_type") or event.get("complaint_feedback_type")
+        print(f"    {event['event_type']:<10} {event['sender']:<22} -> {recipient}" + (f" ({extra})" if extra else ""))
     metrics: Counter[str] = Counter()
     for line in lines:
         for definition in line.get("_aws", {}).get("CloudWatchMetrics", []):
@@ -95,14 +105,16 @@ def tour(state: StackState) -> None:
         print(render.table(outputs["dns_records"], ["name", "type", "value"]))
 
     deployment = Deployment.from_outputs(state.deployment_outputs(), "the local stack")
-    session = session_for(deployment)
-    admin = Admin(deployment, InProcessInvoker(deployment, session), session)
+    session = Emulator(state.endpoint_url, state.region).session()  # this process's own AWS calls
+    log_dir = Path(state.log_dir)
+    admin = Admin(deployment, InProcessInvoker(deployment, session, state.environment(), log_dir), session)
     with step("ses-smtp users create alice --from alice@example.com"):
         admin.request("create", name="alice", **{"from": ["alice@example.com"]})
         alice = admin.credential("alice")
         print("    Gmail > Settings > Accounts > Send mail as > Add another email address, then:")
         shown = alice.for_people().replace(
-            alice.password, alice.password[:4] + "..." + " (in full: ses-smtp users show alice)"
+            alice.password,
+            alice.password[:4] + "... (hidden: this stack goes at the end; see below for one that stays)",
         )
         print("\n".join("    " + line for line in shown.splitlines()))
         print(f"    (on AWS the server is {outputs['smtp_endpoint']}, ports 587 and 465)")
@@ -115,14 +127,16 @@ def tour(state: StackState) -> None:
             )
         )
 
-    log = Path(
-        InProcessInvoker(deployment, session).function.log_path.parent / f"{outputs['events_function_name']}.log"
-    )
+    log = log_dir / f"{outputs['events_function_name']}.log"
     start = log.stat().st_size if log.exists() else 0
-    with step("Gmail sends through the SMTP endpoint to SES's mailbox simulator"):
+    sent_to: dict[str, str] = {}
+    with step("Gmail sends through the SMTP endpoint to SES's mailbox simulator, over both ports"):
         for mailbox in SIMULATOR:
             recipient = f"{mailbox}@simulator.amazonses.com"
-            print(f"    {recipient:<36} {send_like_gmail(state, alice, recipient)}")
+            for implicit_tls, port in ((False, f"{state.starttls_port} STARTTLS"), (True, f"{state.tls_port} TLS")):
+                reply = send_like_gmail(state, alice, recipient, implicit_tls)
+                sent_to[reply.rpartition(" ")[2]] = recipient
+                print(f"    {recipient:<36} port {port:<15} {reply}")
 
     with step("SES events -> SNS -> SQS -> events function: log lines, metrics, records"):
         history = RecipientHistory(session.client("dynamodb"), outputs["credentials_table_name"])
@@ -132,7 +146,7 @@ def tour(state: StackState) -> None:
                 and len(history.for_recipient("bounce@simulator.amazonses.com")) > 1
             )
         )
-        show_events(event_lines(log, start))
+        show_events(event_lines(log, start), sent_to)
         print("\n    ses-smtp events --recipient (permanent bounces and complaints are remembered):")
         for address in ("bounce@simulator.amazonses.com", "complaint@simulator.amazonses.com"):
             summary = next((i for i in history.for_recipient(address) if i["sk"] == "summary"), {})
@@ -158,13 +172,18 @@ def main() -> int:
     print("terraform-aws-ses-smtp demo: the whole flow on 127.0.0.1, no AWS account needed")
     try:
         with local_stack(WORK_DIR, progress=lambda text: print(f"\n==> {text}", flush=True), destroy=True) as state:
-            with temporary_environment(state.environment()):
-                tour(state)
+            tour(state)
             print("\n==> tearing down: terraform destroy, then the SMTP endpoint, event source and emulator stop")
     except (TerraformError, SesSmtpError, smtplib.SMTPException) as error:
         print(f"demo failed: {error}", file=sys.stderr)
         return 1
     print(f"\nDemo complete in {time.monotonic() - started:.0f}s: nothing is left running.")
+    print(
+        "To keep a stack running and paste a password into a real mail client:\n"
+        "  .venv/bin/ses-smtp local up            (then, in another shell, as it says)\n"
+        "  .venv/bin/ses-smtp users create alice --from alice@example.com\n"
+        "See docs/local-stack.md."
+    )
     return 0
 
 
