@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and the demo need, when one is missing.
-#   scripts/system-deps.sh test   BIND (named, named-checkzone) and swaks for the integration tests, python3-venv
+#   scripts/system-deps.sh test   BIND (named, named-checkzone), swaks with TLS, python3-venv: the integration tests
 #   scripts/system-deps.sh demo   python3-venv and make only
 # As root or with passwordless sudo it installs them (apt-get update once, then install); otherwise it
 # stops at once and prints the one command that installs them.
@@ -15,6 +15,8 @@ if [ "$purpose" = test ]; then
   command -v named >/dev/null 2>&1 || missing+=(bind9)
   command -v named-checkzone >/dev/null 2>&1 || missing+=(bind9-utils)
   command -v swaks >/dev/null 2>&1 || missing+=(swaks)
+  # swaks speaks TLS through Net::SSLeay, only a recommendation of its Debian package.
+  perl -MNet::SSLeay -e 1 >/dev/null 2>&1 || missing+=(libnet-ssleay-perl)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -118,5 +118,5 @@ def test_system_deps_stops_at_once_with_the_command_when_it_cannot_install(tmp_p
         env={"PATH": str(bin_dir)},
     )
     assert result.returncode == 1
-    assert "bind9 bind9-utils swaks" in result.stderr
+    assert "bind9 bind9-utils swaks libnet-ssleay-perl" in result.stderr
     assert "apt-get update && apt-get install -y --no-install-recommends" in result.stderr
