@@ -8,6 +8,8 @@ rotates alice's key and shows both passwords working during the overlap, then te
 
 from __future__ import annotations
 
+import builtins
+import functools
 import json
 import smtplib
 import ssl
@@ -32,6 +34,9 @@ from ses_smtp.local.stack import local_stack
 from ses_smtp.local.state import StackState
 
 WORK_DIR = REPO_ROOT / "build" / "demo"
+# The in-process functions send their log lines to their log file by swapping sys.stdout while a handler
+# runs, and the event source runs one in another thread: the tour's lines go to this terminal regardless.
+print = functools.partial(builtins.print, file=sys.stdout, flush=True)
 SIMULATOR = ("success", "bounce", "complaint")
 
 
