@@ -38,7 +38,9 @@ def require(program: str, package: str) -> str:
     return found
 
 
-def ses_smtp(*arguments: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def ses_smtp(
+    *arguments: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
     """The CLI as installed by `make setup` (.venv/bin/ses-smtp), in its own process."""
     if not SES_SMTP.exists():
         pytest.fail(f"{SES_SMTP} is missing: `make setup` installs the ses-smtp console script")
@@ -46,7 +48,7 @@ def ses_smtp(*arguments: str, cwd: Path, env: dict[str, str] | None = None) -> s
         [str(SES_SMTP), *arguments],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=timeout,
         check=False,
         cwd=cwd,
         env={**os.environ, **(env or {})},
@@ -71,7 +73,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     require_terraform()
     home = tmp_path_factory.mktemp("local-up")
     state_file = home / "stack.json"
-    up = ses_smtp("local", "up", "--detach", "--domain", DOMAIN, "--state-file", str(state_file), cwd=home)
+    up = ses_smtp(
+        *("local", "up", "--detach", "--domain", DOMAIN, "--state-file", str(state_file)),
+        cwd=home,
+        timeout=UP_TIMEOUT + 60,  # local up --detach gives up itself after UP_TIMEOUT (its DETACH_TIMEOUT)
+    )
     try:
         assert up.returncode == 0, up.stdout + up.stderr
         state = json.loads(state_file.read_text())
