@@ -367,6 +367,18 @@ run "functions_are_arm64_traced_reserved_and_logged" {
   }
 }
 
+run "function_log_levels_are_pinned_so_debug_cannot_leak_secrets" {
+  command = plan
+
+  assert {
+    condition = (
+      one(module.credentials.credentials_function.logging_config).application_log_level == "INFO" &&
+      one(module.credentials.credentials_function.logging_config).system_log_level == "WARN"
+    )
+    error_message = "A console change to DEBUG would write botocore's response bodies (secret keys) to the logs."
+  }
+}
+
 run "the_schedule_can_only_ask_the_credentials_function_to_retire_keys" {
   command = plan
 

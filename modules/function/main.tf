@@ -88,9 +88,13 @@ resource "aws_lambda_function" "this" {
     mode = "Active"
   }
 
+  # Pinned, so a console change to DEBUG drifts back at the next apply and is visible in a plan.
+  # The code keeps botocore quiet at any level too (ses_smtp.logsafety): at DEBUG it logs secrets.
   logging_config {
-    log_format = "JSON"
-    log_group  = aws_cloudwatch_log_group.this.name
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.this.name
+    application_log_level = "INFO"
+    system_log_level      = "WARN"
   }
 
   depends_on = [aws_iam_role_policy.this]

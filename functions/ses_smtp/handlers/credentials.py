@@ -18,9 +18,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ses_smtp.config import metrics_service
 from ses_smtp.credentials import Caller, Credentials, sender_view
 from ses_smtp.errors import InvalidRequest, SesSmtpError
+from ses_smtp.logsafety import protect_logs
 from ses_smtp.wiring import credentials_from_env
 
 logger = Logger(service="ses-smtp")
+protect_logs(*logger.handlers)  # no secret in the logs at any level: see ses_smtp.logsafety
 tracer = Tracer(service="ses-smtp")
 metrics = Metrics(namespace="SesSmtp")  # service: set per invocation from the environment
 

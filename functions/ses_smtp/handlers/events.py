@@ -36,8 +36,10 @@ from ses_smtp.events import (
     metric_name,
     parse_sqs_body,
 )
+from ses_smtp.logsafety import protect_logs
 
 logger = Logger(service="ses-smtp")
+protect_logs(*logger.handlers)  # no secret in the logs at any level: see ses_smtp.logsafety
 tracer = Tracer(service="ses-smtp")
 metrics = Metrics(namespace="SesSmtp")  # service: set per invocation from the environment
 ANNOTATION_LIMIT = 500  # characters: a busy batch lists many senders
