@@ -71,16 +71,26 @@ def seal(kms: Any, key_arn: str, plaintext: str, context: dict[str, str]) -> Sea
     return SealedSecret(SCHEME_VERSION, key_arn, data_key["CiphertextBlob"], nonce, ciphertext, dict(context))
 
 
-def open_sealed(kms: Any, sealed: SealedSecret, expected_context: dict[str, str]) -> str:
-    """Decrypt a sealed secret that must belong to expected_context. Needs kms:Decrypt."""
+def open_sealed(kms: Any, sealed: SealedSecret, expected_context: dict[str, str], key_arn: str) -> str:
+    """Decrypt a sealed secret that must belong to expected_context and the deployment's key_arn.
+
+    The key comes from the deployment, never from the record: a table writer could otherwise name a
+    key of their own, have the administrator's Decrypt logged in their account, and show a password
+    of their choosing. Needs kms:Decrypt.
+    """
     if sealed.scheme != SCHEME_VERSION:
         raise TamperedCredential(f"unknown credential scheme {sealed.scheme}; upgrade ses-smtp")
+    if sealed.key_arn != key_arn:
+        raise TamperedCredential(
+            f"the stored credential names KMS key {sealed.key_arn}, not this deployment's key {key_arn}; "
+            "refusing to decrypt: someone who can write the table changed it (rotate the sender)"
+        )
     if sealed.context != expected_context:
         raise TamperedCredential("stored encryption context does not match the record it is stored under")
     try:
-        data_key = kms.decrypt(
-            KeyId=sealed.key_arn, CiphertextBlob=sealed.wrapped_key, EncryptionContext=sealed.context
-        )["Plaintext"]
+        data_key = kms.decrypt(KeyId=key_arn, CiphertextBlob=sealed.wrapped_key, EncryptionContext=sealed.context)[
+            "Plaintext"
+        ]
     except ClientError as error:
         if error.response["Error"]["Code"] in ("InvalidCiphertextException", "IncorrectKeyException"):
             raise TamperedCredential("KMS refused to unwrap the data key: the record was altered") from error

@@ -35,7 +35,7 @@ def _assert_stored_credentials_work(world: World, store: CredentialStore, sender
         for key_id in sender.key_ids():
             sealed = store.sealed_credential(sender.name, key_id)
             assert sealed is not None, f"{sender.name}: no stored credential for {key_id}"
-            password = open_sealed(kms, sealed, encryption_context(sender.name, key_id))
+            password = open_sealed(kms, sealed, encryption_context(sender.name, key_id), world.settings.kms_key_arn)
             assert password == derive_smtp_password(world.log.secrets[key_id], world.settings.smtp_region)
 
 

@@ -101,7 +101,7 @@ def test_kms_refusing_the_wrapped_key_is_tampering() -> None:
     context = encryption_context("alice", "AKIAEXAMPLEEXAMPLE01")
     sealed = SealedSecret(1, "arn:aws:kms:eu-west-1:123456789012:key/k", b"wrapped", b"n" * 12, b"c" * 40, context)
     with stub, pytest.raises(TamperedCredential, match="KMS refused"):
-        open_sealed(kms, sealed, context)
+        open_sealed(kms, sealed, context, sealed.key_arn)
 
 
 def test_no_permission_to_decrypt_is_not_called_tampering() -> None:
@@ -110,4 +110,4 @@ def test_no_permission_to_decrypt_is_not_called_tampering() -> None:
     context = encryption_context("alice", "AKIAEXAMPLEEXAMPLE01")
     sealed = SealedSecret(1, "arn:aws:kms:eu-west-1:123456789012:key/k", b"wrapped", b"n" * 12, b"c" * 40, context)
     with stub, pytest.raises(Exception, match="AccessDenied"):
-        open_sealed(kms, sealed, context)
+        open_sealed(kms, sealed, context, sealed.key_arn)

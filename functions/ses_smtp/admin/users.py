@@ -105,7 +105,8 @@ class Admin:
         sealed = store.sealed_credential(name, key.access_key_id)
         if sealed is None:
             raise SenderNotFound(f"no stored password for {name!r} key {key.access_key_id}; rotate to issue a new one")
-        password = open_sealed(self.session.client("kms"), sealed, encryption_context(name, key.access_key_id))
+        context = encryption_context(name, key.access_key_id)
+        password = open_sealed(self.session.client("kms"), sealed, context, self.deployment.kms_key_arn)
         return SmtpCredential(
             sender=name,
             from_addresses=sender.from_patterns.as_list(),
