@@ -86,9 +86,15 @@ def _api_calls(operation: str) -> float:
         for name in ("alice", "bob", "carol"):
             credentials.rotate(name, Caller("bench"), retire_after=timedelta(days=1))
         world.now[0] += timedelta(days=2)
-        calls = counted(world.log, credentials.retire_expired)
+        before = len(world.log.calls)
+        credentials.retire_expired()
+        made = world.log.calls[before:]
+        # One ListAccessKeys per sender reconciles IAM with the records, retiring or not.
+        reconcile_calls = made.count("iam:ListAccessKeys")
+        if operation == "reconcile":
+            return reconcile_calls / 3
         scan_calls = 1  # one page of the table, shared by every key the run retires
-        return (calls - scan_calls) / 3
+        return (len(made) - scan_calls - reconcile_calls) / 3
 
 
 def api_calls_per_delivery_event() -> float:
@@ -325,11 +331,13 @@ MEASURES: list[tuple[str, Callable[[], float], float, str]] = [
     ("api_calls_create", lambda: _api_calls("create"), 6, "calls"),
     ("api_calls_rotate", lambda: _api_calls("rotate"), 4, "calls"),
     ("api_calls_retire_per_key", lambda: _api_calls("retire"), 3, "calls"),
+    ("api_calls_reconcile_per_sender", lambda: _api_calls("reconcile"), 1, "calls"),
     ("api_calls_per_delivery_event", api_calls_per_delivery_event, 0, "calls"),
     ("events_per_second", lambda: _run_events()["events_per_second"], 0, "ev/s"),
     ("events_vs_json_ratio", lambda: _run_events()["ratio"], 0.5, "ratio"),
     ("handler_import_ratio", handler_import_ratio, 1.5, "ratio"),
-    ("idle_cost_usd_month", idle_cost_usd_month, 1.00, "USD"),
+    # The KMS key (1.00) and the one alarm past CloudWatch's ten free alarm metrics (0.10): see README.
+    ("idle_cost_usd_month", idle_cost_usd_month, 1.10, "USD"),
     ("idle_cost_usd_month_list_price", lambda: idle_cost_usd_month(free_tier=False), 0, "USD"),
     ("idle_cost_usd_month_per_sender", idle_cost_per_sender, 0, "USD"),
     ("dashboard_metrics", dashboard_metrics, FREE_DASHBOARD_METRICS, "lines"),

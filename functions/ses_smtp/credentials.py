@@ -23,11 +23,18 @@ from ses_smtp.envelope import encryption_context, seal
 from ses_smtp.errors import GracePeriodActive, InvalidRequest, SenderExists, SenderRevoked, SesSmtpError
 from ses_smtp.model import FromPatterns, KeyRef, Operation, Sender, utc_now, validate_name
 from ses_smtp.smtp_password import derive_smtp_password
-from ses_smtp.store import CredentialStore
+from ses_smtp.store import STALE_OPERATION, CredentialStore
 
 logger = Logger(service="ses-smtp")
 
 MAX_RETIRE_AFTER = timedelta(days=90)
+# An operation creates a key a moment before it records it, and may die (function timeout, 60 s) in
+# between; after STALE_OPERATION (20 minutes) its hold is taken over and the key will never be recorded.
+# A key no record knows that is older than this is therefore nobody's work in progress: the retire run
+# deactivates it (never deletes: an administrator can look at it and reactivate it).
+UNRECORDED_KEY_MARGIN = timedelta(minutes=30)
+
+Findings = list[dict[str, Any]]  # what the retire run reports, one dict per sender or key
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,12 @@ class RetirementReport:
     retired: list[str]
     skipped_busy: list[str]
     past_max_age: list[dict[str, Any]]
+    unrecorded_deactivated: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def needs_attention(self) -> int:
+        """Everything an administrator should look at: the one number the alarm watches."""
+        return len(self.skipped_busy) + len(self.past_max_age) + len(self.unrecorded_deactivated)
 
 
 class Credentials:
@@ -168,10 +181,15 @@ class Credentials:
         return {**sender_view(sender), "iam_keys": keys}
 
     def retire_expired(self) -> RetirementReport:
-        """Retire previous keys past their retire_after; report current keys older than the maximum age."""
+        """Retire previous keys past their retire_after; deactivate active keys no record knows; report
+        current keys older than the maximum age. An operation left half-done past its stale time no
+        longer holds the sender."""
         now = self.clock()
         retired, busy, old = [], [], []
-        for sender in self.store.senders():
+        unrecorded: Findings = []
+        for record in self.store.senders():
+            unrecorded += self._deactivate_unrecorded_keys(record, now)
+            sender = self._without_stale_operation(record, now)
             previous = sender.previous_key
             if previous and previous.retire_after and previous.retire_after <= now:
                 if self._retire_expired_key(sender, previous.access_key_id):
@@ -189,7 +207,42 @@ class Credentials:
                     max_age_days=self.settings.max_credential_age.days,
                 )
                 old.append({"sender": sender.name, "access_key_id": current.access_key_id, "age_days": age_days})
-        return RetirementReport(retired, busy, old)
+        return RetirementReport(retired, busy, old, unrecorded)
+
+    def _deactivate_unrecorded_keys(self, sender: Sender, now: datetime) -> Findings:
+        """Reconcile IAM with the record: the table can be edited by more principals than this function."""
+        recorded = set(sender.key_ids())
+        found: Findings = []
+        for key in self.directory.keys(sender.iam_user):
+            if key.status != "Active" or key.access_key_id in recorded or now - key.created_at < UNRECORDED_KEY_MARGIN:
+                continue
+            self.directory.deactivate_key(sender.iam_user, key.access_key_id)
+            logger.warning(
+                "unrecorded access key deactivated",
+                sender=sender.name,
+                iam_user=sender.iam_user,
+                access_key_id=key.access_key_id,
+                created_at=key.created_at.isoformat(),
+            )
+            found.append({"sender": sender.name, "access_key_id": key.access_key_id})
+        return found
+
+    def _without_stale_operation(self, sender: Sender, now: datetime) -> Sender:
+        """Release a hold whose operation died long ago (as a new operation would take it over)."""
+        if sender.operation is None or now - sender.operation.started_at < STALE_OPERATION:
+            return sender
+        try:
+            self.store.release(sender, stale_before=now - STALE_OPERATION)
+        except SesSmtpError as error:  # it moved on (finished, or was taken over) since the scan
+            logger.info("stale operation not released", sender=sender.name, reason=str(error))
+            return sender
+        logger.warning(
+            "stale operation released",
+            sender=sender.name,
+            operation=_kind(sender),
+            started_at=_iso(sender.operation.started_at),
+        )
+        return sender.with_(operation=None)
 
     # Steps
 

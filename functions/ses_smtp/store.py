@@ -113,16 +113,27 @@ class CredentialStore:
         resumed = previous.operation is not None and previous.operation.id == operation.id
         return previous.with_(operation=operation), resumed
 
-    def release(self, sender: Sender) -> None:
+    def release(self, sender: Sender, stale_before: datetime | None = None) -> None:
+        """Remove the sender's hold if it is still this operation's (and, given stale_before, started before it)."""
         assert sender.operation is not None
-        self._db.update_item(
-            TableName=self._table,
-            Key=_key(sender_pk(sender.name), SENDER_SK),
-            UpdateExpression="REMOVE #op",
-            ConditionExpression="#op.id = :id",
-            ExpressionAttributeNames={"#op": "operation"},
-            ExpressionAttributeValues=_dynamo({":id": sender.operation.id}),
-        )
+        condition, values = "#op.id = :id", {":id": sender.operation.id}
+        if stale_before is not None:
+            condition, values = (
+                f"{condition} AND #op.started_at < :stale",
+                {**values, ":stale": stale_before.isoformat()},
+            )
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=_key(sender_pk(sender.name), SENDER_SK),
+                UpdateExpression="REMOVE #op",
+                ConditionExpression=condition,
+                ExpressionAttributeNames={"#op": "operation"},
+                ExpressionAttributeValues=_dynamo(values),
+            )
+        except ClientError as error:
+            _raise_unless_condition_failed(error)
+            raise Conflict(f"{sender.name}'s operation changed since it was read") from error
 
     def abandon_create(self, sender: Sender) -> None:
         """Forget a sender whose create failed and was rolled back."""

@@ -171,3 +171,22 @@ resource "aws_cloudwatch_metric_alarm" "queue" {
   alarm_actions       = [local.alerts_topic_arn]
   tags                = var.tags
 }
+
+# One alarm for everything the daily retire run finds that needs a person (the module's alarms stay
+# few: each is billed per metric once CloudWatch's ten free alarm metrics are used). The run publishes
+# the parts beside it: CredentialsPastMaxAge, SendersSkippedBusy and UnrecordedAccessKeysDeactivated.
+resource "aws_cloudwatch_metric_alarm" "credentials_need_attention" {
+  alarm_name          = "${var.name_prefix}-credentials-need-attention"
+  alarm_description   = "The daily retire run found credentials that need a person: a key past max_credential_age_days (rotate it), a sender held by an operation in flight, or an active access key that no record knew (now deactivated: find who made it in CloudTrail). `ses-smtp users retire` lists them."
+  namespace           = "SesSmtp"
+  metric_name         = "CredentialsNeedAttention"
+  dimensions          = { service = var.name_prefix }
+  statistic           = "Maximum"
+  period              = 3600
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [local.alerts_topic_arn]
+  tags                = var.tags
+}

@@ -63,6 +63,7 @@ output "alarm_thresholds" {
     { for key, alarm in aws_cloudwatch_metric_alarm.reputation : key => alarm.threshold },
     { for key, alarm in aws_cloudwatch_metric_alarm.function : key => alarm.threshold },
     { for key, alarm in aws_cloudwatch_metric_alarm.queue : key => alarm.threshold },
+    { credentials-need-attention = aws_cloudwatch_metric_alarm.credentials_need_attention.threshold },
   )
 }
 

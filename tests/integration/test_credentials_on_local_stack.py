@@ -9,6 +9,7 @@ made here is deleted here, or the destroy of the senders group would fail.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from moto.iam.models import iam_backends
 from ses_smtp.admin import cli
 from ses_smtp.admin.deployment import LocalFunction
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
+from ses_smtp.credentials import UNRECORDED_KEY_MARGIN
 from ses_smtp.local.emulator import Emulator
 from ses_smtp.smtp_password import derive_smtp_password
 from tests.conftest import require_terraform
@@ -157,3 +159,34 @@ def test_the_schedules_own_request_retires_expired_keys(
         assert (code, out.strip()) == (0, "retired 1 previous key(s) past their grace period"), err
     finally:
         assert users("delete", "erin", "--yes")[0] == 0
+
+
+def backdate_key(access_key_id: str, by: timedelta) -> None:
+    """Make the emulator's copy of a key older, as if it had been created `by` ago."""
+    for user in iam_backends[ACCOUNT]["global"].users.values():
+        for key in user.access_keys:
+            if key.access_key_id == access_key_id:
+                key.create_date -= by
+                return
+    raise AssertionError(f"no access key {access_key_id} in the emulator")
+
+
+def test_a_key_made_behind_the_modules_back_is_deactivated_by_the_retire_run(users: Any, emulator: Emulator) -> None:
+    iam = emulator.session().client("iam")
+    assert users("create", "frank", "--from", "frank@example.com")[0] == 0
+    try:
+        rogue = iam.create_access_key(UserName="ses-smtp-local-frank")["AccessKey"]["AccessKeyId"]
+        code, out, err = users("--json", "retire")
+        assert code == 0, err
+        assert json.loads(out)["unrecorded_deactivated"] == [], "a key this young may be an operation's"
+
+        backdate_key(rogue, UNRECORDED_KEY_MARGIN + timedelta(minutes=1))
+        code, out, err = users("retire")
+        assert code == 0, err
+        assert f"frank: access key {rogue} was active but in no record; deactivated" in out
+        keys = iam.list_access_keys(UserName="ses-smtp-local-frank")["AccessKeyMetadata"]
+        statuses = {key["AccessKeyId"]: key["Status"] for key in keys}
+        assert statuses[rogue] == "Inactive", "deactivated, not deleted"
+        assert sorted(statuses.values()) == ["Active", "Inactive"], "the recorded key still works"
+    finally:
+        assert users("delete", "frank", "--yes")[0] == 0

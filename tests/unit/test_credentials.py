@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from ses_smtp.credentials import Caller
+from ses_smtp.credentials import UNRECORDED_KEY_MARGIN, Caller
 from ses_smtp.errors import (
     Conflict,
     GracePeriodActive,
@@ -20,6 +20,7 @@ from ses_smtp.errors import (
     SenderRevoked,
 )
 from ses_smtp.model import Operation
+from ses_smtp.store import STALE_OPERATION
 from tests.unit.aws_world import World, aws_world, counted
 from tests.unit.consistency import assert_consistent, assert_safe
 
@@ -144,6 +145,75 @@ def test_the_schedule_retires_expired_keys_and_reports_old_ones(world: World) ->
     report = credentials.retire_expired()
     assert sorted(item["sender"] for item in report.past_max_age) == ["alice", "bob"]
     assert all(item["age_days"] > 90 for item in report.past_max_age)
+
+
+def at_real_time(world: World, later: timedelta) -> None:
+    """The world's clock at the emulator's own clock (it dates access keys) plus `later`."""
+    world.now[0] = datetime.now(UTC) + later
+
+
+def key_status(world: World, user: str) -> dict[str, str]:
+    keys = world.client("iam").list_access_keys(UserName=user)["AccessKeyMetadata"]
+    return {key["AccessKeyId"]: key["Status"] for key in keys}
+
+
+def test_a_key_made_behind_the_modules_back_is_deactivated_after_the_margin(world: World) -> None:
+    at_real_time(world, timedelta(0))
+    credentials = world.credentials()
+    credentials.create("alice", ALICE, caller())
+    rogue = world.client("iam").create_access_key(UserName="ses-smtp-alice")["AccessKey"]["AccessKeyId"]
+
+    at_real_time(world, UNRECORDED_KEY_MARGIN - timedelta(minutes=5))
+    assert credentials.retire_expired().unrecorded_deactivated == [], "an operation may still record it"
+    assert key_status(world, "ses-smtp-alice")[rogue] == "Active"
+
+    at_real_time(world, UNRECORDED_KEY_MARGIN + timedelta(minutes=1))
+    report = credentials.retire_expired()
+    assert report.unrecorded_deactivated == [{"sender": "alice", "access_key_id": rogue}]
+    assert report.needs_attention == 1
+    statuses = key_status(world, "ses-smtp-alice")
+    assert statuses[rogue] == "Inactive", "deactivated, not deleted: a person can look at it"
+    assert statuses[credentials.store.require("alice").current_key_id or ""] == "Active"
+    assert credentials.retire_expired().unrecorded_deactivated == [], "reported once, not every day"
+
+
+def test_a_previous_key_erased_from_the_record_does_not_survive_rotation(world: World) -> None:
+    at_real_time(world, timedelta(0))
+    credentials = world.credentials()
+    credentials.create("alice", ALICE, caller())
+    leaked = credentials.store.require("alice").current_key_id
+    credentials.rotate("alice", caller())
+    # A table writer erases the previous key, so no retire_after ever retires it (review M3 a).
+    world.client("dynamodb").update_item(
+        TableName=world.settings.table_name,
+        Key={"pk": {"S": "sender#alice"}, "sk": {"S": "sender"}},
+        UpdateExpression="REMOVE previous_key",
+    )
+    at_real_time(world, UNRECORDED_KEY_MARGIN + timedelta(minutes=1))
+    report = credentials.retire_expired()
+    assert report.unrecorded_deactivated == [{"sender": "alice", "access_key_id": leaked}]
+    assert key_status(world, "ses-smtp-alice")[leaked or ""] == "Inactive"
+
+
+def test_an_operation_left_half_done_no_longer_blocks_retirement(world: World) -> None:
+    credentials = world.credentials()
+    credentials.create("alice", ALICE, caller())
+    rotated = credentials.rotate("alice", caller(), retire_after=timedelta(days=1))
+    assert rotated.previous_key is not None
+    crashed_at = world.now[0] + timedelta(days=2)
+    credentials.store.begin("alice", Operation("crashed", "rotate", crashed_at))
+
+    world.now[0] = crashed_at + timedelta(minutes=1)
+    report = credentials.retire_expired()
+    assert report.skipped_busy == ["alice"], "an operation in flight still decides"
+    assert report.needs_attention == 1
+
+    world.now[0] = crashed_at + STALE_OPERATION + timedelta(minutes=1)
+    report = credentials.retire_expired()
+    assert report.skipped_busy == []
+    assert report.retired == [rotated.previous_key.access_key_id]
+    assert credentials.store.require("alice").operation is None
+    assert_consistent(world)
 
 
 def test_revoke_deletes_every_key_and_keeps_the_record(world: World) -> None:

@@ -72,11 +72,32 @@ def test_list_and_status_and_delete(wired: World) -> None:
     assert invoke({"action": "delete", "name": "alice"}) == {"ok": True, "deleted": "alice"}
 
 
+def test_the_retire_run_publishes_one_attention_metric_for_its_alarm(wired: World) -> None:
+    invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})
+    wired.now[0] += timedelta(days=91)  # alice's key is past the maximum age
+    captured = io.StringIO()
+    with logs_to(captured):
+        invoke({"action": "retire", "actor": "schedule"})
+    emf = [json.loads(line) for line in captured.getvalue().splitlines() if '"_aws"' in line]
+    metric_names = {m["Name"] for line in emf for d in line["_aws"]["CloudWatchMetrics"] for m in d["Metrics"]}
+    values = {name: line[name] for line in emf for name in metric_names if name in line}
+    assert values["CredentialsNeedAttention"] == [1.0]
+    assert values["CredentialsPastMaxAge"] == [1.0]
+    assert values["SendersSkippedBusy"] == [0.0]
+    assert values["UnrecordedAccessKeysDeactivated"] == [0.0]
+
+
 def test_the_scheduled_retire_request_retires_only_expired_keys(wired: World) -> None:
     invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})
     rotated = invoke({"action": "rotate", "name": "alice", "retire_after_days": 1})["sender"]
     schedule = {"action": "retire", "actor": "schedule", "correlation_id": "d32c5kddcf5bb8c3"}
-    assert invoke(schedule) == {"ok": True, "retired": [], "skipped_busy": [], "past_max_age": []}
+    assert invoke(schedule) == {
+        "ok": True,
+        "retired": [],
+        "skipped_busy": [],
+        "past_max_age": [],
+        "unrecorded_deactivated": [],
+    }
     wired.now[0] += timedelta(days=2)
     assert invoke(schedule)["retired"] == [rotated["previous_access_key_id"]]
     status = invoke({"action": "status", "name": "alice"})["sender"]

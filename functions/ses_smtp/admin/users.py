@@ -221,7 +221,7 @@ def _delete(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
 
 def _retire(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
     response = admin.request("retire")
-    return {key: response[key] for key in ("retired", "skipped_busy", "past_max_age")}
+    return {key: response.get(key, []) for key in ("retired", "skipped_busy", "past_max_age", "unrecorded_deactivated")}
 
 
 def _confirm(args: argparse.Namespace, verb: str) -> None:
@@ -277,6 +277,10 @@ def _for_people(command: str, result: Any, rotation_note: str = "") -> str:
             + "".join(
                 f"\n  {old['sender']}: current key {old['age_days']} days old, rotate it"
                 for old in result["past_max_age"]
+            )
+            + "".join(
+                f"\n  {key['sender']}: access key {key['access_key_id']} was active but in no record; deactivated"
+                for key in result["unrecorded_deactivated"]
             )
         )
     already = "was already" if result.get("already") else "is now"
