@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -10,6 +11,15 @@ from typing import Any
 NOTHING = "-"
 # ISO 8601 as DynamoDB records, Python and SES write it: 2026-12-02T07:05:42.291431+00:00, ...T07:08:14.428Z
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """text without control characters (C0, DEL, C1) except those in keep.
+
+    Stored strings reach a terminal: bounce diagnostics come from remote mail servers, and audit
+    fields from whoever invoked the function. An ESC sequence in them could rewrite the screen.
+    """
+    return "".join(ch for ch in text if ch in keep or unicodedata.category(ch) != "Cc")
 
 
 def timestamp(moment: datetime) -> str:
@@ -43,7 +53,7 @@ def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], empty: str 
     """A fixed-width table with a header row; `empty` is said instead when there are no rows."""
     if not rows and empty is not None:
         return empty
-    cells = [[value(row.get(column)) for column in columns] for row in rows]
+    cells = [[printable(value(row.get(column))) for column in columns] for row in rows]
     widths = [max([len(column)] + [len(line[index]) for line in cells]) for index, column in enumerate(columns)]
     lines = [
         "  ".join(column.upper().ljust(width) for column, width in zip(columns, widths, strict=True)).rstrip(),
@@ -57,7 +67,7 @@ def fields(record: Mapping[str, Any], skip: Sequence[str] = ()) -> str:
     """One `name  value` line per field, names right-aligned."""
     shown = {key: item for key, item in record.items() if key not in skip}
     width = max((len(key) for key in shown), default=0)
-    return "\n".join(f"{key:>{width}}  {value(item)}" for key, item in shown.items())
+    return "\n".join(f"{key:>{width}}  {printable(value(item))}" for key, item in shown.items())
 
 
 def smtp_settings(endpoint: str, ports: Sequence[Mapping[str, Any]]) -> str:

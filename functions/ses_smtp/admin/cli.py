@@ -374,22 +374,25 @@ def add_local_parser(commands: Any) -> None:
         command.set_defaults(run=run)
 
 
+LINE_BREAKS = "\n"  # every other control character is dropped from what the CLI prints (render.printable)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         args.local_state = _local_state(args)
-        print(args.run(args))
+        print(render.printable(args.run(args), keep=LINE_BREAKS))
     except CheckFailed as report:
-        print(report)
+        print(render.printable(str(report), keep=LINE_BREAKS))
         return report.exit_code
     except SesSmtpError as error:
-        print(f"ses-smtp: {with_code(error)}", file=sys.stderr)
+        print(render.printable(f"ses-smtp: {with_code(error)}", keep=LINE_BREAKS), file=sys.stderr)
         return 1
     except (CliError, TerraformError) as error:
-        print(f"ses-smtp: {error}", file=sys.stderr)
+        print(render.printable(f"ses-smtp: {error}", keep=LINE_BREAKS), file=sys.stderr)
         return 1
     except (BotoCoreError, ClientError) as error:
-        print(f"ses-smtp: AWS said: {error}", file=sys.stderr)
+        print(render.printable(f"ses-smtp: AWS said: {error}", keep=LINE_BREAKS), file=sys.stderr)
         return 2
     except BrokenPipeError:
         # The reader left (`| head`): end quietly, as other tools do; no flush error on the way out either.
