@@ -396,10 +396,10 @@ def sender_view(sender: Sender) -> dict[str, Any]:
         "from": sender.from_patterns.as_list(),
         "status": sender.status,
         "created_at": sender.created_at.isoformat(),
-        "created_by": sender.created_by,
+        "created_by_claimed": sender.created_by,  # what the invoker said, not who it was: see docs/security.md
         "current_access_key_id": sender.current_key.access_key_id if sender.current_key else None,
         "previous_access_key_id": sender.previous_key.access_key_id if sender.previous_key else None,
         "previous_valid_until": _iso(sender.previous_key.retire_after) if sender.previous_key else None,
         "revoked_at": _iso(sender.revoked_at),
-        "revoked_by": sender.revoked_by,
+        "revoked_by_claimed": sender.revoked_by,
     }

@@ -47,12 +47,12 @@ def test_create_returns_the_sender_without_any_secret(wired: World) -> None:
         "from",
         "status",
         "created_at",
-        "created_by",
+        "created_by_claimed",
         "current_access_key_id",
         "previous_access_key_id",
         "previous_valid_until",
         "revoked_at",
-        "revoked_by",
+        "revoked_by_claimed",
     }
 
 

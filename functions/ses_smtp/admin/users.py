@@ -284,7 +284,8 @@ def _for_people(command: str, result: Any, rotation_note: str = "") -> str:
             )
         )
     already = "was already" if result.get("already") else "is now"
-    by_at = f"by {render.value(result.get('revoked_by'))} at {render.value(result.get('revoked_at'))}"
+    claimed = render.value(result.get("revoked_by_claimed"))
+    by_at = f"at {render.value(result.get('revoked_at'))}, by {claimed} as the caller claimed"
     return f"{result['name']} {already} {result['status']} ({by_at})"
 
 
