@@ -11,7 +11,7 @@ import json
 import sys
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +40,7 @@ class SmtpCredential:
     from_addresses: list[str]
     smtp_server: str
     username: str
-    password: str
+    password: str = field(repr=False)  # keep it out of tracebacks, debuggers and test output
     role: str
     valid_until: str | None
     starttls_port: int = 587
