@@ -19,6 +19,7 @@ import boto3
 from ses_smtp.admin.environment import temporary_environment
 from ses_smtp.admin.terraform import TerraformError, terraform_outputs
 from ses_smtp.errors import SesSmtpError
+from ses_smtp.regions import UnknownRegion, smtp_endpoint
 
 
 class DeploymentError(SesSmtpError):
@@ -62,14 +63,28 @@ class Deployment:
             overrides.get(name)
             for name in ("region", "credentials_function_name", "credentials_table_name", "kms_key_arn")
         ):
-            region = str(overrides["region"])
-            return cls.from_outputs({"smtp_endpoint": f"email-smtp.{region}.amazonaws.com", **overrides}, "flags")
+            return cls.from_outputs(_on_aws(overrides), "flags")
         try:
             outputs = terraform_outputs(Path(terraform_dir))
         except TerraformError as error:
             raise DeploymentError(f"{error}; or give --function, --table, --kms-key-arn and --region") from error
         given = {name: value for name, value in overrides.items() if value}
-        return cls.from_outputs({**outputs, **given}, f"terraform output in {terraform_dir}")
+        return cls.from_outputs(_on_aws({**outputs, **given}), f"terraform output in {terraform_dir}")
+
+
+def _on_aws(outputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The outputs with SES's own SMTP host and ports for the region, whatever the state says.
+
+    The host is printed next to a real password: whoever can write Terraform state must not be able
+    to point people at a server of theirs.
+    """
+    trusted = {name: value for name, value in outputs.items() if name not in ("smtp_starttls_port", "smtp_tls_port")}
+    if "region" not in outputs:
+        return trusted  # from_outputs names what is missing
+    try:
+        return {**trusted, "smtp_endpoint": smtp_endpoint(str(outputs["region"]))}
+    except UnknownRegion as error:
+        raise DeploymentError(str(error)) from None
 
 
 class LambdaInvoker:
