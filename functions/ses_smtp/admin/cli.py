@@ -200,6 +200,8 @@ def _smtp_credentials(args: argparse.Namespace) -> tuple[str, str]:
     """From --username/--password, SES_SMTP_USERNAME/SES_SMTP_PASSWORD, or `users show --sender`."""
     username = args.username or os.environ.get("SES_SMTP_USERNAME")
     password = args.password or os.environ.get("SES_SMTP_PASSWORD")
+    if args.password:
+        print(smtp_check.SHELL_HISTORY_WARNING, file=sys.stderr)
     if args.sender:
         credential = users.admin_for(args.terraform_dir, args.local_state, {"region": args.region}).credential(
             args.sender

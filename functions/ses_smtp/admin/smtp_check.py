@@ -29,6 +29,12 @@ EXIT_CODES = {
 SIMULATOR_SUCCESS = "success@simulator.amazonses.com"
 SECRET_KEY_LENGTH = 40  # an IAM secret access key; SES SMTP passwords are 44 characters
 
+# --password lands in shell history and in every process listing while the check runs.
+SHELL_HISTORY_WARNING = (
+    "ses-smtp: warning: --password is kept in your shell history and shown in process listings; "
+    "set SES_SMTP_PASSWORD instead (read -rs SES_SMTP_PASSWORD; export SES_SMTP_PASSWORD)"
+)
+
 
 @dataclass
 class Target:
