@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
 from ses_smtp.local.emulator import Emulator
+from ses_smtp.local.state import StackState
 from tests.conftest import require_terraform
 
 
@@ -36,3 +38,25 @@ def emulator_env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulato
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
     return emulator
+
+
+@pytest.fixture
+def local_state_file(deployment: TerraformRun, emulator_env: Emulator, tmp_path: Path) -> Path:
+    """A state file describing the emulator and its deployment, as `ses-smtp local up` writes one:
+    `--invoke in-process` is allowed only with `--local` (review L7)."""
+    outputs = deployment.outputs()
+    state = StackState(
+        endpoint_url=emulator_env.endpoint_url,
+        region=outputs["region"],
+        smtp_host="127.0.0.1",
+        starttls_port=2587,
+        tls_port=2465,
+        ca_file="",
+        terraform_dir=str(REPO_ROOT / "examples" / "local"),
+        state_dir=str(tmp_path),
+        pid=os.getpid(),
+        outputs=outputs,
+    )
+    path = tmp_path / "stack.json"
+    state.save(path)
+    return path

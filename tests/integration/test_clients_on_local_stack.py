@@ -17,6 +17,7 @@ import ssl
 import subprocess
 from collections.abc import Iterator
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,11 +46,8 @@ def endpoint(emulator: Emulator, certificates: tls.Certificates) -> Iterator[Smt
 
 
 @pytest.fixture
-def users(deployment: TerraformRun, emulator_env: Emulator, capsys: pytest.CaptureFixture[str]) -> Any:
-    outputs = deployment.outputs()
-    base = ["users", "--invoke", "in-process", "--function", outputs["credentials_function_name"]]
-    base += ["--table", outputs["credentials_table_name"], "--kms-key-arn", outputs["kms_key_arn"]]
-    base += ["--region", outputs["region"], "--json"]
+def users(local_state_file: Path, capsys: pytest.CaptureFixture[str]) -> Any:
+    base = ["--local", str(local_state_file), "users", "--invoke", "in-process", "--json"]
 
     def run(*arguments: str) -> dict[str, Any]:
         code = cli.main([*base, *arguments])

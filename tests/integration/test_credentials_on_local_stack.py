@@ -29,21 +29,8 @@ ACCOUNT = "123456789012"
 
 
 @pytest.fixture
-def users(deployment: TerraformRun, emulator_env: Emulator, capsys: pytest.CaptureFixture[str]) -> Any:
-    outputs = deployment.outputs()
-    base = [
-        "users",
-        "--invoke",
-        "in-process",
-        "--function",
-        outputs["credentials_function_name"],
-        "--table",
-        outputs["credentials_table_name"],
-        "--kms-key-arn",
-        outputs["kms_key_arn"],
-        "--region",
-        outputs["region"],
-    ]
+def users(local_state_file: Path, capsys: pytest.CaptureFixture[str]) -> Any:
+    base = ["--local", str(local_state_file), "users", "--invoke", "in-process"]
 
     def run(*arguments: str) -> tuple[int, str, str]:
         code = cli.main([*base, *arguments])
@@ -66,7 +53,7 @@ def test_a_sender_lifecycle_through_the_cli(users: Any, deployment: TerraformRun
     code, out, err = users("--json", "create", "alice", "--from", "alice@example.com")
     assert code == 0, err
     created = json.loads(out)
-    assert created["smtp_server"] == "email-smtp.eu-west-1.amazonaws.com"
+    assert created["smtp_server"] == "127.0.0.1", "the local stack's own SMTP endpoint"
     assert created["password"] == derive_smtp_password(secret_of(created["username"]), "eu-west-1")
 
     iam = emulator.session().client("iam")

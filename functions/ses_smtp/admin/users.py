@@ -135,10 +135,15 @@ def admin_for(
         session = session_for(deployment)
         log_dir = Path(local.log_dir) if local.log_dir else None  # the stack's own log files
         return Admin(deployment, InProcessInvoker(deployment, session, log_dir=log_dir), session)
+    if in_process:
+        raise DeploymentError(
+            "--invoke in-process runs the credentials code here, with your AWS credentials and the deployed "
+            "function's settings (which whoever can change the function controls); it is only for the local "
+            "stack: add --local STATE_FILE, or use --invoke lambda"
+        )
     deployment = Deployment.find(terraform_dir, given)
     session = session_for(deployment)
-    invoker = InProcessInvoker if in_process else LambdaInvoker
-    return Admin(deployment, invoker(deployment, session), session)
+    return Admin(deployment, LambdaInvoker(deployment, session), session)
 
 
 def run(args: argparse.Namespace) -> str:
@@ -318,7 +323,7 @@ def add_parser(commands: Any) -> None:
         "--invoke",
         choices=["lambda", "in-process"],
         default="lambda",
-        help="in-process runs the handler here with the function's settings (the local stack)",
+        help="in-process runs the handler here with the function's settings (only with --local)",
     )
     users.add_argument("--json", action="store_true", help="machine-readable output")
     sub = users.add_subparsers(dest="users_command", required=True)
