@@ -10,6 +10,17 @@ locals {
   dkim_domains             = jsondecode(file("${path.module}/functions/ses_smtp/ses_dkim_domains.json"))
   dkim_signing_hosted_zone = lookup(local.dkim_domains.regions, local.region, local.dkim_domains.default)
 
+  receiving_regions = toset(jsondecode(file("${path.module}/functions/ses_smtp/receiving_regions.json")).regions)
+  receiving_records = var.receiving_enabled ? {
+    receiving-mx = {
+      name    = var.domain
+      type    = "MX"
+      value   = "10 inbound-smtp.${local.region}.amazonaws.com"
+      ttl     = var.dns_record_ttl
+      purpose = "Receiving: mail for ${var.domain} goes to SES, which stores it and forwards it to the sender's own mailbox. Replaces any other MX of ${var.domain}: only one mail host receives."
+    }
+  } : {}
+
   # RFC 8461 policy; its id in DNS is derived from the text so that every change is announced.
   mta_sts_policy = length(var.mta_sts_mx) == 0 ? null : join("", concat(
     ["version: STSv1\r\n", "mode: ${var.mta_sts_mode}\r\n"],
@@ -37,7 +48,7 @@ module "dns" {
   source = "./modules/dns"
 
   domain          = var.domain
-  records         = module.sending_domain.dns_records
+  records         = merge(module.sending_domain.dns_records, local.receiving_records)
   route53_zone_id = var.route53_zone_id
   ttl             = var.dns_record_ttl
   tls_rpt_rua     = var.tls_rpt_rua
@@ -94,6 +105,11 @@ module "encryption" {
   log_group_name_prefix   = "/aws/lambda/${var.name_prefix}-"
   deletion_window_in_days = var.kms_key_deletion_window_in_days
   tags                    = var.tags
+
+  received_mail = var.receiving_enabled ? {
+    bucket_arn  = module.receiving[0].bucket_arn
+    reader_arns = concat([module.receiving[0].forwarding_role_arn], var.admin_principal_arns)
+  } : null
 }
 
 module "credentials" {
@@ -144,4 +160,29 @@ module "events" {
     credentials = module.credentials.credentials_function_name
     events      = "${var.name_prefix}-events"
   }
+}
+
+module "receiving" {
+  source = "./modules/receiving"
+  count  = var.receiving_enabled ? 1 : 0
+
+  name_prefix                   = var.name_prefix
+  domain                        = var.domain
+  region                        = local.region
+  identity_arn                  = module.sending_domain.identity_arn
+  configuration_set_arn         = module.sending_domain.configuration_set_arn
+  kms_key_arn                   = module.encryption.key_arn
+  table_name                    = module.credentials.table_name
+  rule_set_name                 = coalesce(var.receipt_rule_set_name, "${var.name_prefix}-receiving")
+  rule_set_create               = var.receipt_rule_set_create
+  retention_days                = var.received_mail_retention_days
+  unknown_recipient             = var.receiving_unknown_recipient
+  tls_policy                    = var.receiving_tls_policy
+  package_dir                   = coalesce(var.lambda_package_dir, "${path.module}/build/lambda")
+  layer_arn                     = module.credentials.layer_arn
+  runtime                       = var.lambda_runtime
+  log_retention_days            = var.log_retention_days
+  alerts_topic_arn              = module.events.alerts_topic_arn
+  role_permissions_boundary_arn = var.role_permissions_boundary_arn
+  tags                          = var.tags
 }

@@ -153,3 +153,33 @@ output "dashboard_name" {
   description = "CloudWatch dashboard of volume, reputation, senders and function health."
   value       = module.events.dashboard_name
 }
+
+output "receiving_mx_record" {
+  description = "The domain's MX with receiving_enabled (also in dns_records), {name, type, value}; null without receiving."
+  value       = var.receiving_enabled ? { name = var.domain, type = "MX", value = local.receiving_records["receiving-mx"].value } : null
+
+  precondition {
+    condition     = !var.receiving_enabled || contains(local.receiving_regions, local.region)
+    error_message = "SES does not receive mail in ${local.region}: receiving_enabled needs the aws provider in one of: ${join(", ", sort(local.receiving_regions))} (or turn receiving off)."
+  }
+}
+
+output "received_mail_bucket_name" {
+  description = "Bucket of received mail (null without receiving); `ses-smtp users confirmation` reads it."
+  value       = var.receiving_enabled ? module.receiving[0].bucket_name : null
+}
+
+output "receipt_rule_set_name" {
+  description = "Receipt rule set holding the module's rule (null without receiving)."
+  value       = var.receiving_enabled ? module.receiving[0].rule_set_name : null
+}
+
+output "forwarding_function_name" {
+  description = "Function that forwards received mail to senders' own mailboxes (null without receiving)."
+  value       = var.receiving_enabled ? module.receiving[0].forwarding_function_name : null
+}
+
+output "forwarding_dead_letter_queue_url" {
+  description = "Where forwarding events end up after Lambda's retries fail (null without receiving)."
+  value       = var.receiving_enabled ? module.receiving[0].dead_letter_queue_url : null
+}

@@ -475,3 +475,71 @@ variable "mta_sts_enabled" {
     error_message = "mta_sts_enabled needs mta_sts_mx: the host names of the domain's inbound mail servers the policy names."
   }
 }
+
+# Receiving (optional)
+
+variable "receiving_enabled" {
+  description = "Receive mail for the domain with SES (MX to inbound-smtp.<region>.amazonaws.com), store it in an encrypted bucket and forward mail for a sender's address to the sender's forward_to mailbox, so Gmail's confirmation and replies reach the person. Pay per message; see docs/receiving.md. Fails at plan in a region where SES does not receive mail. Needs receipt_rule_set_name or receipt_rule_set_create."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = !var.receiving_enabled || var.receipt_rule_set_name != null || var.receipt_rule_set_create
+    error_message = "receiving_enabled needs receipt_rule_set_name (the name of the account's ACTIVE receipt rule set, to add the module's rule to) or, only when no rule set is active in this account and region, receipt_rule_set_create = true."
+  }
+}
+
+variable "receipt_rule_set_name" {
+  description = "With receiving_enabled: the account's ACTIVE receipt rule set, which the module adds its rule to (see `aws ses describe-active-receipt-rule-set`). SES has one active rule set per account and region: the module never activates one unless receipt_rule_set_create is true. With receipt_rule_set_create, the name of the rule set to create (default <name_prefix>-receiving)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.receipt_rule_set_name == null || can(regex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", var.receipt_rule_set_name))
+    error_message = "receipt_rule_set_name must be 1 to 64 letters, digits, underscores, dots or hyphens, starting with a letter or digit."
+  }
+}
+
+variable "receipt_rule_set_create" {
+  description = "With receiving_enabled: create a receipt rule set and make it the ACTIVE one. Only when no rule set is active in this account and region: activating another rule set silently stops all mail the active one receives. Default false: join receipt_rule_set_name instead."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "received_mail_retention_days" {
+  description = "Days received mail is kept in the bucket (forwarded or not: spam, viruses and unknown recipients included), then deleted."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.received_mail_retention_days >= 1 && floor(var.received_mail_retention_days) == var.received_mail_retention_days
+    error_message = "received_mail_retention_days must be a whole number of days, at least 1."
+  }
+}
+
+variable "receiving_unknown_recipient" {
+  description = "Mail for an address of the domain that no sender holds (or a sender without forward_to): drop (kept in the bucket until it expires, nobody told) or bounce (SES returns a bounce to the sender)."
+  type        = string
+  default     = "drop"
+  nullable    = false
+
+  validation {
+    condition     = contains(["drop", "bounce"], var.receiving_unknown_recipient)
+    error_message = "receiving_unknown_recipient must be drop or bounce."
+  }
+}
+
+variable "receiving_tls_policy" {
+  description = "Require: SES refuses mail delivered without TLS (as MTA-STS asks); Optional: accepts it."
+  type        = string
+  default     = "Require"
+  nullable    = false
+
+  validation {
+    condition     = contains(["Require", "Optional"], var.receiving_tls_policy)
+    error_message = "receiving_tls_policy must be Require or Optional."
+  }
+}

@@ -169,6 +169,40 @@ data "aws_iam_policy_document" "usage" {
     }
   }
 
+  # Receiving: SES writes received mail and the readers read it, only through S3 and only for the
+  # bucket of received mail (its ARN is the encryption context with S3 bucket keys).
+  dynamic "statement" {
+    for_each = var.received_mail == null ? [] : [var.received_mail]
+
+    content {
+      sid       = "ReceivedMailThroughS3Only"
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = ["*"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["ses.amazonaws.com"]
+      }
+
+      principals {
+        type        = "AWS"
+        identifiers = statement.value.reader_arns
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["s3.${local.region}.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:aws:s3:arn"
+        values   = [statement.value.bucket_arn]
+      }
+    }
+  }
+
   statement {
     sid       = "CloudWatchLogsEncryptsFunctionLogs"
     actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]

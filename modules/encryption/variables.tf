@@ -73,3 +73,12 @@ variable "tags" {
   type        = map(string)
   nullable    = false
 }
+
+variable "received_mail" {
+  description = "Optional receiving: the bucket SES stores received mail in, and the roles that read it (the forwarding function, administrators). Adds one statement allowing SES and them to use the key through S3 for that bucket only. null adds nothing."
+  type = object({
+    bucket_arn  = string
+    reader_arns = list(string)
+  })
+  default = null
+}

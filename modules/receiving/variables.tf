@@ -1,0 +1,113 @@
+variable "name_prefix" {
+  description = "Prefix of every resource name."
+  type        = string
+  nullable    = false
+}
+
+variable "domain" {
+  description = "Domain whose mail is received (the receipt rule's recipient)."
+  type        = string
+  nullable    = false
+}
+
+variable "region" {
+  description = "Region of the SES identity; SES must receive mail there (checked by the root module)."
+  type        = string
+  nullable    = false
+}
+
+variable "identity_arn" {
+  description = "The domain's SES identity: forwarded mail is sent as it."
+  type        = string
+  nullable    = false
+}
+
+variable "configuration_set_arn" {
+  description = "The identity's default configuration set (sends through the identity use it)."
+  type        = string
+  nullable    = false
+}
+
+variable "kms_key_arn" {
+  description = "Module key: encrypts stored mail, the dead-letter queue and the function's logs."
+  type        = string
+  nullable    = false
+}
+
+variable "table_name" {
+  description = "Credentials table: the function reads sender records (granted addresses, forward_to)."
+  type        = string
+  nullable    = false
+}
+
+variable "rule_set_name" {
+  description = "Receipt rule set the rule is added to: the account's active one, or the one created here."
+  type        = string
+  nullable    = false
+}
+
+variable "rule_set_create" {
+  description = "Create the rule set and make it the account's active one. Only when no rule set is active: SES has one active rule set per account and region, and activating another stops the first one's mail."
+  type        = bool
+  nullable    = false
+}
+
+variable "retention_days" {
+  description = "Days received mail is kept in the bucket."
+  type        = number
+  nullable    = false
+}
+
+variable "unknown_recipient" {
+  description = "What happens to mail for an address no sender holds: drop or bounce."
+  type        = string
+  nullable    = false
+}
+
+variable "tls_policy" {
+  description = "Require or Optional: whether SES refuses mail delivered without TLS."
+  type        = string
+  nullable    = false
+}
+
+variable "package_dir" {
+  description = "Directory with the zips from `make build`."
+  type        = string
+  nullable    = false
+}
+
+variable "layer_arn" {
+  description = "Dependencies layer."
+  type        = string
+  nullable    = false
+}
+
+variable "runtime" {
+  description = "Python runtime."
+  type        = string
+  nullable    = false
+}
+
+variable "log_retention_days" {
+  description = "Function log retention."
+  type        = number
+  nullable    = false
+}
+
+variable "alerts_topic_arn" {
+  description = "Topic the dead-letter alarm notifies."
+  type        = string
+  nullable    = false
+}
+
+variable "role_permissions_boundary_arn" {
+  description = "Permissions boundary for the function's role, or null."
+  type        = string
+  default     = null
+}
+
+variable "tags" {
+  description = "Tags for every resource that supports them."
+  type        = map(string)
+  nullable    = false
+}
