@@ -266,6 +266,7 @@ module "function" {
     TABLE_NAME                   = var.table_name
     DOMAIN                       = var.domain
     UNKNOWN_RECIPIENT            = var.unknown_recipient
+    RETENTION_DAYS               = tostring(var.retention_days)
     IDENTITY_ARN                 = var.identity_arn
     POWERTOOLS_SERVICE_NAME      = var.name_prefix
     POWERTOOLS_METRICS_NAMESPACE = "SesSmtp"
