@@ -24,6 +24,8 @@ from botocore.exceptions import ClientError
 
 from ses_smtp.errors import InvalidRequest
 
+# Where SES's S3 action stores received mail; Terraform passes the same value (OBJECT_PREFIX).
+OBJECT_PREFIX = "inbound/"
 # Added to every message we forward; a message that carries it is never forwarded again.
 LOOP_HEADER = "X-Ses-Smtp-Forwarded"
 # SES's v2 API (and SMTP) limit, measured after base64 encoding of the raw message.

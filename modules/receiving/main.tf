@@ -8,7 +8,7 @@ locals {
   account_id    = data.aws_caller_identity.current.account_id
   partition     = data.aws_partition.current.partition
   rule_name     = "${var.name_prefix}-receive"
-  object_prefix = "inbound/"
+  object_prefix = "inbound/" # ses_smtp/forwarding.py OBJECT_PREFIX: the admin CLI reads the bucket there
   # Known at plan: the bucket policy, the key policy and the function permission all name the rule.
   rule_arn      = "arn:${local.partition}:ses:${var.region}:${local.account_id}:receipt-rule-set/${var.rule_set_name}:receipt-rule/${local.rule_name}"
   table_arn     = "arn:${local.partition}:dynamodb:${var.region}:${local.account_id}:table/${var.table_name}"
@@ -263,6 +263,7 @@ module "function" {
 
   environment = {
     BUCKET_NAME                  = aws_s3_bucket.this.id
+    OBJECT_PREFIX                = local.object_prefix
     TABLE_NAME                   = var.table_name
     DOMAIN                       = var.domain
     UNKNOWN_RECIPIENT            = var.unknown_recipient

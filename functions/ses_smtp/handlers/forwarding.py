@@ -17,12 +17,11 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.config import metrics_service
-from ses_smtp.forwarding import ForwardedLedger, Forwarder, Outcome, SenderMailboxes, parse_event
+from ses_smtp.forwarding import OBJECT_PREFIX, ForwardedLedger, Forwarder, Outcome, SenderMailboxes, parse_event
 
 logger = Logger(service="ses-smtp")
 tracer = Tracer(service="ses-smtp")
 metrics = Metrics(namespace="SesSmtp")  # service: set per invocation from the environment
-OBJECT_PREFIX = "inbound/"  # keep in step with modules/receiving (local.object_prefix)
 METRIC_BY_OUTCOME = {
     "virus": "VirusRejected",
     "spam": "SpamRejected",
@@ -40,7 +39,7 @@ def forwarder() -> Forwarder:
         ses=boto3.client("ses"),
         s3=boto3.client("s3"),
         bucket=os.environ["BUCKET_NAME"],
-        object_prefix=OBJECT_PREFIX,
+        object_prefix=os.environ.get("OBJECT_PREFIX", OBJECT_PREFIX),
         domain=os.environ["DOMAIN"],
         directory=SenderMailboxes(dynamodb, table),
         ledger=ForwardedLedger(dynamodb, table),
