@@ -21,7 +21,7 @@ from ses_smtp.config import Settings
 from ses_smtp.directory import AccessKeyLimit, NewAccessKey, SenderDirectory
 from ses_smtp.envelope import encryption_context, seal
 from ses_smtp.errors import GracePeriodActive, InvalidRequest, SenderExists, SenderRevoked, SesSmtpError
-from ses_smtp.model import FromPatterns, KeyRef, Operation, Sender, utc_now, validate_name
+from ses_smtp.model import FromPatterns, KeyRef, Operation, Sender, utc_now, validate_forward_to, validate_name
 from ses_smtp.smtp_password import derive_smtp_password
 from ses_smtp.store import STALE_OPERATION, CredentialStore
 
@@ -75,9 +75,10 @@ class Credentials:
 
     # Operations
 
-    def create(self, name: str, from_patterns: Any, caller: Caller) -> Sender:
+    def create(self, name: str, from_patterns: Any, caller: Caller, forward_to: Any = None) -> Sender:
         name = validate_name(name, self.settings.user_name_prefix)
         patterns = FromPatterns.parse(from_patterns, self.settings.allowed_domains)
+        forward = validate_forward_to(forward_to, self.settings.allowed_domains)
         now = self.clock()
         draft = Sender(
             name=name,
@@ -87,6 +88,7 @@ class Credentials:
             created_at=now,
             created_by=caller.actor,
             operation=Operation(caller.operation_id, "create", now),
+            forward_to=forward,
         )
         sender, resumed = self.store.begin_create(draft)
         if sender.last_operation_id == caller.operation_id:
@@ -131,6 +133,17 @@ class Credentials:
             previous_access_key_id=outgoing.access_key_id,
             previous_valid_until=_iso(outgoing.retire_after),
         )
+        return committed
+
+    def update(self, name: str, caller: Caller, forward_to: Any) -> Sender:
+        """Set (or clear, with "") where the sender's received mail is forwarded."""
+        name = validate_name(name, self.settings.user_name_prefix)
+        forward = validate_forward_to(forward_to, self.settings.allowed_domains)
+        sender, _ = self.store.begin(name, Operation(caller.operation_id, "update", self.clock()))
+        if sender.last_operation_id == caller.operation_id:
+            return self._finish_unchanged(sender)
+        committed = self.store.commit(sender.with_(forward_to=forward))
+        logger.info("sender updated", sender=name, forward_to_set=forward is not None)
         return committed
 
     def revoke(self, name: str, caller: Caller) -> Sender:
@@ -402,4 +415,5 @@ def sender_view(sender: Sender) -> dict[str, Any]:
         "previous_valid_until": _iso(sender.previous_key.retire_after) if sender.previous_key else None,
         "revoked_at": _iso(sender.revoked_at),
         "revoked_by_claimed": sender.revoked_by,
+        "forward_to": sender.forward_to,
     }

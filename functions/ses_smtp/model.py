@@ -104,6 +104,22 @@ def _split_pattern(pattern: Any, allowed_domains: frozenset[str]) -> tuple[str, 
     return local, domain
 
 
+_PLAIN_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def validate_forward_to(address: Any, own_domains: frozenset[str]) -> str | None:
+    """A person's own mailbox for received mail; "" or None clears it. Never the deployment's own domain:
+    mail forwarded there would come straight back."""
+    if address is None or address == "":
+        return None
+    if not isinstance(address, str) or not _PLAIN_ADDRESS.fullmatch(address.strip()):
+        raise InvalidRequest(f"forward_to {address!r} is not a plain address such as alice@gmail.com")
+    plain: str = address.strip()
+    if plain.rpartition("@")[2] in own_domains:
+        raise InvalidRequest(f"forward_to {plain!r} is in this deployment's own domain: mail would loop")
+    return plain
+
+
 @dataclass(frozen=True)
 class KeyRef:
     access_key_id: str
@@ -133,6 +149,7 @@ class Sender:
     last_operation_id: str | None = None
     revoked_at: datetime | None = None
     revoked_by: str | None = None
+    forward_to: str | None = None  # with receiving: the person's own mailbox, where their mail is forwarded
 
     def with_(self, **changes: Any) -> Sender:
         return replace(self, **changes)

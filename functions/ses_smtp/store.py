@@ -311,6 +311,7 @@ def _sender_item(sender: Sender) -> dict[str, Any]:
         "last_operation_id": sender.last_operation_id,
         "revoked_at": sender.revoked_at.isoformat() if sender.revoked_at else None,
         "revoked_by": sender.revoked_by,
+        "forward_to": sender.forward_to,
     }
 
 
@@ -334,4 +335,5 @@ def _sender(item: dict[str, Any]) -> Sender:
         last_operation_id=item.get("last_operation_id"),
         revoked_at=_time(item.get("revoked_at")),
         revoked_by=item.get("revoked_by"),
+        forward_to=item.get("forward_to"),
     )

@@ -53,6 +53,7 @@ def test_create_returns_the_sender_without_any_secret(wired: World) -> None:
         "previous_valid_until",
         "revoked_at",
         "revoked_by_claimed",
+        "forward_to",
     }
 
 

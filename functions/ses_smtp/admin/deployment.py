@@ -37,6 +37,7 @@ class Deployment:
     kms_key_arn: str
     starttls_port: int = 587
     tls_port: int = 465
+    received_mail_bucket_name: str | None = None  # with receiving_enabled
 
     @classmethod
     def from_outputs(cls, outputs: Mapping[str, Any], source: str) -> Deployment:
@@ -49,6 +50,7 @@ class Deployment:
                 kms_key_arn=outputs["kms_key_arn"],
                 starttls_port=int(outputs.get("smtp_starttls_port", 587)),
                 tls_port=int(outputs.get("smtp_tls_port", 465)),
+                received_mail_bucket_name=outputs.get("received_mail_bucket_name"),
             )
         except KeyError as missing:
             raise DeploymentError(

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ses_smtp import render
+from ses_smtp.admin import receiving
 from ses_smtp.admin.deployment import Deployment, DeploymentError, InProcessInvoker, LambdaInvoker, session_for
 from ses_smtp.envelope import encryption_context, open_sealed
 from ses_smtp.errors import SenderNotFound, SesSmtpError
@@ -157,13 +158,13 @@ def run(args: argparse.Namespace) -> str:
     action: Callable[[Admin, argparse.Namespace], Any] = ACTIONS[args.users_command]
     result = action(admin, args)
     if args.json:
-        return json.dumps(result if not isinstance(result, SmtpCredential) else result.to_dict(), indent=2)
+        return json.dumps(result.to_dict() if hasattr(result, "to_dict") else result, indent=2)
     return _for_people(args.users_command, result, getattr(args, "rotation_note", ""))
 
 
 def _create(admin: Admin, args: argparse.Namespace) -> SmtpCredential:
     _warn_about_shared_addresses(admin, args.from_patterns)
-    admin.request("create", name=args.name, **{"from": args.from_patterns})
+    admin.request("create", name=args.name, forward_to=args.forward_to, **{"from": args.from_patterns})
     return admin.credential(args.name)
 
 
@@ -174,6 +175,21 @@ def _warn_about_shared_addresses(admin: Admin, patterns: list[str]) -> None:
         shared = sorted(wanted & {held.lower() for held in sender["from"]})
         if shared:
             print(f"warning: {', '.join(shared)} is also granted to sender {sender['name']!r}", file=sys.stderr)
+
+
+def _update(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
+    return admin.request("update", name=args.name, forward_to=args.forward_to)["sender"]  # type: ignore[no-any-return]
+
+
+def _confirmation(admin: Admin, args: argparse.Namespace) -> receiving.Confirmation:
+    bucket = admin.deployment.received_mail_bucket_name
+    if not bucket:
+        raise DeploymentError("this deployment does not receive mail: set receiving_enabled (docs/receiving.md)")
+    sender = CredentialStore(admin.session.client("dynamodb"), admin.deployment.credentials_table_name).require(
+        args.name
+    )
+    s3 = admin.session.client("s3", region_name=admin.deployment.region)
+    return receiving.latest_confirmation(s3, bucket, args.name, list(sender.from_patterns.addresses))
 
 
 def _rotate(admin: Admin, args: argparse.Namespace) -> SmtpCredential:
@@ -244,6 +260,8 @@ def _confirm(args: argparse.Namespace, verb: str) -> None:
 
 ACTIONS: dict[str, Callable[[Admin, argparse.Namespace], Any]] = {
     "create": _create,
+    "update": _update,
+    "confirmation": _confirmation,
     "rotate": _rotate,
     "show": _show,
     "status": _status,
@@ -255,6 +273,10 @@ ACTIONS: dict[str, Callable[[Admin, argparse.Namespace], Any]] = {
 
 
 def _for_people(command: str, result: Any, rotation_note: str = "") -> str:
+    if isinstance(result, receiving.Confirmation):
+        return result.for_people()
+    if command == "update":
+        return f"{result['name']}: received mail is forwarded to {result.get('forward_to') or 'nobody (not forwarded)'}"
     if isinstance(result, SmtpCredential):
         note = {"create": "Shown once now; `ses-smtp users show` shows it again.", "rotate": rotation_note}.get(
             command, ""
@@ -339,6 +361,14 @@ def add_parser(commands: Any) -> None:
         type=from_pattern,
         help="an address (alice@example.com) or *@example.com; repeatable",
     )
+    create.add_argument("--forward-to", metavar="ADDRESS", help="with receiving: the person's own mailbox")
+    update = sub.add_parser("update", help="change where a sender's received mail is forwarded")
+    update.add_argument("name", help=NAME_HELP)
+    update.add_argument("--forward-to", metavar="ADDRESS", required=True, help='the person\'s own mailbox; "" stops')
+    confirmation = sub.add_parser(
+        "confirmation", help="print the latest Gmail confirmation code and link received for a sender"
+    )
+    confirmation.add_argument("name", help=NAME_HELP)
     rotate = sub.add_parser("rotate", help="issue a new key; the previous one works until --retire-after-days")
     rotate.add_argument("name", help=NAME_HELP)
     rotate.add_argument(

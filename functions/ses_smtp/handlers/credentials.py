@@ -26,8 +26,8 @@ protect_logs(*logger.handlers)  # no secret in the logs at any level: see ses_sm
 tracer = Tracer(service="ses-smtp")
 metrics = Metrics(namespace="SesSmtp")  # service: set per invocation from the environment
 
-ACTIONS = ("create", "rotate", "revoke", "delete", "list", "status", "retire")
-NEEDS_NAME = ("create", "rotate", "revoke", "delete", "status")
+ACTIONS = ("create", "update", "rotate", "revoke", "delete", "list", "status", "retire")
+NEEDS_NAME = ("create", "update", "rotate", "revoke", "delete", "status")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class CredentialRequest:
     retire_after: timedelta | None
     retire_now: bool
     caller: Caller
+    forward_to: Any = None  # a person's own mailbox for received mail; "" clears it
 
     @classmethod
     def parse(cls, event: Any) -> CredentialRequest:
@@ -56,6 +57,7 @@ class CredentialRequest:
             retire_after=_days(event.get("retire_after_days")),
             retire_now=event.get("retire_now") is True,
             caller=_caller(event),
+            forward_to=event.get("forward_to"),
         )
 
 
@@ -63,7 +65,10 @@ def handle(request: CredentialRequest, credentials: Credentials) -> dict[str, An
     """Run one request; the result never holds a secret."""
     match request.action:
         case "create":
-            return {"sender": sender_view(credentials.create(request.name, request.from_patterns, request.caller))}
+            sender = credentials.create(request.name, request.from_patterns, request.caller, request.forward_to)
+            return {"sender": sender_view(sender)}
+        case "update":
+            return {"sender": sender_view(credentials.update(request.name, request.caller, request.forward_to))}
         case "rotate":
             sender = credentials.rotate(request.name, request.caller, request.retire_after, request.retire_now)
             return {"sender": sender_view(sender)}
