@@ -1,8 +1,9 @@
 """`ses-smtp dns check`: is every record the domain needs published, right, and alone?
 
 Each expected record is queried (concurrently, with dnspython) and reported as ok, missing, wrong
-(expected vs found) or conflicting (two SPF or DMARC records, or a CNAME where other data must live).
-With SES's own view of the identity, Easy DKIM CNAMEs are checked against SES's SigningHostedZone.
+(expected vs found) or conflicting (two SPF or DMARC records, a CNAME where other data must live, or another
+mail host beside SES's receiving MX). With SES's own view of the identity, Easy DKIM CNAMEs are checked
+against SES's SigningHostedZone.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ REMOVED_DMARC_TAGS = {
     "rf": "rf goes (RFC 9989 receivers ignore it)",
     "ri": "ri goes (RFC 9989 receivers ignore it)",
 }
+RECEIVING_HOST = "inbound-smtp."  # SES's receiving endpoint: the MX of receiving_enabled
 
 
 @dataclass(frozen=True)
@@ -106,11 +108,22 @@ def _judge(name: str, kind: str, expected: str, found: list[str]) -> Finding:
     wanted = _normal(expected)
     if not found:
         return Finding(name, kind, expected, MISSING)
+    others = [value for value in found if _normal(value) != wanted]
+    if kind == "MX" and RECEIVING_HOST in expected and others:
+        return Finding(name, kind, expected, CONFLICT, found, _another_mail_host(name, others))
     if wanted in (_normal(value) for value in found):
         extra = [value for value in found if _normal(value) != wanted]
         detail = f"also found {', '.join(extra)}" if extra and kind == "MX" else ""
         return Finding(name, kind, expected, OK, found, detail)
     return Finding(name, kind, expected, WRONG, found, f"expected {expected}")
+
+
+def _another_mail_host(name: str, others: list[str]) -> str:
+    return (
+        f"another mail host already receives mail for {name} ({', '.join(others)}): publishing SES's MX "
+        "would take its mail (senders pick the lowest priority, and fall back to the rest). Keep one: remove "
+        "the other MX if SES is to receive, or turn receiving_enabled off"
+    )
 
 
 def _judge_txt(name: str, expected: str, found: list[str]) -> Finding:
