@@ -183,3 +183,8 @@ output "forwarding_dead_letter_queue_url" {
   description = "Where forwarding events end up after Lambda's retries fail (null without receiving)."
   value       = var.receiving_enabled ? module.receiving[0].dead_letter_queue_url : null
 }
+
+output "receiving_administrators_policy_json" {
+  description = "IAM policy to add for the people who run `ses-smtp users confirmation`: list and read the received mail (null without receiving)."
+  value       = var.receiving_enabled ? module.receiving[0].administrators_policy_json : null
+}

@@ -359,6 +359,22 @@ run "the_forwarding_role_reads_this_bucket_and_sends_as_the_domain_only" {
   }
 }
 
+run "administrators_get_a_policy_to_read_the_stored_mail" {
+  command = plan
+
+  variables {
+    receiving_enabled     = true
+    receipt_rule_set_name = "existing-active"
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(output.receiving_administrators_policy_json).Statement : s if s.Sid == "ReadReceivedMail"
+    ]).Resource == "arn:aws:s3:::ses-smtp-rx-123456789012-eu-west-1/inbound/*"
+    error_message = "`ses-smtp users confirmation` reads the stored messages, nothing else."
+  }
+}
+
 run "plan_fails_where_ses_does_not_receive_mail" {
   command = plan
 

@@ -38,6 +38,12 @@ module "ses_smtp" {
   mta_sts_mx      = var.inbound_mx
   mta_sts_enabled = var.mta_sts_enabled
 
+  # Receiving: Gmail's confirmation and replies forwarded to each person's own mailbox. Name the
+  # account's active receipt rule set, or say none is active (the module then creates and activates one).
+  receiving_enabled       = var.receiving_enabled
+  receipt_rule_set_name   = var.receipt_rule_set_name
+  receipt_rule_set_create = var.receipt_rule_set_create
+
   tags = {
     Owner = "platform"
   }

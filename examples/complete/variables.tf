@@ -42,3 +42,21 @@ variable "mta_sts_enabled" {
   type        = bool
   default     = false
 }
+
+variable "receiving_enabled" {
+  description = "Receive mail for the domain with SES and forward it to senders' own mailboxes (sets the domain's MX: only where no other mail host receives for it)."
+  type        = bool
+  default     = false
+}
+
+variable "receipt_rule_set_name" {
+  description = "The account's ACTIVE receipt rule set to add the module's rule to (aws ses describe-active-receipt-rule-set)."
+  type        = string
+  default     = null
+}
+
+variable "receipt_rule_set_create" {
+  description = "Only when no receipt rule set is active in the account and region: create one and activate it."
+  type        = bool
+  default     = false
+}

@@ -142,3 +142,33 @@ output "dashboard_name" {
   description = "CloudWatch dashboard of volume, reputation, senders and function health."
   value       = module.ses_smtp.dashboard_name
 }
+
+output "receiving_mx_record" {
+  description = "The domain's MX with receiving_enabled (also in dns_records), {name, type, value}; null without receiving."
+  value       = module.ses_smtp.receiving_mx_record
+}
+
+output "received_mail_bucket_name" {
+  description = "Bucket of received mail (null without receiving); `ses-smtp users confirmation` reads it."
+  value       = module.ses_smtp.received_mail_bucket_name
+}
+
+output "receipt_rule_set_name" {
+  description = "Receipt rule set holding the module's rule (null without receiving)."
+  value       = module.ses_smtp.receipt_rule_set_name
+}
+
+output "forwarding_function_name" {
+  description = "Function that forwards received mail to senders' own mailboxes (null without receiving)."
+  value       = module.ses_smtp.forwarding_function_name
+}
+
+output "forwarding_dead_letter_queue_url" {
+  description = "Where forwarding events end up after Lambda's retries fail (null without receiving)."
+  value       = module.ses_smtp.forwarding_dead_letter_queue_url
+}
+
+output "receiving_administrators_policy_json" {
+  description = "IAM policy to add for the people who run `ses-smtp users confirmation`: list and read the received mail (null without receiving)."
+  value       = module.ses_smtp.receiving_administrators_policy_json
+}

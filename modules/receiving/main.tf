@@ -319,3 +319,25 @@ resource "aws_cloudwatch_metric_alarm" "dead_letters" {
   alarm_actions       = [var.alerts_topic_arn]
   tags                = var.tags
 }
+
+# For the people who run `ses-smtp users confirmation`: read the stored mail (the key policy lets
+# admin_principal_arns decrypt it through S3).
+data "aws_iam_policy_document" "administrators" {
+  statement {
+    sid       = "ListReceivedMail"
+    actions   = ["s3:ListBucket"]
+    resources = [local.bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${local.object_prefix}*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadReceivedMail"
+    actions   = ["s3:GetObject"]
+    resources = ["${local.bucket_arn}/${local.object_prefix}*"]
+  }
+}

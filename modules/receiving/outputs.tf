@@ -82,3 +82,8 @@ output "invocation" {
     invoke_config = aws_lambda_function_event_invoke_config.this
   }
 }
+
+output "administrators_policy_json" {
+  description = "IAM policy for the people who run `ses-smtp users confirmation`: list and read the stored mail."
+  value       = data.aws_iam_policy_document.administrators.json
+}
