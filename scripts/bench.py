@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 LAMBDA_DIR = ROOT / "build" / "lambda"
 PRICES = ROOT / "bench" / "prices.json"
-HANDLERS = ("ses_smtp.handlers.credentials", "ses_smtp.handlers.events")
+HANDLERS = ("ses_smtp.handlers.credentials", "ses_smtp.handlers.events", "ses_smtp.handlers.forwarding")
 # The events mix: what a sending domain's events look like, per 100.
 EVENT_MIX = {"Send": 48, "Delivery": 46, "DeliveryDelay": 2, "Bounce": 2, "Complaint": 1, "Reject": 1}
 
@@ -170,6 +170,91 @@ def _run_events() -> dict[str, float]:
     gc.unfreeze()
     _events_run.update(events_per_second=len(bodies) / ours, ratio=plain / ours)
     return _events_run
+
+
+_forwarding_run: dict[str, float] = {}
+# The received-mail mix, per 10: replies with a little HTML, a newsletter, a Google confirmation, an attachment.
+FORWARDING_MIX = {"reply": 6, "newsletter": 2, "confirmation": 1, "attachment": 1}
+
+
+def _received_mail(kind: str, number: int) -> bytes:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = (
+        "Bob Partner <bob@partner.example>" if kind != "confirmation" else "Gmail Team <forwarding-noreply@google.com>"
+    )
+    message["To"] = "alice@example.com"
+    message["Subject"] = f"{kind} {number}"
+    message["Message-ID"] = f"<bench-{number}@partner.example>"
+    message["DKIM-Signature"] = "v=1; a=rsa-sha256; d=partner.example; s=s1; bh=abc; b=" + "x" * 340
+    text = "Thanks, see you Thursday.\n" * (40 if kind == "reply" else 4)
+    message.set_content(text)
+    if kind in ("reply", "newsletter"):
+        message.add_alternative(
+            "<p>" + "Thanks, see you Thursday. " * (60 if kind == "reply" else 2000) + "</p>", subtype="html"
+        )
+    if kind == "attachment":
+        message.add_attachment(os.urandom(1024 * 1024), maintype="application", subtype="pdf", filename="report.pdf")
+    return message.as_bytes()
+
+
+def _run_forwarding(count: int = 200) -> dict[str, float]:
+    """The forwarding function's logic over a batch of realistic mails, on moto (whose S3, SES and DynamoDB
+    calls are part of the time), and its peak Python heap while forwarding a 30 MB message."""
+    if _forwarding_run:
+        return _forwarding_run
+    sys.path.insert(0, str(ROOT))
+    import tracemalloc
+
+    from ses_smtp.credentials import Caller
+    from ses_smtp.forwarding import ForwardedLedger, Forwarder, SenderMailboxes, parse_event
+    from ses_smtp.local.inbound import receiving_event
+    from tests.unit.aws_world import aws_world
+
+    kinds = [kind for kind, share in FORWARDING_MIX.items() for _ in range(share)]
+    with aws_world() as world:
+        s3, table = world.client("s3"), world.settings.table_name
+        s3.create_bucket(Bucket="bench", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        world.client("sesv2").create_email_identity(EmailIdentity="example.com")
+        credentials = world.credentials()
+        credentials.create("alice", ["alice@example.com"], Caller("bench"))
+        credentials.update("alice", Caller("bench"), "alice.personal@gmail.com")
+        forwarder = Forwarder(
+            sesv2=world.client("sesv2"),
+            ses=world.client("ses"),
+            s3=s3,
+            bucket="bench",
+            object_prefix="inbound/",
+            domain="example.com",
+            directory=SenderMailboxes(world.client("dynamodb"), table),
+            ledger=ForwardedLedger(world.client("dynamodb"), table),
+        )
+
+        def stored(number: int, raw: bytes) -> dict[str, Any]:
+            s3.put_object(Bucket="bench", Key=f"inbound/bench-{number}", Body=raw)
+            return receiving_event(f"bench-{number}", "bob@partner.example", ["alice@example.com"], raw, "bench")
+
+        received = [stored(n, _received_mail(kinds[n % len(kinds)], n)) for n in range(count)]
+        forwarder.handle(parse_event(stored(count, _received_mail("reply", count)))[0])  # warm: lazy imports
+        started = time.perf_counter()
+        for event in received:
+            forwarder.handle(parse_event(event)[0])
+        elapsed = time.perf_counter() - started
+        big = _received_mail("reply", count + 1).replace(b"Thanks, see", b"Thanks, see" + b"A" * (30 * 1024 * 1024), 1)
+        event = stored(count + 1, big)
+        tracemalloc.start()
+        forwarder.handle(parse_event(event)[0])
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    _forwarding_run.update(per_second=count / elapsed, peak_mb=peak / 1_048_576)
+    return _forwarding_run
+
+
+def forwarding_memory_size_mb() -> float:
+    """The forwarding function's memory_size in modules/receiving: the ceiling of its peak heap."""
+    text = (ROOT / "modules" / "receiving" / "main.tf").read_text()
+    return float(re.search(r"memory_size\s*=\s*(\d+)", text)[1])  # type: ignore[index]
 
 
 def handler_import_ratio() -> float:
@@ -335,6 +420,13 @@ MEASURES: list[tuple[str, Callable[[], float], float, str]] = [
     ("api_calls_per_delivery_event", api_calls_per_delivery_event, 0, "calls"),
     ("events_per_second", lambda: _run_events()["events_per_second"], 0, "ev/s"),
     ("events_vs_json_ratio", lambda: _run_events()["ratio"], 0.5, "ratio"),
+    ("forwarded_per_second", lambda: _run_forwarding()["per_second"], 0, "msg/s"),
+    (
+        "forwarding_peak_heap_mb_30mb_message",
+        lambda: _run_forwarding()["peak_mb"],
+        forwarding_memory_size_mb() / 2,
+        "MB",
+    ),
     ("handler_import_ratio", handler_import_ratio, 1.5, "ratio"),
     # The KMS key (1.00) and the one alarm past CloudWatch's ten free alarm metrics (0.10): see README.
     ("idle_cost_usd_month", idle_cost_usd_month, 1.10, "USD"),
@@ -345,7 +437,7 @@ MEASURES: list[tuple[str, Callable[[], float], float, str]] = [
 # Figures where more is better; the rest are ceilings.
 AT_LEAST = {"events_per_second", "events_vs_json_ratio"}
 # Figures shown for context, without a target.
-SHOWN = {"events_per_second", "idle_cost_usd_month_list_price"}
+SHOWN = {"events_per_second", "forwarded_per_second", "idle_cost_usd_month_list_price"}
 
 
 def _number(value: float) -> str:
