@@ -28,6 +28,7 @@ from ses_smtp.errors import InvalidRequest
 OBJECT_PREFIX = "inbound/"
 # Added to every message we forward; a message that carries it is never forwarded again.
 LOOP_HEADER = "X-Ses-Smtp-Forwarded"
+BOUNCE_CLAIM = "bounce"  # the ledger's recipient slot for a message's one bounce (never an address: no @)
 # SES's v2 API (and SMTP) limit, measured after base64 encoding of the raw message.
 SES_SEND_LIMIT = 40 * 1024 * 1024
 # Headers that would break or mislead once the message leaves From another address: signatures over
@@ -425,8 +426,7 @@ class Forwarder:
         if decided.outcome in ("virus", "spam", "loop"):
             return result  # kept in the bucket until it expires; never bounced (no backscatter)
         if decided.unknown and self.unknown_recipient == "bounce":
-            self._bounce(message, decided.unknown)
-            result.bounced = True
+            result.bounced = self._bounce_once(message, decided.unknown)
         if not decided.deliveries:
             return result
         raw = self._stored(message)
@@ -467,6 +467,18 @@ class Forwarder:
             Destination={"ToAddresses": [mailbox.forward_to]},
             Content={"Raw": {"Data": raw}},
         )
+
+    def _bounce_once(self, message: Received, recipients: list[str]) -> bool:
+        """One bounce per message, however often the event is delivered or retried."""
+        if not self.ledger.claim(message.message_id, BOUNCE_CLAIM):
+            return False
+        try:
+            self._bounce(message, recipients)
+        except Exception:
+            self.ledger.release(message.message_id, BOUNCE_CLAIM)
+            raise
+        self.ledger.done(message.message_id, BOUNCE_CLAIM)
+        return True
 
     def _bounce(self, message: Received, recipients: list[str]) -> None:
         self.ses.send_bounce(

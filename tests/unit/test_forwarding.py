@@ -247,7 +247,9 @@ def test_mail_for_an_address_nobody_holds_is_bounced_when_asked(receiving: World
         )
         result = forward(receiving, event, unknown_recipient="bounce", ses=ses)
         stub.assert_no_pending_responses()
+        again = forward(receiving, event, unknown_recipient="bounce", ses=ses)  # no response queued: no call
     assert (result.outcome, result.forwarded, result.bounced) == ("forwarded", 1, True)
+    assert (again.bounced, again.duplicates) == (False, 1), "a duplicate event bounces nobody twice"
 
 
 def test_spam_is_never_bounced(receiving: World) -> None:
