@@ -127,6 +127,7 @@ module "credentials" {
   rotation_schedule_expression      = var.rotation_schedule_expression
   schedule_dead_letter_queue_arn    = module.events.dead_letter_queue_arn
   events_role_arn                   = module.events.events_role_arn
+  forwarding_role_arn               = var.receiving_enabled ? module.receiving[0].forwarding_role_arn : null
   default_retire_after_days         = var.default_retire_after_days
   max_credential_age_days           = var.max_credential_age_days
   table_deletion_protection_enabled = var.credentials_table_deletion_protection_enabled

@@ -1,5 +1,6 @@
 # Optional receiving, as rendered by the real provider (policy documents are computed locally). No AWS
-# call is made: fake credentials, and every data source and computed ARN the policies need is pinned.
+# call is made: fake credentials, and every data source and computed ARN the policies need is pinned
+# (the same pins as tests/credentials.tftest.hcl, then receiving's own).
 provider "aws" {
   region                      = "eu-west-1"
   skip_credentials_validation = true
@@ -23,7 +24,13 @@ variables {
 override_data {
   target          = module.encryption.data.aws_caller_identity.current
   override_during = plan
-  values          = { account_id = "123456789012" }
+  values          = { account_id = "123456789012", arn = "arn:aws:sts::123456789012:assumed-role/terraform/ci" }
+}
+
+override_data {
+  target          = module.encryption.data.aws_iam_session_context.deployer
+  override_during = plan
+  values          = { issuer_arn = "arn:aws:iam::123456789012:role/terraform" }
 }
 
 override_data {
@@ -96,11 +103,22 @@ override_resource {
 }
 
 override_resource {
+  target          = module.events.aws_sqs_queue.dead_letter
+  override_during = plan
+  values          = { arn = "arn:aws:sqs:eu-west-1:123456789012:ses-smtp-events-dlq" }
+}
+
+override_resource {
+  target          = module.events.module.function.aws_iam_role.this
+  override_during = plan
+  values          = { arn = "arn:aws:iam::123456789012:role/ses-smtp-events" }
+}
+
+override_resource {
   target          = module.credentials.module.credentials_function.aws_lambda_function.this
   override_during = plan
   values          = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:ses-smtp-credentials" }
 }
-
 
 override_data {
   target          = module.receiving[0].data.aws_caller_identity.current
@@ -356,6 +374,20 @@ run "the_forwarding_role_reads_this_bucket_and_sends_as_the_domain_only" {
       for s in jsondecode(module.receiving[0].forwarding_role_policy_json).Statement : s if s.Sid == "ReadSenderAddresses"
     ]).Condition["ForAllValues:StringEquals"]["dynamodb:Attributes"]) == toset(["pk", "sk", "name", "from_patterns", "forward_to", "status"])
     error_message = "The function reads sender addresses, never sealed credentials."
+  }
+}
+
+run "the_table_lets_the_forwarding_function_write_its_claims" {
+  command = plan
+
+  variables {
+    receiving_enabled     = true
+    receipt_rule_set_name = "existing-active"
+  }
+
+  assert {
+    condition     = contains(flatten([jsondecode(module.credentials.table_policy_json).Statement[0].Condition.ArnNotEquals["aws:PrincipalArn"]]), "arn:aws:iam::123456789012:role/ses-smtp-forwarding")
+    error_message = "The table denies item writes to all but its writers: the forwarding role must be one, or no duplicate claim can be written."
   }
 }
 

@@ -146,7 +146,7 @@ data "aws_iam_policy_document" "table" {
     condition {
       test     = "ArnNotEquals"
       variable = "aws:PrincipalArn"
-      values   = [module.credentials_function.role_arn, var.events_role_arn]
+      values   = compact([module.credentials_function.role_arn, var.events_role_arn, var.forwarding_role_arn])
     }
   }
 }

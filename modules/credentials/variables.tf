@@ -99,3 +99,9 @@ variable "events_role_arn" {
   type        = string
   nullable    = false
 }
+
+variable "forwarding_role_arn" {
+  description = "Role of the forwarding function (receiving), or null: it writes its duplicate claims (forwarded#... items, as its own policy limits), so the table policy lets it write items too."
+  type        = string
+  default     = null
+}
