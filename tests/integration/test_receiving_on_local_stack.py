@@ -15,14 +15,13 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
 
-import boto3
 import pytest
 
 from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.admin.environment import temporary_environment
 from ses_smtp.credentials import Caller
 from ses_smtp.handlers import forwarding as forwarding_handler
-from ses_smtp.local.emulator import Emulator, running_emulator
+from ses_smtp.local.emulator import Emulator
 from ses_smtp.local.inbound import EICAR, GTUBE, InboundEndpoint
 from ses_smtp.wiring import build_credentials
 from tests.unit.aws_world import create_deployment
@@ -33,37 +32,51 @@ ALICE_HOME = "alice.personal@gmail.com"
 
 
 @pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with running_emulator() as running, temporary_environment(running.environment()):
-        yield running
-
-
-@pytest.fixture(scope="module")
-def deployment(emulator: Emulator) -> dict[str, str]:
-    settings = create_deployment()
-    session = emulator.session()
-    credentials = build_credentials(settings, session)
-    credentials.create("alice", ["alice@example.com"], Caller("admin"))
-    credentials.update("alice", Caller("admin"), ALICE_HOME)
-    session.client("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-    session.client("sesv2").create_email_identity(EmailIdentity="example.com")
-    return {
-        "BUCKET_NAME": BUCKET,
-        "TABLE_NAME": settings.table_name,
-        "DOMAIN": "example.com",
-        "UNKNOWN_RECIPIENT": "drop",
-        "POWERTOOLS_SERVICE_NAME": "ses-smtp",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    }
+def deployment(emulator: Emulator) -> Iterator[dict[str, str]]:
+    """The receiving side beside the session's deployment, in the same emulator: removed afterwards, so
+    that the session's `terraform destroy` check finds only what it made."""
+    with temporary_environment(emulator.environment()):
+        settings = create_deployment()
+        session = emulator.session()
+        credentials = build_credentials(settings, session)
+        credentials.create("alice", ["alice@example.com"], Caller("admin"))
+        credentials.update("alice", Caller("admin"), ALICE_HOME)
+        s3 = session.client("s3")
+        s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        sesv2 = session.client("sesv2")
+        created_identity = "example.com" not in {
+            i["IdentityName"] for i in sesv2.list_email_identities()["EmailIdentities"]
+        }
+        if created_identity:
+            sesv2.create_email_identity(EmailIdentity="example.com")
+        yield {
+            "BUCKET_NAME": BUCKET,
+            "TABLE_NAME": settings.table_name,
+            "DOMAIN": "example.com",
+            "UNKNOWN_RECIPIENT": "drop",
+            "POWERTOOLS_SERVICE_NAME": "ses-smtp",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+        }
+        credentials.delete("alice", Caller("admin"))
+        for item in s3.list_objects_v2(Bucket=BUCKET).get("Contents", []):
+            s3.delete_object(Bucket=BUCKET, Key=item["Key"])
+        s3.delete_bucket(Bucket=BUCKET)
+        if created_identity:
+            sesv2.delete_email_identity(EmailIdentity="example.com")
+        session.client("dynamodb").delete_table(TableName=settings.table_name)
+        iam = session.client("iam")
+        iam.delete_group(GroupName=settings.senders_group)
+        iam.delete_policy(PolicyArn=settings.permissions_boundary_arn)
 
 
 @pytest.fixture
 def inbound(emulator: Emulator, deployment: dict[str, str]) -> Iterator[InboundEndpoint]:
     log = io.StringIO()
+    environment = {**emulator.environment(), **deployment}
     outcomes: list[dict[str, Any]] = []
 
     def deliver(event: dict[str, Any]) -> None:  # the receipt rule's Lambda action, run here
-        with temporary_environment(deployment), logs_to(log):
+        with temporary_environment(environment), logs_to(log):
             forwarding_handler.forwarder.cache_clear()
             outcomes.extend(forwarding_handler.handler(event, LocalContext("ses-smtp-forwarding"))["messages"])
 
@@ -108,7 +121,7 @@ def test_a_reply_reaches_the_senders_own_mailbox_with_reply_to(inbound: InboundE
     assert copy["Reply-To"] == "bob@partner.example"
     assert copy["From"].addresses[0].addr_spec == "alice@example.com"
     assert copy["From"].addresses[0].display_name == "Bob Partner via alice@example.com"
-    stored = boto3.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="inbound/")["KeyCount"]
+    stored = inbound.s3.list_objects_v2(Bucket=BUCKET, Prefix="inbound/")["KeyCount"]
     assert stored >= 1, "the message is kept in the bucket, as SES's S3 action keeps it"
 
 
