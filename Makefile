@@ -12,7 +12,7 @@ TF_DIRS     := . $(wildcard modules/*) $(wildcard examples/*) $(wildcard tests/f
 # Modules that take the aws.us_east_1 alias cannot be validated on their own (Terraform wants the
 # caller's provider); the examples validate them through their callers.
 TF_VALIDATE := $(filter-out . modules/mta-sts,$(TF_DIRS))
-PY_SOURCES  := functions/ses_smtp scripts tests
+PY_SOURCES  := functions/ses_smtp functions/ses_smtp_local scripts tests
 EVALUATOR   := tests/policies
 
 # Terraform installs hashicorp/aws from a local mirror when this machine has one.
@@ -91,7 +91,7 @@ test-python: system-deps setup build $(EVALUATOR)/node_modules/.installed ## pyt
 test: system-deps lint test-terraform test-python demo ## Everything: lint, terraform test, pytest, and the demo
 
 demo: setup-runtime build ## Deploy the module to the local emulator, show what a person needs, tear down
-	$(PY) -m ses_smtp.local.demo
+	$(PY) -m ses_smtp_local.demo
 
 docs: $(VENV)/.installed ## Regenerate the README's inputs/outputs reference from the Terraform code
 	$(PY) scripts/docs.py

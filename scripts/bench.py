@@ -68,7 +68,7 @@ def _api_calls(operation: str) -> float:
     """AWS calls one credential operation makes, counted with botocore event hooks on moto."""
     sys.path.insert(0, str(ROOT))
     from ses_smtp.credentials import Caller
-    from ses_smtp.local import emulator_gaps
+    from ses_smtp_local import emulator_gaps
     from tests.unit.aws_world import aws_world, counted
 
     emulator_gaps.install()
@@ -209,7 +209,7 @@ def _run_forwarding(count: int = 200) -> dict[str, float]:
 
     from ses_smtp.credentials import Caller
     from ses_smtp.forwarding import ForwardedLedger, Forwarder, SenderMailboxes, parse_event
-    from ses_smtp.local.inbound import receiving_event
+    from ses_smtp_local.inbound import receiving_event
     from tests.unit.aws_world import aws_world
 
     kinds = [kind for kind, share in FORWARDING_MIX.items() for _ in range(share)]
@@ -322,7 +322,7 @@ def _complete_plan() -> dict[str, Any]:
     """Plan examples/complete against the emulator: the resources a real deployment would create."""
     sys.path.insert(0, str(ROOT))
     from ses_smtp.admin.terraform import TerraformRun, ensure_cli_config
-    from ses_smtp.local.emulator import running_emulator
+    from ses_smtp_local.emulator import running_emulator
 
     ensure_cli_config()
     with running_emulator() as emulator, tempfile.TemporaryDirectory() as work:

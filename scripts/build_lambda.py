@@ -2,7 +2,7 @@
 """Build the Lambda artifacts deterministically: sorted entries, fixed timestamps and modes.
 
 - ses_smtp.zip: the project's code. The admin CLI and the local stack (ses_smtp/admin,
-  ses_smtp/local) never ship to Lambda.
+  ses_smtp_local) never ship to Lambda.
 - dependencies.zip: a layer with functions/requirements-lambda.txt, wheels for arm64 (python3.13).
 
 The same inputs always give the same bytes, so `filebase64sha256` in Terraform only changes when

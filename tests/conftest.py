@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from ses_smtp.admin.terraform import ensure_cli_config
-from ses_smtp.local.emulator import Emulator, running_emulator
+from ses_smtp_local.emulator import Emulator, running_emulator
 
 
 def require_terraform() -> None:

@@ -25,10 +25,10 @@ import pytest
 from ses_smtp.admin import cli
 from ses_smtp.admin.terraform import TerraformRun
 from ses_smtp.events import RecipientHistory
-from ses_smtp.local import tls
-from ses_smtp.local.emulator import Emulator
-from ses_smtp.local.runner import LocalEventSource
-from ses_smtp.local.smtp import SmtpEndpoint
+from ses_smtp_local import tls
+from ses_smtp_local.emulator import Emulator
+from ses_smtp_local.runner import LocalEventSource
+from ses_smtp_local.smtp import SmtpEndpoint
 
 pytestmark = pytest.mark.integration
 HOST = "127.0.0.1"

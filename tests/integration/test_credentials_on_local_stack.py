@@ -20,8 +20,8 @@ from ses_smtp.admin import cli
 from ses_smtp.admin.deployment import LocalFunction
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
 from ses_smtp.credentials import UNRECORDED_KEY_MARGIN
-from ses_smtp.local.emulator import Emulator
 from ses_smtp.smtp_password import derive_smtp_password
+from ses_smtp_local.emulator import Emulator
 from tests.conftest import require_terraform
 
 pytestmark = pytest.mark.integration

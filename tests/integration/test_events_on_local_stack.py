@@ -18,8 +18,8 @@ from ses_smtp.admin import cli
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
 from ses_smtp.events import RecipientHistory
 from ses_smtp.handlers import events as events_handler
-from ses_smtp.local.emulator import Emulator
-from ses_smtp.local.runner import LocalEventSource
+from ses_smtp_local.emulator import Emulator
+from ses_smtp_local.runner import LocalEventSource
 from tests.unit.ses_samples import ses_event
 
 pytestmark = pytest.mark.integration

@@ -19,7 +19,7 @@ import pytest
 
 from ses_smtp.admin import cli
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
-from ses_smtp.local.emulator import Emulator
+from ses_smtp_local.emulator import Emulator
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,7 @@ import boto3
 import pytest
 
 from ses_smtp.admin.terraform import TerraformRun
-from ses_smtp.local.emulator import Emulator
+from ses_smtp_local.emulator import Emulator
 
 DOMAIN = "example.com"
 CONFIGURATION_SET = "ses-smtp-local"

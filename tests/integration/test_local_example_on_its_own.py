@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ses_smtp.admin.terraform import REPO_ROOT
-from ses_smtp.local.emulator import Emulator
+from ses_smtp_local.emulator import Emulator
 from tests.conftest import require_terraform
 
 pytestmark = pytest.mark.integration

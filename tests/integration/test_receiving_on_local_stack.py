@@ -21,9 +21,9 @@ from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.admin.environment import temporary_environment
 from ses_smtp.credentials import Caller
 from ses_smtp.handlers import forwarding as forwarding_handler
-from ses_smtp.local.emulator import Emulator
-from ses_smtp.local.inbound import EICAR, GTUBE, InboundEndpoint
 from ses_smtp.wiring import build_credentials
+from ses_smtp_local.emulator import Emulator
+from ses_smtp_local.inbound import EICAR, GTUBE, InboundEndpoint
 from tests.unit.aws_world import create_deployment
 
 pytestmark = pytest.mark.integration

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ses_smtp.local import emulator_gaps
+from ses_smtp_local import emulator_gaps
 from tests.unit.aws_world import World, aws_world
 
 

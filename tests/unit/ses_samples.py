@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ses_smtp.local.simulator import Sent
+from ses_smtp_local.simulator import Sent
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ses"
 # Event publishing (eventType), one file per type SES publishes, in SES's spelling.

@@ -33,7 +33,7 @@ def test_only_lambda_code_is_packaged(tmp_path: Path) -> None:
         names = archive.namelist()
     assert "ses_smtp/__init__.py" in names
     assert "ses_smtp/smtp_regions.json" in names
-    assert not [name for name in names if name.startswith(("ses_smtp/local/", "ses_smtp/admin/"))]
+    assert not [name for name in names if name.startswith(("ses_smtp_local/", "ses_smtp/admin/"))]
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
 
 

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from ses_smtp.local import emulator_gaps
+from ses_smtp_local import emulator_gaps
 
 REGION = "eu-west-1"
 

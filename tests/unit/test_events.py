@@ -17,7 +17,7 @@ from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.credentials import Caller
 from ses_smtp.events import MalformedEvent, RecipientHistory, UnknownEventType, parse_sqs_body
 from ses_smtp.handlers import events as events_handler
-from ses_smtp.local.simulator import events_for
+from ses_smtp_local.simulator import events_for
 from tests.unit.aws_world import World
 from tests.unit.ses_samples import ALL_FILES, EVENT_FILES, detail_key, sample, ses_event, simulated_send, sqs_event
 

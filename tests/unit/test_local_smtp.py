@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ses_smtp.events import parse_ses_message
-from ses_smtp.local.simulator import events_for, simulated_outcome
-from ses_smtp.local.smtp import SendingRate, _string_like
+from ses_smtp_local.simulator import events_for, simulated_outcome
+from ses_smtp_local.smtp import SendingRate, _string_like
 from tests.unit.ses_samples import simulated_send
 
 

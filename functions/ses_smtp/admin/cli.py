@@ -21,8 +21,8 @@ from ses_smtp.admin import queues, smtp_check, users
 from ses_smtp.admin.terraform import TerraformError, terraform_outputs
 from ses_smtp.errors import SesSmtpError
 from ses_smtp.events import RecipientHistory
-from ses_smtp.local import state as local_state
 from ses_smtp.store import CredentialStore
+from ses_smtp_local import state as local_state
 
 
 class CliError(Exception):
@@ -225,7 +225,7 @@ def _local_state(args: argparse.Namespace) -> local_state.StackState | None:
 
 
 def local_up(args: argparse.Namespace) -> str:
-    from ses_smtp.local import stack  # the emulator and the SMTP server load only when asked for
+    from ses_smtp_local import stack  # the emulator and the SMTP server load only when asked for
 
     if args.detach:
         return stack.up_detached(Path(args.state_file), args.max_send_rate, args.domain)
@@ -234,13 +234,13 @@ def local_up(args: argparse.Namespace) -> str:
 
 
 def local_down(args: argparse.Namespace) -> str:
-    from ses_smtp.local import stack
+    from ses_smtp_local import stack
 
     return stack.down(Path(args.state_file))
 
 
 def local_status(args: argparse.Namespace) -> str:
-    from ses_smtp.local import stack
+    from ses_smtp_local import stack
 
     return stack.status(Path(args.state_file))
 

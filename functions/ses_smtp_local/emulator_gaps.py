@@ -297,7 +297,7 @@ def sqs_redrive_policy_is_not_compact_json() -> None:
 
 def sqs_event_source_mappings_need_docker() -> None:
     """moto hands messages of a queue with an event source mapping straight to Lambda, which needs
-    Docker here, and loses them. The local runner (ses_smtp.local.runner) is the mapping instead."""
+    Docker here, and loses them. The local runner (ses_smtp_local.runner) is the mapping instead."""
 
     class RecordedOnly(dict[str, Any]):
         def items(self) -> Any:  # what moto iterates to deliver: nothing

@@ -9,7 +9,7 @@ from typing import Any
 
 from ses_smtp.admin.terraform import REPO_ROOT
 from ses_smtp.errors import SesSmtpError
-from ses_smtp.local.emulator import Emulator
+from ses_smtp_local.emulator import Emulator
 
 DEFAULT_STATE_FILE = REPO_ROOT / "build" / "local" / "stack.json"
 STATE_ENVIRONMENT = "SES_SMTP_LOCAL"

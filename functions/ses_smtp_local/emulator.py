@@ -58,7 +58,7 @@ def running_emulator(region: str = "eu-west-1", host: str = "127.0.0.1", port: i
     os.environ.setdefault("MOTO_CALL_RESET_API", "false")
     from moto.server import ThreadedMotoServer
 
-    from ses_smtp.local import emulator_gaps  # moto's modules: loaded only when an emulator starts
+    from ses_smtp_local import emulator_gaps  # moto's modules: loaded only when an emulator starts
 
     emulator_gaps.install()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise

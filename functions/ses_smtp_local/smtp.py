@@ -33,11 +33,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SmtpServer
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session, TLSSetupException
 
-from ses_smtp.local.emulator import Emulator
-from ses_smtp.local.simulator import Sent, events_for
-from ses_smtp.local.tls import Certificates
 from ses_smtp.model import MAX_ADDRESSES, TAG_FROM_DOMAIN, tag_from_address
 from ses_smtp.smtp_password import derive_smtp_password
+from ses_smtp_local.emulator import Emulator
+from ses_smtp_local.simulator import Sent, events_for
+from ses_smtp_local.tls import Certificates
 
 SES_HOST = "email-smtp.amazonaws.com"
 MAX_MESSAGE_BYTES = 40 * 1024 * 1024  # SES's limit per message, headers and encoded attachments included
