@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "functions" / "ses_smtp"
 REQUIREMENTS = ROOT / "functions" / "requirements-lambda.txt"
-EXCLUDED_DIRS = {"admin", "local", "__pycache__"}
+EXCLUDED_DIRS = {"admin", "__pycache__"}  # the CLI; the local stack is a package of its own
 LAYER_EXCLUDED_DIRS = {"__pycache__", "bin"}
 LAMBDA_PLATFORMS = ("manylinux_2_28_aarch64", "manylinux2014_aarch64")
 LAMBDA_PYTHON = "3.13"

@@ -25,13 +25,13 @@ from typing import Any
 from ses_smtp import render
 from ses_smtp.admin import smtp_check
 from ses_smtp.admin.deployment import Deployment, InProcessInvoker
+from ses_smtp.admin.local_stack import StackState
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformError
 from ses_smtp.admin.users import Admin, SmtpCredential
 from ses_smtp.errors import SesSmtpError
 from ses_smtp.events import RecipientHistory
 from ses_smtp_local.emulator import Emulator
 from ses_smtp_local.stack import local_stack
-from ses_smtp_local.state import StackState
 
 WORK_DIR = REPO_ROOT / "build" / "demo"
 # The in-process functions send their log lines to their log file by swapping sys.stdout while a handler

@@ -9,8 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-# moto accepts any credentials; these only have to look like credentials.
-EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+from ses_smtp.admin.local_stack import EMULATOR_CREDENTIALS, emulator_environment
 
 
 @dataclass(frozen=True)
@@ -31,13 +30,7 @@ class Emulator:
 
     def environment(self) -> dict[str, str]:
         """Environment for a process (Terraform, the CLI) that should talk to this emulator only."""
-        return {
-            **EMULATOR_CREDENTIALS,
-            "AWS_REGION": self.region,
-            "AWS_DEFAULT_REGION": self.region,
-            "AWS_ENDPOINT_URL": self.endpoint_url,
-            "AWS_EC2_METADATA_DISABLED": "true",
-        }
+        return emulator_environment(self.endpoint_url, self.region)
 
 
 class _EndpointSession:

@@ -19,12 +19,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ses_smtp.admin.local_stack import STATE_ENVIRONMENT, LocalStackError, StackState
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun, ensure_cli_config
 from ses_smtp_local import tls
 from ses_smtp_local.emulator import running_emulator
 from ses_smtp_local.runner import LocalEventSource
 from ses_smtp_local.smtp import SmtpEndpoint
-from ses_smtp_local.state import STATE_ENVIRONMENT, LocalStackError, StackState
 
 EXAMPLE = REPO_ROOT / "examples" / "local"
 DEFAULT_DOMAIN = "example.com"

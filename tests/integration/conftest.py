@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ses_smtp.admin.local_stack import StackState
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
 from ses_smtp_local.emulator import Emulator
-from ses_smtp_local.state import StackState
 from tests.conftest import require_terraform
 
 

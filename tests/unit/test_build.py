@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import re
@@ -35,6 +36,38 @@ def test_only_lambda_code_is_packaged(tmp_path: Path) -> None:
     assert "ses_smtp/smtp_regions.json" in names
     assert not [name for name in names if name.startswith(("ses_smtp_local/", "ses_smtp/admin/"))]
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+
+
+def imported_modules(package: Path) -> dict[str, set[str]]:
+    """Every module each file of a package imports, at any depth (lazy imports included)."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(package.rglob("*.py")):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+        found[path.relative_to(ROOT).as_posix()] = names
+    return found
+
+
+def test_the_runtime_imports_neither_the_cli_nor_the_local_stack(tmp_path: Path) -> None:
+    with zipfile.ZipFile(build_lambda.build(tmp_path)) as archive:
+        shipped = {name for name in archive.namelist() if name.endswith(".py")}
+    for path, names in imported_modules(ROOT / "functions" / "ses_smtp").items():
+        if path.removeprefix("functions/") in shipped:
+            wrong = {
+                name for name in names if name.startswith(("ses_smtp.admin", "ses_smtp_local", "moto", "aiosmtpd"))
+            }
+            assert not wrong, f"{path} ships to Lambda but imports {wrong}"
+
+
+def test_the_cli_never_imports_the_local_stack() -> None:
+    """It finds `local` through the ses_smtp.commands entry point, so the two never form a cycle."""
+    for path, names in imported_modules(ROOT / "functions" / "ses_smtp" / "admin").items():
+        wrong = {name for name in names if name.startswith(("ses_smtp_local", "moto", "aiosmtpd"))}
+        assert not wrong, f"{path} imports {wrong}"
 
 
 def test_the_price_table_prices_every_resource_type_the_module_can_create() -> None:

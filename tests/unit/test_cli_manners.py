@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from ses_smtp import render
+from ses_smtp.admin.local_stack import resolve_state_file
 from ses_smtp.admin.terraform import REPO_ROOT
-from ses_smtp_local.state import resolve_state_file
 
 SES_SMTP = Path(sys.executable).parent / "ses-smtp"
 

@@ -9,20 +9,23 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ses_smtp import render
+from ses_smtp import __version__, render
 from ses_smtp.admin import dns_check as dns_check_module
+from ses_smtp.admin import local_stack as local_state
 from ses_smtp.admin import queues, smtp_check, users
 from ses_smtp.admin.terraform import TerraformError, terraform_outputs
 from ses_smtp.errors import SesSmtpError
 from ses_smtp.events import RecipientHistory
 from ses_smtp.store import CredentialStore
-from ses_smtp_local import state as local_state
+
+COMMAND_PLUGINS = "ses_smtp.commands"  # entry point group: (name, add_parser(commands))
 
 
 class CliError(Exception):
@@ -224,27 +227,6 @@ def _local_state(args: argparse.Namespace) -> local_state.StackState | None:
     return state
 
 
-def local_up(args: argparse.Namespace) -> str:
-    from ses_smtp_local import stack  # the emulator and the SMTP server load only when asked for
-
-    if args.detach:
-        return stack.up_detached(Path(args.state_file), args.max_send_rate, args.domain)
-    stack.up(Path(args.state_file), args.max_send_rate, args.domain)
-    return "the local stack is stopped; nothing is left running"
-
-
-def local_down(args: argparse.Namespace) -> str:
-    from ses_smtp_local import stack
-
-    return stack.down(Path(args.state_file))
-
-
-def local_status(args: argparse.Namespace) -> str:
-    from ses_smtp_local import stack
-
-    return stack.status(Path(args.state_file))
-
-
 class CheckFailed(Exception):
     """A check ran and found problems: its report is the output, the exit code says which (default 1)."""
 
@@ -255,6 +237,7 @@ class CheckFailed(Exception):
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="ses-smtp", description="SES SMTP credentials for Gmail and any mail client.")
+    root.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     root.add_argument(
         "--local",
         metavar="STATE_FILE",
@@ -317,7 +300,7 @@ def parser() -> argparse.ArgumentParser:
     history.set_defaults(run=events)
 
     add_smtp_check_parser(commands)
-    add_local_parser(commands)
+    add_plugin_parsers(commands)
     users.add_parser(commands)
     return root
 
@@ -347,33 +330,34 @@ def add_smtp_check_parser(commands: Any) -> None:
     check.set_defaults(run=smtp_check_command)
 
 
-def add_local_parser(commands: Any) -> None:
-    local = commands.add_parser(
-        "local",
-        help="the whole system on 127.0.0.1, no AWS account needed",
-        description="Run the module on a local AWS emulator with a local SES SMTP endpoint (docs/local-stack.md).",
+def add_plugin_parsers(commands: Any) -> None:
+    """Commands other packages offer (`local`, from the local stack's package) through an entry point.
+
+    The CLI never imports the local stack: without its extra, `local` says how to get it.
+    """
+    found = {plugin.name: plugin for plugin in entry_points(group=COMMAND_PLUGINS)}
+    missing = "not installed with this ses-smtp"
+    for name, plugin in sorted(found.items()):
+        try:
+            plugin.load()(commands)
+        except ImportError as error:
+            add_unavailable(commands, name, str(error))
+    if "local" not in found:
+        add_unavailable(commands, "local", missing)
+
+
+def add_unavailable(commands: Any, name: str, why: str) -> None:
+    """A command whose package is missing: it parses anything and says how to get it."""
+    command = commands.add_parser(name, help=f"(unavailable: {why})", add_help=False)
+    command.add_argument("rest", nargs=argparse.REMAINDER)
+    command.set_defaults(run=lambda args: _unavailable(name, why))
+
+
+def _unavailable(name: str, why: str) -> str:
+    raise CliError(
+        f"`ses-smtp {name}` needs the local stack ({why}): from a checkout of terraform-aws-ses-smtp, "
+        "`pip install -e 'functions[local]'` (or `make setup`), then run it from there"
     )
-    sub = local.add_subparsers(dest="local_command", required=True, metavar="{up,down,status}")
-    up = sub.add_parser("up", help="start the emulator, apply examples/local, start SMTP and the event source")
-    up.add_argument("--state-file", default=str(local_state.DEFAULT_STATE_FILE), help="where to describe the stack")
-    up.add_argument(
-        "--max-send-rate",
-        type=float,
-        default=14.0,
-        help="recipients per second before 454 Throttling (SES's default sending rate: %(default)s)",
-    )
-    up.add_argument("--domain", default="example.com", help="the sending domain to deploy (default: %(default)s)")
-    up.add_argument("--detach", action="store_true", help="run in the background; return once the stack is ready")
-    up.set_defaults(run=local_up)
-    for name, text, run in (
-        ("down", "stop a stack started by `ses-smtp local up`", local_down),
-        ("status", "say whether a stack runs, and its ports, CA file and log files", local_status),
-    ):
-        command = sub.add_parser(name, help=text)
-        command.add_argument(
-            "--state-file", default=str(local_state.DEFAULT_STATE_FILE), help="the stack's state file (default)"
-        )
-        command.set_defaults(run=run)
 
 
 LINE_BREAKS = "\n"  # every other control character is dropped from what the CLI prints (render.printable)

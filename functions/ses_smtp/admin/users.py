@@ -26,7 +26,7 @@ NAME_HELP = "the sender's name (alice); its IAM user is the deployment's prefix 
 MAX_GRACE_DAYS = 90  # the credentials function's limit (MAX_RETIRE_AFTER)
 
 if TYPE_CHECKING:
-    from ses_smtp_local.state import StackState
+    from ses_smtp.admin.local_stack import StackState
 
 
 class RequestRefused(SesSmtpError):

@@ -1,4 +1,8 @@
-"""The description of a running local stack, shared through a JSON file (`ses-smtp local up`)."""
+"""The description of a running local stack, shared through a JSON file (`ses-smtp local up`).
+
+The CLI's side of the local stack: reading it needs no emulator, so the installed CLI reaches a stack
+started from a checkout (`ses_smtp_local`, which imports this module, never the other way round).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ from typing import Any
 
 from ses_smtp.admin.terraform import REPO_ROOT
 from ses_smtp.errors import SesSmtpError
-from ses_smtp_local.emulator import Emulator
 
 DEFAULT_STATE_FILE = REPO_ROOT / "build" / "local" / "stack.json"
 STATE_ENVIRONMENT = "SES_SMTP_LOCAL"
+# moto accepts any credentials; these only have to look like credentials.
+EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
 class LocalStackError(SesSmtpError):
@@ -74,4 +79,15 @@ class StackState:
 
     def environment(self) -> dict[str, str]:
         """AWS settings that point boto3 (and Terraform) at the stack's emulator."""
-        return Emulator(self.endpoint_url, self.region).environment()
+        return emulator_environment(self.endpoint_url, self.region)
+
+
+def emulator_environment(endpoint_url: str, region: str) -> dict[str, str]:
+    """Environment for a process (Terraform, the CLI) that should talk to this emulator only."""
+    return {
+        **EMULATOR_CREDENTIALS,
+        "AWS_REGION": region,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_ENDPOINT_URL": endpoint_url,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
