@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
 import io
 import json
@@ -46,7 +47,7 @@ def dns_records(args: argparse.Namespace) -> str:
     records: list[dict[str, Any]] = outputs["dns_records"]
     if args.format == "zone":
         return str(outputs["dns_zone_file"]).rstrip("\n")
-    if args.format == "json":
+    if args.format == "json" or args.json:
         return json.dumps(records, indent=2)
     if args.format == "csv":
         buffer = io.StringIO()
@@ -238,12 +239,6 @@ class CheckFailed(Exception):
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="ses-smtp", description="SES SMTP credentials for Gmail and any mail client.")
     root.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    root.add_argument(
-        "--local",
-        metavar="STATE_FILE",
-        default=os.environ.get(local_state.STATE_ENVIRONMENT),
-        help=f"use the local stack this state file describes (`ses-smtp local up`; or {local_state.STATE_ENVIRONMENT})",
-    )
     commands = root.add_subparsers(dest="command", required=True)
 
     dns = commands.add_parser(
@@ -302,7 +297,40 @@ def parser() -> argparse.ArgumentParser:
     add_smtp_check_parser(commands)
     add_plugin_parsers(commands)
     users.add_parser(commands)
+    accept_everywhere(root, global_options(), root=True)
     return root
+
+
+def global_options() -> argparse.ArgumentParser:
+    """Options a person may put before or after the subcommand: `ses-smtp --json users list` or `users list --json`."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
+        "--local",
+        metavar="STATE_FILE",
+        default=os.environ.get(local_state.STATE_ENVIRONMENT),
+        help=f"use the local stack this state file describes (`ses-smtp local up`; or {local_state.STATE_ENVIRONMENT})",
+    )
+    options.add_argument("--region", help="AWS region of the deployment (default: from its outputs)")
+    options.add_argument("--json", action="store_true", help="machine-readable output")
+    return options
+
+
+def accept_everywhere(parser: argparse.ArgumentParser, options: argparse.ArgumentParser, root: bool = False) -> None:
+    """Give every (sub)parser the global options; only the root holds their defaults.
+
+    argparse copies a subparser's defaults over what the root parsed, so below the root each default is
+    SUPPRESS: `--json` before the subcommand survives a subcommand that also knows `--json`.
+    """
+    for option in options._actions:
+        known = parser._option_string_actions.get(option.option_strings[0])
+        if known is None:
+            known = parser._add_action(copy.copy(option))
+        if not root:
+            known.default = argparse.SUPPRESS
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in set(action.choices.values()):
+                accept_everywhere(child, options)
 
 
 def add_smtp_check_parser(commands: Any) -> None:
