@@ -192,4 +192,5 @@ resource "aws_lambda_event_source_mapping" "events" {
   batch_size                         = 100 # per-batch work (context, metric flushes) spread over more events
   maximum_batching_window_in_seconds = 5
   function_response_types            = ["ReportBatchItemFailures"]
+  tags                               = var.tags
 }
