@@ -47,11 +47,11 @@ module "sending_domain" {
 module "dns" {
   source = "./modules/dns"
 
-  domain          = var.domain
-  records         = merge(module.sending_domain.dns_records, local.receiving_records)
-  route53_zone_id = var.route53_zone_id
-  ttl             = var.dns_record_ttl
-  tls_rpt_rua     = var.tls_rpt_rua
+  domain       = var.domain
+  records      = merge(module.sending_domain.dns_records, local.receiving_records)
+  route53_zone = var.existing_route53_zone
+  ttl          = var.dns_record_ttl
+  tls_rpt_rua  = var.tls_rpt_rua
 
   mta_sts = local.mta_sts_policy == null ? null : {
     policy_id  = local.mta_sts_policy_id
@@ -94,13 +94,15 @@ module "mta_sts" {
 module "encryption" {
   source = "./modules/encryption"
 
-  name_prefix             = var.name_prefix
-  kms_key_arn             = var.kms_key_arn
-  key_administrator_arns  = var.kms_key_administrator_arns
-  credentials_role_arn    = module.credentials.credentials_role_arn
-  admin_principal_arns    = var.admin_principal_arns
-  table_name              = module.credentials.table_name
-  topic_names             = concat(["${var.name_prefix}-events"], var.alerts_topic_arn == null ? ["${var.name_prefix}-alerts"] : [])
+  name_prefix            = var.name_prefix
+  existing_key           = var.existing_kms_key
+  key_administrator_arns = var.kms_key_administrator_arns
+  credentials_role_name  = "${var.name_prefix}-credentials"
+  admin_principal_arns   = var.admin_principal_arns
+  table_name             = module.credentials.table_name
+  # Both names always, even with an existing alerts topic: the statements then depend on no input
+  # a caller may compute from the key itself (a topic encrypted with the shared key).
+  topic_names             = ["${var.name_prefix}-events", "${var.name_prefix}-alerts"]
   alerts_topic_arn        = module.events.alerts_topic_arn
   log_group_name_prefix   = "/aws/lambda/${var.name_prefix}-"
   deletion_window_in_days = var.kms_key_deletion_window_in_days
@@ -149,7 +151,7 @@ module "events" {
   log_retention_days            = var.log_retention_days
   reserved_concurrency          = var.events_function_reserved_concurrency
   log_recipient_addresses       = var.log_recipient_addresses
-  alerts_topic_arn              = var.alerts_topic_arn
+  existing_alerts_topic         = var.existing_alerts_topic
   alert_publisher_rule_arns     = [module.encryption.key_changes_rule_arn]
   alert_emails                  = var.alert_emails
   bounce_rate_thresholds        = var.bounce_rate_alarm_thresholds

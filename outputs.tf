@@ -95,7 +95,7 @@ output "kms_key_administrator_arns" {
 }
 
 output "kms_key_policy_statements_json" {
-  description = "Key policy statements to add to an existing key passed as kms_key_arn."
+  description = "Key policy statements to add to an existing key passed as existing_kms_key."
   value       = module.encryption.key_policy_statements_json
 }
 

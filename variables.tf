@@ -50,14 +50,19 @@ variable "verified_email_addresses" {
   }
 }
 
-variable "route53_zone_id" {
-  description = "Route53 hosted zone of domain. When given, the module creates every DNS record there; when null it creates none and returns them in dns_records and dns_zone_file."
-  type        = string
-  default     = null
+# Bring-your-own inputs are objects, { arn = ... } or { id = ... }: whether one is given is then known
+# at plan even when its value is not (a key, topic or zone created in the same apply).
+
+variable "existing_route53_zone" {
+  description = "Route53 hosted zone of domain, as { id = ... }. When given, the module creates every DNS record there; when null it creates none and returns them in dns_records and dns_zone_file."
+  type = object({
+    id = string
+  })
+  default = null
 
   validation {
-    condition     = var.route53_zone_id == null || can(regex("^Z[A-Z0-9]{1,31}$", var.route53_zone_id))
-    error_message = "route53_zone_id must be a hosted zone id such as Z0123456789ABCDEFGHIJ (not the zone name)."
+    condition     = var.existing_route53_zone == null || can(regex("^Z[A-Z0-9]{1,31}$", var.existing_route53_zone.id))
+    error_message = "existing_route53_zone.id must be a hosted zone id such as Z0123456789ABCDEFGHIJ (not the zone name)."
   }
 }
 
@@ -111,14 +116,16 @@ variable "admin_principal_arns" {
   }
 }
 
-variable "kms_key_arn" {
-  description = "An existing KMS key to use instead of creating one (saves its $1/month). Add kms_key_policy_statements_json to its policy, and keep out of it what docs/security.md lists (an account root with kms:*, grants), or IAM policies decide who reads passwords."
-  type        = string
-  default     = null
+variable "existing_kms_key" {
+  description = "An existing KMS key to use instead of creating one (saves its $1/month), as { arn = ... }. Add kms_key_policy_statements_json to its policy before the module's resources (it depends on inputs only), and keep out of it what docs/security.md lists (an account root with kms:*, grants), or IAM policies decide who reads passwords."
+  type = object({
+    arn = string
+  })
+  default = null
 
   validation {
-    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9-]{36}$", var.kms_key_arn))
-    error_message = "kms_key_arn must be a key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias)."
+    condition     = var.existing_kms_key == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9-]{36}$", var.existing_kms_key.arn))
+    error_message = "existing_kms_key.arn must be a key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias)."
   }
 }
 
@@ -360,14 +367,16 @@ variable "tls_rpt_rua" {
 
 # Events and monitoring
 
-variable "alerts_topic_arn" {
-  description = "An existing SNS topic for the alarms; null creates one (encrypted with the module's key)."
-  type        = string
-  default     = null
+variable "existing_alerts_topic" {
+  description = "An existing SNS topic for the alarms, as { arn = ... }; null creates one (encrypted with the module's key)."
+  type = object({
+    arn = string
+  })
+  default = null
 
   validation {
-    condition     = var.alerts_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.alerts_topic_arn))
-    error_message = "alerts_topic_arn must be an SNS topic ARN."
+    condition     = var.existing_alerts_topic == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.existing_alerts_topic.arn))
+    error_message = "existing_alerts_topic.arn must be an SNS topic ARN."
   }
 }
 

@@ -185,7 +185,7 @@ run "the_key_policy_binds_use_to_the_password_context" {
 
   assert {
     condition = one([
-      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "CredentialsFunctionSealsPasswords"
+      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "SesSmtpCredentialsFunctionSealsPasswords"
     ]).Action == "kms:GenerateDataKey"
     error_message = "The credentials function may only GenerateDataKey."
   }
@@ -194,13 +194,13 @@ run "the_key_policy_binds_use_to_the_password_context" {
       for s in jsondecode(module.encryption.key_policy_json).Statement :
       s.Condition.StringEquals["kms:EncryptionContext:purpose"] == "ses-smtp-password" &&
       toset(s.Condition["ForAllValues:StringEquals"]["kms:EncryptionContextKeys"]) == toset(["access_key_id", "purpose", "user"])
-      if contains(["CredentialsFunctionSealsPasswords", "AdministratorsReadPasswords"], s.Sid)
+      if contains(["SesSmtpCredentialsFunctionSealsPasswords", "SesSmtpAdministratorsReadPasswords"], s.Sid)
     ])
     error_message = "Sealing and reading passwords must require the password encryption context."
   }
   assert {
     condition = one([
-      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "AdministratorsReadPasswords"
+      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "SesSmtpAdministratorsReadPasswords"
     ]).Principal.AWS == "arn:aws:iam::123456789012:role/platform-admins"
     error_message = "Only admin_principal_arns may decrypt passwords."
   }
@@ -213,7 +213,37 @@ run "the_key_policy_binds_use_to_the_password_context" {
   }
   assert {
     condition     = module.encryption.key_arn == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-    error_message = "Without kms_key_arn the module must create its own key."
+    error_message = "Without existing_kms_key the module must create its own key."
+  }
+}
+
+run "the_credentials_role_is_named_by_arn_so_the_statements_need_no_role" {
+  command = plan
+
+  assert {
+    condition = one([
+      for s in jsondecode(module.encryption.key_policy_statements_json).Statement : s if s.Sid == "SesSmtpCredentialsFunctionSealsPasswords"
+    ]).Condition.ArnEquals["aws:PrincipalArn"] == "arn:aws:iam::123456789012:role/ses-smtp-credentials"
+    error_message = "The key policy must name the credentials role by aws:PrincipalArn, derived from name_prefix (KMS refuses a principal that does not exist yet)."
+  }
+  assert {
+    condition     = module.credentials.credentials_role_arn == "arn:aws:iam::123456789012:role/ses-smtp-credentials"
+    error_message = "The derived ARN must be the credentials role's."
+  }
+}
+
+run "statement_ids_are_unique_per_deployment" {
+  command = plan
+
+  variables {
+    name_prefix = "mail-b"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(module.encryption.key_policy_statements_json).Statement : startswith(s.Sid, "MailB")
+    ])
+    error_message = "Every statement a caller adds to a shared key must carry the deployment's name, or source_policy_documents fails with duplicate Sids."
   }
 }
 
@@ -235,9 +265,9 @@ run "key_administrators_cannot_become_readers" {
   }
   assert {
     condition = one([
-      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "PrincipalsGrantOnlyForAwsServices"
+      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "SesSmtpPrincipalsGrantOnlyForAwsServices"
       ]) == {
-      Sid       = "PrincipalsGrantOnlyForAwsServices"
+      Sid       = "SesSmtpPrincipalsGrantOnlyForAwsServices"
       Effect    = "Deny"
       Action    = "kms:CreateGrant"
       Resource  = "*"
@@ -264,13 +294,13 @@ run "service_principals_use_the_key_only_for_this_module" {
 
   assert {
     condition = one([
-      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "DynamoDBEncryptsTheTable"
+      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "SesSmtpDynamoDBEncryptsTheTable"
     ]).Condition.StringEquals["kms:EncryptionContext:aws:dynamodb:tableName"] == "ses-smtp-credentials"
     error_message = "DynamoDB may use the key for the credentials table only."
   }
   assert {
     condition = toset(flatten([one([
-      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "ServicesPublishToTheModulesTopics"
+      for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "SesSmtpServicesPublishToTheModulesTopics"
       ]).Condition.StringEquals["kms:EncryptionContext:aws:sns:topicArn"]])) == toset([
       "arn:aws:sns:eu-west-1:123456789012:ses-smtp-events", "arn:aws:sns:eu-west-1:123456789012:ses-smtp-alerts",
     ])
@@ -416,12 +446,12 @@ run "an_existing_key_replaces_the_created_one" {
   command = plan
 
   variables {
-    kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555"
+    existing_kms_key = { arn = "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555" }
   }
 
   assert {
     condition     = module.encryption.key_arn == "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555"
-    error_message = "kms_key_arn must be used as given."
+    error_message = "existing_kms_key must be used as given."
   }
   assert {
     condition     = one(module.credentials.table.server_side_encryption).kms_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555"

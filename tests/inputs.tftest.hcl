@@ -22,12 +22,12 @@ run "accepts_a_valid_configuration" {
     mail_from_domain                 = "bounce.mail-test.example.co.uk"
     mail_from_behavior_on_mx_failure = "REJECT_MESSAGE"
     verified_email_addresses         = ["first.last+tag@gmail.com"]
-    route53_zone_id                  = "Z0123456789ABCDEFGHIJ"
+    existing_route53_zone            = { id = "Z0123456789ABCDEFGHIJ" }
     dns_record_ttl                   = 300
     name_prefix                      = "acme-mail-2"
     tags                             = { Owner = "platform" }
     admin_principal_arns             = ["arn:aws:iam::123456789012:role/platform-admins", "arn:aws:iam::123456789012:user/alice"]
-    kms_key_arn                      = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    existing_kms_key                 = { arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
     default_retire_after_days        = 3
     rotation_schedule_expression     = "cron(0 3 * * ? *)"
     log_retention_days               = 90
@@ -138,10 +138,10 @@ run "rejects_a_route53_zone_name_instead_of_id" {
   command = plan
 
   variables {
-    route53_zone_id = "example.com"
+    existing_route53_zone = { id = "example.com" }
   }
 
-  expect_failures = [var.route53_zone_id]
+  expect_failures = [var.existing_route53_zone]
 }
 
 run "rejects_a_ttl_below_a_minute" {
@@ -208,10 +208,10 @@ run "rejects_a_kms_alias_instead_of_a_key_arn" {
   command = plan
 
   variables {
-    kms_key_arn = "alias/ses-smtp"
+    existing_kms_key = { arn = "alias/ses-smtp" }
   }
 
-  expect_failures = [var.kms_key_arn]
+  expect_failures = [var.existing_kms_key]
 }
 
 run "rejects_a_key_administrator_that_is_not_an_arn" {
@@ -407,10 +407,10 @@ run "rejects_an_alerts_topic_that_is_not_an_sns_arn" {
   command = plan
 
   variables {
-    alerts_topic_arn = "platform-alerts"
+    existing_alerts_topic = { arn = "platform-alerts" }
   }
 
-  expect_failures = [var.alerts_topic_arn]
+  expect_failures = [var.existing_alerts_topic]
 }
 
 run "rejects_a_malformed_alert_email" {

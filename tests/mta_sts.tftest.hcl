@@ -75,9 +75,9 @@ run "hosting_with_a_zone_creates_and_validates_everything" {
   command = apply
 
   variables {
-    mta_sts_mx      = ["mx1.example.com"]
-    mta_sts_enabled = true
-    route53_zone_id = "Z0123456789ABCDEFGHIJ"
+    mta_sts_mx            = ["mx1.example.com"]
+    mta_sts_enabled       = true
+    existing_route53_zone = { id = "Z0123456789ABCDEFGHIJ" }
   }
 
   assert {

@@ -196,7 +196,7 @@ run "no_route53_records_without_a_zone" {
 
   assert {
     condition     = length(module.dns.route53_records) == 0
-    error_message = "Without route53_zone_id the module must create no DNS records."
+    error_message = "Without existing_route53_zone the module must create no DNS records."
   }
 }
 
@@ -204,12 +204,12 @@ run "route53_records_with_a_zone" {
   command = plan
 
   variables {
-    route53_zone_id = "Z0123456789ABCDEFGHIJ"
+    existing_route53_zone = { id = "Z0123456789ABCDEFGHIJ" }
   }
 
   assert {
     condition     = length(module.dns.route53_records) == 6
-    error_message = "With route53_zone_id every record must be created in Route53."
+    error_message = "With existing_route53_zone every record must be created in Route53."
   }
   assert {
     condition     = alltrue([for record in module.dns.route53_records : record.zone_id == "Z0123456789ABCDEFGHIJ" && record.allow_overwrite == false])
@@ -408,7 +408,7 @@ run "alerts_go_to_a_created_topic_with_email_subscriptions" {
 
   assert {
     condition     = module.events.alerts_topic_created && module.events.alert_subscriptions == ["ops@example.com"]
-    error_message = "Without alerts_topic_arn the module must create the topic and subscribe alert_emails."
+    error_message = "Without existing_alerts_topic the module must create the topic and subscribe alert_emails."
   }
 }
 
@@ -416,11 +416,24 @@ run "alerts_go_to_an_existing_topic" {
   command = plan
 
   variables {
-    alerts_topic_arn = "arn:aws:sns:eu-west-1:123456789012:platform-alerts"
+    existing_alerts_topic = { arn = "arn:aws:sns:eu-west-1:123456789012:platform-alerts" }
   }
 
   assert {
     condition     = !module.events.alerts_topic_created && output.alerts_topic_arn == "arn:aws:sns:eu-west-1:123456789012:platform-alerts"
-    error_message = "With alerts_topic_arn the module must create no topic and alarm to the given one."
+    error_message = "With existing_alerts_topic the module must create no topic and alarm to the given one."
+  }
+}
+
+run "the_event_source_mapping_carries_the_callers_tags" {
+  command = plan
+
+  variables {
+    tags = { team = "mail" }
+  }
+
+  assert {
+    condition     = module.events.event_source_mapping.tags == tomap({ team = "mail" })
+    error_message = "tags promises every resource that supports them: the events queue's event source mapping too."
   }
 }

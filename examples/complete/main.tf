@@ -29,7 +29,7 @@ module "ses_smtp" {
   }
 
   domain                   = var.domain
-  route53_zone_id          = var.route53_zone_id
+  existing_route53_zone    = var.route53_zone_id == null ? null : { id = var.route53_zone_id }
   verified_email_addresses = var.verified_email_addresses
   name_prefix              = "ses-smtp"
   admin_principal_arns     = var.admin_principal_arns

@@ -66,7 +66,7 @@ locals {
     }
   } : {}
   all_records     = merge(local.base_records, local.host_records)
-  route53_records = var.route53_zone_id == null ? {} : local.base_records
+  route53_records = var.route53_zone == null ? {} : local.base_records
 
   # TXT data travels in strings of at most 255 characters.
   txt_chunks = { for key, record in local.base_records : key => regexall(".{1,255}", record.value) if record.type == "TXT" }
@@ -104,7 +104,7 @@ locals {
 resource "aws_route53_record" "this" {
   for_each = local.route53_records
 
-  zone_id = var.route53_zone_id
+  zone_id = var.route53_zone.id
   name    = each.value.name
   type    = each.value.type
   ttl     = each.value.ttl
@@ -116,9 +116,9 @@ resource "aws_route53_record" "this" {
 }
 
 resource "aws_route53_record" "mta_sts_host" {
-  count = var.route53_zone_id != null && try(var.mta_sts.hosted, false) ? 1 : 0
+  count = var.route53_zone != null && try(var.mta_sts.hosted, false) ? 1 : 0
 
-  zone_id         = var.route53_zone_id
+  zone_id         = var.route53_zone.id
   name            = "mta-sts.${var.domain}"
   type            = "CNAME"
   ttl             = var.ttl

@@ -16,10 +16,12 @@ variable "records" {
   nullable = false
 }
 
-variable "route53_zone_id" {
-  description = "Route53 hosted zone to create the records in, or null to create none."
-  type        = string
-  default     = null
+variable "route53_zone" {
+  description = "Route53 hosted zone to create the records in, as { id = ... }, or null to create none."
+  type = object({
+    id = string
+  })
+  default = null
 }
 
 variable "dmarc" {

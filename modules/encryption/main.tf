@@ -9,9 +9,15 @@ data "aws_iam_session_context" "deployer" {
 }
 
 locals {
-  account_id     = data.aws_caller_identity.current.account_id
-  region         = data.aws_region.current.name
-  partition      = data.aws_partition.current.partition
+  account_id           = data.aws_caller_identity.current.account_id
+  region               = data.aws_region.current.name
+  partition            = data.aws_partition.current.partition
+  credentials_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/${var.credentials_role_name}"
+
+  # Statement ids carry the deployment's name: two deployments' statements merge into one shared
+  # key's policy with source_policy_documents (same Sids would fail, or silently override).
+  sid_prefix = join("", [for word in split("-", replace(var.name_prefix, "/[^A-Za-z0-9-]/", "-")) : title(word)])
+
   administrators = length(var.key_administrator_arns) > 0 ? var.key_administrator_arns : [data.aws_iam_session_context.deployer.issuer_arn]
 
   # Keep in step with ses_smtp/envelope.py: the code sends exactly these context keys.
@@ -40,13 +46,27 @@ locals {
 
 data "aws_iam_policy_document" "usage" {
   statement {
-    sid       = "CredentialsFunctionSealsPasswords"
+    sid       = "${local.sid_prefix}CredentialsFunctionSealsPasswords"
     actions   = ["kms:GenerateDataKey"]
     resources = ["*"]
 
+    # The role by a condition, not as the principal: KMS refuses a policy naming a principal that does
+    # not exist yet, and a caller's key policy is put before the module creates the role.
     principals {
       type        = "AWS"
-      identifiers = [var.credentials_role_arn]
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:PrincipalArn"
+      values   = [local.credentials_role_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:CallerAccount"
+      values   = [local.account_id]
     }
 
     condition {
@@ -66,7 +86,7 @@ data "aws_iam_policy_document" "usage" {
     for_each = length(var.admin_principal_arns) > 0 ? [1] : []
 
     content {
-      sid       = "AdministratorsReadPasswords"
+      sid       = "${local.sid_prefix}AdministratorsReadPasswords"
       actions   = ["kms:Decrypt"]
       resources = ["*"]
 
@@ -91,7 +111,7 @@ data "aws_iam_policy_document" "usage" {
 
   # DynamoDB encrypts this module's table only (its encryption context names the table).
   statement {
-    sid       = "DynamoDBEncryptsTheTable"
+    sid       = "${local.sid_prefix}DynamoDBEncryptsTheTable"
     actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"]
     resources = ["*"]
 
@@ -122,7 +142,7 @@ data "aws_iam_policy_document" "usage" {
   # DescribeKey and the service's own grant carry no table context; CreateGrant is further limited to
   # grants for AWS resources by PrincipalsGrantOnlyForAwsServices.
   statement {
-    sid       = "DynamoDBDescribesAndGrants"
+    sid       = "${local.sid_prefix}DynamoDBDescribesAndGrants"
     actions   = ["kms:CreateGrant", "kms:DescribeKey"]
     resources = ["*"]
 
@@ -147,7 +167,7 @@ data "aws_iam_policy_document" "usage" {
   # SES publishes events, CloudWatch alarms and EventBridge publish alerts, to topics encrypted with
   # this key: only this module's topics (SNS names the topic in the encryption context).
   statement {
-    sid       = "ServicesPublishToTheModulesTopics"
+    sid       = "${local.sid_prefix}ServicesPublishToTheModulesTopics"
     actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
     resources = ["*"]
 
@@ -204,7 +224,7 @@ data "aws_iam_policy_document" "usage" {
   }
 
   statement {
-    sid       = "CloudWatchLogsEncryptsFunctionLogs"
+    sid       = "${local.sid_prefix}CloudWatchLogsEncryptsFunctionLogs"
     actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
     resources = ["*"]
 
@@ -223,7 +243,7 @@ data "aws_iam_policy_document" "usage" {
   # Nobody, administrators included, grants themselves use of the key: a grant bypasses every
   # condition above. AWS services (DynamoDB) create their grants with GrantIsForAWSResource true.
   statement {
-    sid       = "PrincipalsGrantOnlyForAwsServices"
+    sid       = "${local.sid_prefix}PrincipalsGrantOnlyForAwsServices"
     effect    = "Deny"
     actions   = ["kms:CreateGrant"]
     resources = ["*"]
@@ -262,7 +282,7 @@ data "aws_iam_policy_document" "this" {
 }
 
 resource "aws_kms_key" "this" {
-  count = var.kms_key_arn == null ? 1 : 0
+  count = var.existing_key == null ? 1 : 0
 
   description             = "${var.name_prefix}: SES SMTP passwords (envelope encryption), credentials table, logs"
   enable_key_rotation     = true
@@ -272,7 +292,7 @@ resource "aws_kms_key" "this" {
 }
 
 resource "aws_kms_alias" "this" {
-  count = var.kms_key_arn == null ? 1 : 0
+  count = var.existing_key == null ? 1 : 0
 
   name          = "alias/${var.name_prefix}"
   target_key_id = aws_kms_key.this[0].key_id

@@ -1,6 +1,6 @@
 output "key_arn" {
   description = "ARN of the key in use (created here, or the one given)."
-  value       = var.kms_key_arn == null ? aws_kms_key.this[0].arn : var.kms_key_arn
+  value       = var.existing_key == null ? aws_kms_key.this[0].arn : var.existing_key.arn
 }
 
 output "key_policy_json" {
@@ -9,7 +9,7 @@ output "key_policy_json" {
 }
 
 output "key_policy_statements_json" {
-  description = "The usage statements to add to an existing key's policy when kms_key_arn is given."
+  description = "The usage statements to add to an existing key's policy when existing_key is given."
   value       = data.aws_iam_policy_document.usage.json
 }
 

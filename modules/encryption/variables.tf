@@ -4,10 +4,12 @@ variable "name_prefix" {
   nullable    = false
 }
 
-variable "kms_key_arn" {
-  description = "Existing KMS key to use instead of creating one, or null. Its policy is then the caller's to maintain (see key_policy_statements_json)."
-  type        = string
-  default     = null
+variable "existing_key" {
+  description = "Existing KMS key to use instead of creating one, as { arn = ... }, or null. Its policy is then the caller's to maintain (see key_policy_statements_json)."
+  type = object({
+    arn = string
+  })
+  default = null
 }
 
 variable "key_administrator_arns" {
@@ -21,8 +23,8 @@ variable "key_administrator_arns" {
   }
 }
 
-variable "credentials_role_arn" {
-  description = "Role of the credentials function: may GenerateDataKey with the password context, never Decrypt."
+variable "credentials_role_name" {
+  description = "Role of the credentials function (named, not referenced, so that the statements need no role to exist): may GenerateDataKey with the password context, never Decrypt."
   type        = string
   nullable    = false
 }

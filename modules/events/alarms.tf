@@ -1,7 +1,7 @@
 # Alarms to the alerts topic (created, or the caller's), each saying what happened and what to do.
 
 resource "aws_sns_topic" "alerts" {
-  count = var.alerts_topic_arn == null ? 1 : 0
+  count = var.existing_alerts_topic == null ? 1 : 0
 
   name              = "${var.name_prefix}-alerts"
   kms_master_key_id = var.kms_key_arn
@@ -11,7 +11,7 @@ resource "aws_sns_topic" "alerts" {
 # The account's own principals and services (alarms) as in SNS's default policy, plus the EventBridge
 # rules named by the caller (the key-changes rule), each by its ARN.
 data "aws_iam_policy_document" "alerts_topic" {
-  count = var.alerts_topic_arn == null ? 1 : 0
+  count = var.existing_alerts_topic == null ? 1 : 0
 
   statement {
     sid       = "AccountPublishesAndManages"
@@ -53,14 +53,14 @@ data "aws_iam_policy_document" "alerts_topic" {
 }
 
 resource "aws_sns_topic_policy" "alerts" {
-  count = var.alerts_topic_arn == null ? 1 : 0
+  count = var.existing_alerts_topic == null ? 1 : 0
 
   arn    = aws_sns_topic.alerts[0].arn
   policy = data.aws_iam_policy_document.alerts_topic[0].json
 }
 
 resource "aws_sns_topic_subscription" "alert_email" {
-  for_each = var.alerts_topic_arn == null ? toset(var.alert_emails) : toset([])
+  for_each = var.existing_alerts_topic == null ? toset(var.alert_emails) : toset([])
 
   topic_arn = aws_sns_topic.alerts[0].arn
   protocol  = "email"
@@ -68,7 +68,7 @@ resource "aws_sns_topic_subscription" "alert_email" {
 }
 
 locals {
-  alerts_topic_arn = var.alerts_topic_arn == null ? aws_sns_topic.alerts[0].arn : var.alerts_topic_arn
+  alerts_topic_arn = var.existing_alerts_topic == null ? aws_sns_topic.alerts[0].arn : var.existing_alerts_topic.arn
   levels           = { warning = 0, critical = 1 }
 
   reputation_alarms = merge(

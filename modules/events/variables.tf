@@ -64,10 +64,12 @@ variable "log_recipient_addresses" {
   nullable    = false
 }
 
-variable "alerts_topic_arn" {
-  description = "Existing topic for alarms, or null to create one."
-  type        = string
-  default     = null
+variable "existing_alerts_topic" {
+  description = "Existing SNS topic for the alarms, as { arn = ... }, or null to create one."
+  type = object({
+    arn = string
+  })
+  default = null
 }
 
 variable "alert_emails" {
