@@ -65,12 +65,6 @@ data "aws_iam_policy_document" "usage" {
 
     condition {
       test     = "StringEquals"
-      variable = "kms:CallerAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "StringEquals"
       variable = "kms:EncryptionContext:purpose"
       values   = [local.password_purpose]
     }
