@@ -188,3 +188,24 @@ output "receiving_administrators_policy_json" {
   description = "IAM policy to add for the people who run `ses-smtp users confirmation`: list and read the received mail (null without receiving)."
   value       = var.receiving_enabled ? module.receiving[0].administrators_policy_json : null
 }
+}
+
+output "admin_config" {
+  description = "Everything `ses-smtp` needs to find this deployment, as one versioned object: re-export it with one line (output \"admin_config\" { value = module.ses_smtp.admin_config })."
+  value = {
+    schema_version               = 1
+    name_prefix                  = var.name_prefix
+    region                       = local.region
+    domain                       = var.domain
+    smtp_endpoint                = "email-smtp.${local.region}.amazonaws.com"
+    identity_arn                 = module.sending_domain.identity_arn
+    configuration_set_name       = module.sending_domain.configuration_set_name
+    kms_key_arn                  = module.encryption.key_arn
+    credentials_table_name       = module.credentials.table_name
+    credentials_function_name    = module.credentials.credentials_function_name
+    events_function_name         = module.events.events_function_name
+    events_queue_url             = module.events.events_queue_url
+    events_dead_letter_queue_url = module.events.dead_letter_queue_url
+    alerts_topic_arn             = module.events.alerts_topic_arn
+  }
+}

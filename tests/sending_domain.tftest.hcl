@@ -437,3 +437,12 @@ run "the_event_source_mapping_carries_the_callers_tags" {
     error_message = "tags promises every resource that supports them: the events queue's event source mapping too."
   }
 }
+
+run "admin_config_is_one_versioned_object_the_cli_reads" {
+  command = plan
+
+  assert {
+    condition     = output.admin_config.schema_version == 1 && output.admin_config.credentials_function_name == "ses-smtp-credentials" && output.admin_config.credentials_table_name == output.credentials_table_name
+    error_message = "admin_config must carry schema_version 1 and the names the CLI reads."
+  }
+}

@@ -172,3 +172,8 @@ output "receiving_administrators_policy_json" {
   description = "IAM policy to add for the people who run `ses-smtp users confirmation`: list and read the received mail (null without receiving)."
   value       = module.ses_smtp.receiving_administrators_policy_json
 }
+
+output "admin_config" {
+  description = "What `ses-smtp` reads to find the deployment (schema_version 1)."
+  value       = module.ses_smtp.admin_config
+}
