@@ -188,7 +188,6 @@ output "receiving_administrators_policy_json" {
   description = "IAM policy to add for the people who run `ses-smtp users confirmation`: list and read the received mail (null without receiving)."
   value       = var.receiving_enabled ? module.receiving[0].administrators_policy_json : null
 }
-}
 
 output "admin_config" {
   description = "Everything `ses-smtp` needs to find this deployment, as one versioned object: re-export it with one line (output \"admin_config\" { value = module.ses_smtp.admin_config })."
