@@ -134,16 +134,49 @@ run "the_credentials_function_can_only_create_users_that_carry_the_boundary" {
     condition = alltrue([
       for s in jsondecode(module.credentials.credentials_role_policy_json).Statement :
       alltrue([for r in flatten([s.Resource]) : r == "arn:aws:iam::123456789012:user/ses-smtp/senders/*"])
-      if length([for a in flatten([s.Action]) : a if startswith(a, "iam:") && a != "iam:AddUserToGroup" && a != "iam:RemoveUserFromGroup"]) > 0
+      if length([for a in flatten([s.Action]) : a if startswith(a, "iam:") && a != "iam:RemoveUserFromGroup"]) > 0
     ])
     error_message = "Every IAM user action of the credentials function must be limited to the senders path."
   }
   assert {
+    condition = length([
+      for s in jsondecode(module.credentials.credentials_role_policy_json).Statement : s
+      if anytrue([for a in flatten([s.Action]) : can(regex("^iam:(AddUserToGroup|Attach|PutGroup|PutRole|PutUserPermissionsBoundary|DeleteUserPermissionsBoundary|CreatePolicy|\\*)", a))])
+    ]) == 0
+    error_message = "The credentials function may not add anyone to a group, attach policies or change a boundary."
+  }
+  assert {
     condition = one([
       for s in jsondecode(module.credentials.credentials_role_policy_json).Statement : s
-      if contains(flatten([s.Action]), "iam:AddUserToGroup")
+      if contains(flatten([s.Action]), "iam:RemoveUserFromGroup")
     ]).Resource == "arn:aws:iam::123456789012:group/ses-smtp/ses-smtp-senders"
-    error_message = "The credentials function may only add users to the senders group."
+    error_message = "The credentials function may only take users out of the deprecated senders group."
+  }
+}
+
+run "the_credentials_function_puts_only_inline_from_policies_on_senders" {
+  command = plan
+
+  assert {
+    condition = toset(one([
+      for s in jsondecode(module.credentials.credentials_role_policy_json).Statement : s
+      if contains(flatten([s.Action]), "iam:PutUserPolicy")
+    ]).Action) == toset(["iam:DeleteUserPolicy", "iam:GetUserPolicy", "iam:PutUserPolicy"])
+    error_message = "The from-policy statement must allow only Put/Get/DeleteUserPolicy."
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(module.credentials.credentials_role_policy_json).Statement : s
+      if contains(flatten([s.Action]), "iam:PutUserPolicy")
+    ]).Resource == "arn:aws:iam::123456789012:user/ses-smtp/senders/*"
+    error_message = "The credentials function may put a policy only on users under the senders path."
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(module.credentials.credentials_role_policy_json).Statement : s
+      if contains(flatten([s.Action]), "iam:TagUser")
+    ]).Condition["ForAllValues:StringEquals"]["aws:TagKeys"] == "ses-smtp-sender"
+    error_message = "The only tag the credentials function sets is the sender's name."
   }
 }
 
@@ -328,19 +361,15 @@ run "senders_may_only_send_as_their_granted_addresses" {
     error_message = "The sender boundary must allow nothing but ses:SendRawEmail."
   }
   assert {
-    condition = toset(jsondecode(module.credentials.senders_group_policy_json).Statement[0].Resource) == toset([
+    condition = toset(jsondecode(module.credentials.sender_boundary_policy_json).Statement[0].Resource) == toset([
       "arn:aws:ses:eu-west-1:123456789012:identity/example.com",
       "arn:aws:ses:eu-west-1:123456789012:configuration-set/ses-smtp",
     ])
-    error_message = "Senders may only use this module's identity and configuration set."
+    error_message = "The boundary must cap senders at this module's identity and configuration set."
   }
   assert {
-    condition = toset(jsondecode(module.credentials.senders_group_policy_json).Statement[0].Condition.StringLike["ses:FromAddress"]) == toset([
-      "$${aws:PrincipalTag/ses-smtp-from-1}", "$${aws:PrincipalTag/ses-smtp-from-2}",
-      "$${aws:PrincipalTag/ses-smtp-from-3}", "$${aws:PrincipalTag/ses-smtp-from-4}",
-      "*$${aws:PrincipalTag/ses-smtp-from-domain}",
-    ])
-    error_message = "ses:FromAddress must be limited to the user's ses-smtp-from-* tags."
+    condition     = length(jsondecode(module.credentials.sender_boundary_policy_json).Statement) == 1
+    error_message = "The boundary must have one statement: a second could widen what senders may do."
   }
 }
 

@@ -99,7 +99,7 @@ output "credentials_function_name" {
 }
 
 output "senders_group_name" {
-  description = "IAM group of every sender."
+  description = "DEPRECATED: the senders group of earlier versions; empty once migrated."
   value       = module.ses_smtp.senders_group_name
 }
 

@@ -98,11 +98,11 @@ class Credentials:
             raise SenderExists(f"sender {name!r} already exists (status {sender.status})")
         logger.info("sender held for create", sender=name, resumed=resumed)
         with self._guarded(sender) as progress:
-            created = self.directory.create_user(sender.iam_user, name, patterns.iam_tags(name))
+            created = self.directory.create_user(sender.iam_user, name)
             progress.user_is_ours = True  # created now, by an earlier attempt, or an unrecorded one of ours
             logger.info("iam user ready", sender=name, iam_user=sender.iam_user, newly_created=created)
-            self.directory.add_to_group(sender.iam_user)
-            logger.info("iam user in senders group", sender=name, group=self.settings.senders_group)
+            self.directory.put_from_policy(sender.iam_user, patterns.iam_policy())
+            logger.info("from policy set", sender=name, grants=patterns.as_list())
             if resumed or not created:
                 self._retire_unrecorded_keys(sender, progress)
             committed = self._issue_key(sender.with_(status="active"), progress, previous=None)
@@ -320,7 +320,8 @@ class Credentials:
     def _remove_iam_user(self, iam_user: str) -> None:
         for key in self.directory.keys(iam_user):
             self.directory.retire_key(iam_user, key.access_key_id)
-        self.directory.remove_from_group(iam_user)
+        self.directory.remove_from_group(iam_user)  # senders of earlier versions
+        self.directory.delete_from_policy(iam_user)  # IAM refuses to delete a user with inline policies
         self.directory.delete_user(iam_user)
         logger.info("iam user deleted", iam_user=iam_user)
 

@@ -1,7 +1,8 @@
-"""IAM access for sender users: created under one path, with one permissions boundary, in one group."""
+"""IAM access for sender users: created under one path, with one permissions boundary, one From policy each."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ses_smtp.errors import NotOurs
-from ses_smtp.model import TAG_SENDER
+from ses_smtp.model import FROM_POLICY_NAME, TAG_SENDER
 
 
 class AccessKeyLimit(Exception):
@@ -40,8 +41,9 @@ class SenderDirectory:
         self._group = group
         self._boundary = boundary_arn
 
-    def create_user(self, user: str, sender: str, tags: list[dict[str, str]]) -> bool:
+    def create_user(self, user: str, sender: str) -> bool:
         """Create the user (True), or confirm an existing one is ours (False); NotOurs otherwise."""
+        tags = [{"Key": TAG_SENDER, "Value": sender}]
         try:
             self._iam.create_user(UserName=user, Path=self._path, PermissionsBoundary=self._boundary, Tags=tags)
             return True
@@ -75,8 +77,32 @@ class SenderDirectory:
                 return False
             raise
 
-    def add_to_group(self, user: str) -> None:
-        self._iam.add_user_to_group(GroupName=self._group, UserName=user)
+    def put_from_policy(self, user: str, document: str) -> None:
+        self._iam.put_user_policy(UserName=user, PolicyName=FROM_POLICY_NAME, PolicyDocument=document)
+
+    def from_policy(self, user: str) -> dict[str, Any] | None:
+        """The user's From policy as IAM holds it, or None."""
+        try:
+            found: dict[str, Any] = self._iam.get_user_policy(UserName=user, PolicyName=FROM_POLICY_NAME)
+        except ClientError as error:
+            if _code(error) == "NoSuchEntity":
+                return None
+            raise
+        document = found["PolicyDocument"]  # boto3 decodes IAM's URL-encoded JSON
+        return json.loads(document) if isinstance(document, str) else dict(document)
+
+    def delete_from_policy(self, user: str) -> None:
+        _ignore_missing(self._iam.delete_user_policy, UserName=user, PolicyName=FROM_POLICY_NAME)
+
+    def in_legacy_group(self, user: str) -> bool:
+        """Whether the user is still in the deprecated senders group (versions before the inline policy)."""
+        try:
+            groups = self._iam.list_groups_for_user(UserName=user)["Groups"]
+        except ClientError as error:
+            if _code(error) == "NoSuchEntity":
+                return False
+            raise
+        return any(group["GroupName"] == self._group for group in groups)
 
     def remove_from_group(self, user: str) -> None:
         _ignore_missing(self._iam.remove_user_from_group, GroupName=self._group, UserName=user)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -11,18 +12,15 @@ from ses_smtp.errors import InvalidRequest
 
 # IAM allows letters, digits and +=,.@_- in user names; senders are lower-case only.
 _NAME = re.compile(r"^[a-z0-9][a-z0-9+=,.@_-]*$")
-# Tag values (where From patterns live) allow letters, digits, spaces and _.:/=+-@ only.
-_LOCAL_PART = re.compile(r"^[a-z0-9](?:[a-z0-9._+=-]*[a-z0-9_+=-])?$")
+# At most 64 characters (RFC 5321), and no character that is special to StringLike (* ?) or JSON.
+_LOCAL_PART = re.compile(r"^[a-z0-9](?:[a-z0-9._+=-]{0,62}[a-z0-9_+=-])?$")
 IAM_USER_NAME_MAX = 64
-MAX_ADDRESSES = 4  # exact From addresses per sender, one IAM tag each
-TAG_SENDER = "ses-smtp-sender"
-TAG_FROM_DOMAIN = "ses-smtp-from-domain"
-UNUSED_ADDRESS = "unused"  # has no @, so equals no address
-UNUSED_DOMAIN = "@unused.invalid"  # .invalid is reserved (RFC 2606): no From address ends with it
-
-
-def tag_from_address(index: int) -> str:
-    return f"ses-smtp-from-{index}"
+# IAM allows 2,048 characters of inline policy per user (whitespace not counted). Four addresses of the
+# longest local part at the longest domain, plus the *@domain statement, still fit: see test_model.py.
+MAX_ADDRESSES = 4
+IAM_USER_POLICY_MAX = 2048
+TAG_SENDER = "ses-smtp-sender"  # names the sender a user belongs to: how the function knows a user is its own
+FROM_POLICY_NAME = "send-as-granted"  # the one inline policy each sender has
 
 
 def utc_now() -> datetime:
@@ -78,17 +76,30 @@ class FromPatterns:
         address = address.lower()
         return address in self.addresses or (self.domain is not None and address.endswith(f"@{self.domain}"))
 
-    def iam_tags(self, sender: str) -> list[dict[str, str]]:
-        """The user's tags; the senders group policy compares ses:FromAddress with them.
+    def iam_policy(self) -> str:
+        """The sender's inline policy: its grants, literally, as ses:FromAddress conditions.
 
-        Every tag is always set: IAM may drop a whole statement whose policy variable does not
-        resolve. Unused slots hold values no From address can match.
+        Exact addresses compare case-insensitively (people type Alice@Example.com); the domain pattern
+        is StringLike, which is case-sensitive, so it matches a lower-case domain part only. Two
+        statements, because operators inside one condition block must all match. The resource is
+        left to the permissions boundary, which caps it at this identity and configuration set.
         """
-        addresses = [*self.addresses, *[UNUSED_ADDRESS] * (MAX_ADDRESSES - len(self.addresses))]
-        tags = [{"Key": TAG_SENDER, "Value": sender}]
-        tags += [{"Key": tag_from_address(i), "Value": a} for i, a in enumerate(addresses, start=1)]
-        tags.append({"Key": TAG_FROM_DOMAIN, "Value": f"@{self.domain}" if self.domain else UNUSED_DOMAIN})
-        return tags
+        statements = []
+        if self.addresses:
+            statements.append(_send_from("SendAsGrantedAddresses", "StringEqualsIgnoreCase", list(self.addresses)))
+        if self.domain:
+            statements.append(_send_from("SendAsAnyAddressOfTheDomain", "StringLike", [f"*@{self.domain}"]))
+        return json.dumps({"Version": "2012-10-17", "Statement": statements}, separators=(",", ":"))
+
+
+def _send_from(sid: str, operator: str, values: list[str]) -> dict[str, Any]:
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": "ses:SendRawEmail",
+        "Resource": "*",
+        "Condition": {operator: {"ses:FromAddress": values}},
+    }
 
 
 def _split_pattern(pattern: Any, allowed_domains: frozenset[str]) -> tuple[str, str]:

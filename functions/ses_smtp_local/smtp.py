@@ -2,8 +2,9 @@
 
 STARTTLS port and implicit-TLS port; EHLO advertises what SES advertises; AUTH PLAIN and LOGIN with
 the access key id as user name and the password checked by deriving the SES SMTP password from that
-key's secret in the emulator; the From address checked against the sender's grant (its IAM tags, as
-the senders group policy reads them) and against the verified identities; SES's size limit and a
+key's secret in the emulator; the From address checked as IAM would check ses:FromAddress against the
+sender's own inline policies and boundary, read from the emulator's IAM (ses_smtp_local.iam_policy),
+and against the verified identities; SES's size limit and a
 sending rate; accepted mail handed to the emulator's SES as that sender with the identity's
 configuration set, and SES's events (mailbox simulator included) published to the configuration set's
 SNS destinations, so the events pipeline runs as it would.
@@ -18,11 +19,11 @@ import email.policy
 import hmac
 import json
 import logging
-import re
 import socket
 import sys
 import threading
 import time
+import urllib.parse
 import warnings
 from dataclasses import dataclass
 from email.utils import getaddresses, parseaddr
@@ -33,9 +34,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SmtpServer
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session, TLSSetupException
 
-from ses_smtp.model import MAX_ADDRESSES, TAG_FROM_DOMAIN, tag_from_address
 from ses_smtp.smtp_password import derive_smtp_password
 from ses_smtp_local.emulator import Emulator
+from ses_smtp_local.iam_policy import Request, allowed
 from ses_smtp_local.simulator import Sent, events_for
 from ses_smtp_local.tls import Certificates
 
@@ -111,14 +112,27 @@ class LocalSes:
         return Caller(user_name, arn, access_key_id, secret)
 
     def may_send_as(self, caller: Caller, address: str) -> bool:
-        """The senders group policy, evaluated: StringLike ses:FromAddress against the user's tags."""
+        """IAM's decision on ses:SendRawEmail From this address, on its identity, for the caller.
+
+        The caller's inline policies and permissions boundary, as the emulator's IAM holds them, with
+        ses:FromAddress exactly as the client wrote it. Group and attached policies are not read: the
+        module gives senders neither.
+        """
         iam = self.session.client("iam")
-        if not iam.list_groups_for_user(UserName=caller.user_name)["Groups"]:
-            return False
-        tags = {t["Key"]: t["Value"] for t in iam.list_user_tags(UserName=caller.user_name)["Tags"]}
-        patterns = [tags.get(tag_from_address(i), "") for i in range(1, MAX_ADDRESSES + 1)]
-        patterns.append("*" + tags.get(TAG_FROM_DOMAIN, ""))
-        return any(_string_like(pattern, address.lower()) for pattern in patterns if pattern != "*")
+        user = iam.get_user(UserName=caller.user_name)["User"]
+        names = iam.list_user_policies(UserName=caller.user_name)["PolicyNames"]
+        policies = [
+            _decoded(iam.get_user_policy(UserName=caller.user_name, PolicyName=n)["PolicyDocument"]) for n in names
+        ]
+        boundary = None
+        boundary_arn = user.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+        if boundary_arn:
+            version = iam.get_policy(PolicyArn=boundary_arn)["Policy"]["DefaultVersionId"]
+            found = iam.get_policy_version(PolicyArn=boundary_arn, VersionId=version)["PolicyVersion"]["Document"]
+            boundary = _decoded(found)
+        identity = self.identity_for(address) or address.rpartition("@")[2]
+        resource = f"arn:aws:ses:{self.emulator.region}:{ACCOUNT_ID}:identity/{identity}"
+        return allowed(policies, boundary, Request("ses:SendRawEmail", resource, {"ses:FromAddress": address}))
 
     def identity_for(self, address: str) -> str | None:
         """The verified identity (address or its domain) SES would send this From address under."""
@@ -329,10 +343,11 @@ def _emulator_access_key(access_key_id: str) -> tuple[str, str, str] | None:
     return None
 
 
-def _string_like(pattern: str, value: str) -> bool:
-    """IAM's StringLike: * is any run of characters, ? any one; nothing else is special."""
-    expression = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern.lower())
-    return re.fullmatch(expression, value) is not None
+def _decoded(document: Any) -> dict[str, Any]:
+    """A policy document as IAM returns it: boto3 decodes it to a dict; a string is URL-encoded JSON."""
+    if isinstance(document, str):
+        return dict(json.loads(urllib.parse.unquote(document)))
+    return dict(document)
 
 
 def _encrypted(server: SmtpServer) -> bool:

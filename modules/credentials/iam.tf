@@ -13,30 +13,41 @@ data "aws_iam_policy_document" "credentials_function" {
     }
   }
 
+  # CreateUser with tags needs TagUser too. The one tag says which sender a user belongs to.
   statement {
-    sid       = "TagSendersWithTheirGrants"
+    sid       = "TagSendersWithTheirName"
     actions   = ["iam:TagUser"]
     resources = [local.users_arn]
 
     condition {
-      test     = "ForAllValues:StringLike"
+      test     = "ForAllValues:StringEquals"
       variable = "aws:TagKeys"
-      values   = ["ses-smtp-*"]
+      values   = ["ses-smtp-sender"]
     }
+  }
+
+  # IAM has no condition key for an inline policy's name, so the function could name it anything; that
+  # is harmless: the boundary, which it cannot change, caps whatever the policy says at sending mail
+  # as this identity through this configuration set, and only users under the senders path qualify.
+  statement {
+    sid       = "SetSendersFromPolicy"
+    actions   = ["iam:DeleteUserPolicy", "iam:GetUserPolicy", "iam:PutUserPolicy"]
+    resources = [local.users_arn]
   }
 
   statement {
     sid = "ManageSendersKeys"
     actions = [
       "iam:CreateAccessKey", "iam:DeleteAccessKey", "iam:DeleteUser", "iam:GetAccessKeyLastUsed", "iam:GetUser",
-      "iam:ListAccessKeys", "iam:UpdateAccessKey",
+      "iam:ListAccessKeys", "iam:ListGroupsForUser", "iam:UpdateAccessKey",
     ]
     resources = [local.users_arn]
   }
 
+  # Only out of the deprecated group (senders of earlier versions), never into it.
   statement {
-    sid       = "SendersGroupMembership"
-    actions   = ["iam:AddUserToGroup", "iam:RemoveUserFromGroup"]
+    sid       = "MoveSendersOutOfTheDeprecatedGroup"
+    actions   = ["iam:RemoveUserFromGroup"]
     resources = [local.group_arn]
   }
 

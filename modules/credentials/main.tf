@@ -23,7 +23,7 @@ locals {
   code_package             = "${var.package_dir}/ses_smtp.zip"
   layer_package            = "${var.package_dir}/dependencies.zip"
 
-  # Keep in step with ses_smtp/model.py: IAM tags that carry what each sender may put in From.
+  # The deprecated group's policy (earlier versions) reads grants from these tags.
   from_address_tags = [for index in range(1, 5) : "ses-smtp-from-${index}"]
   from_domain_tag   = "ses-smtp-from-domain"
 

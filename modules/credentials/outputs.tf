@@ -54,12 +54,12 @@ output "senders_path" {
 }
 
 output "senders_group_name" {
-  description = "IAM group every sender is in."
+  description = "DEPRECATED: the group senders of earlier versions were in; empty once migrated. Removed in the next major version."
   value       = aws_iam_group.senders.name
 }
 
 output "senders_group_policy_json" {
-  description = "What senders may do."
+  description = "DEPRECATED: the policy of the deprecated senders group (grants read from tags)."
   value       = data.aws_iam_policy_document.senders.json
 }
 

@@ -1,5 +1,6 @@
-# Senders: IAM users under one path, with a boundary that allows nothing but ses:SendRawEmail, in a
-# group that allows it only for this identity and configuration set, From only what the user's tags say.
+# Senders: IAM users under one path, with a boundary that allows nothing but ses:SendRawEmail on this
+# identity and configuration set, and one inline policy each (put by the credentials function) naming
+# the From addresses granted to that sender.
 
 data "aws_iam_policy_document" "sender_boundary" {
   statement {
@@ -17,6 +18,11 @@ resource "aws_iam_policy" "sender_boundary" {
   tags        = var.tags
 }
 
+# DEPRECATED, removed in the next major version. Senders of earlier versions are in this group, with
+# their grants in tags. It stays for one version so they keep sending until the credentials function
+# (its scheduled run, or `ses-smtp users retire`) has given each its own From policy and taken it out:
+# IAM refuses to delete a group that has members, so destroying it now would fail the upgrade's apply.
+# Nobody is ever added to it again.
 resource "aws_iam_group" "senders" {
   name = local.group_name
   path = local.group_path

@@ -1,9 +1,10 @@
 """Sender credentials end to end on the local stack: the CLI, the credentials handler run in-process
 with the deployed function's settings, IAM/DynamoDB/KMS in the emulator, and the Terraform module's
-own IAM boundary and group.
+own IAM boundary; each sender's own From policy; senders of earlier versions moved out of the
+deprecated senders group.
 
 Runs before test_local_example.py (file order), whose last test destroys the deployment; every sender
-made here is deleted here, or the destroy of the senders group would fail.
+made here is deleted here, or the destroy of the deprecated senders group would fail.
 """
 
 from __future__ import annotations
@@ -62,8 +63,10 @@ def test_a_sender_lifecycle_through_the_cli(users: Any, deployment: TerraformRun
     assert user["PermissionsBoundary"]["PermissionsBoundaryArn"].endswith(
         ":policy/ses-smtp-local/ses-smtp-local-sender-boundary"
     )
-    groups = iam.list_groups_for_user(UserName="ses-smtp-local-alice")["Groups"]
-    assert [group["GroupName"] for group in groups] == ["ses-smtp-local-senders"]
+    assert iam.list_groups_for_user(UserName="ses-smtp-local-alice")["Groups"] == []
+    assert iam.list_user_policies(UserName="ses-smtp-local-alice")["PolicyNames"] == ["send-as-granted"]
+    policy = iam.get_user_policy(UserName="ses-smtp-local-alice", PolicyName="send-as-granted")["PolicyDocument"]
+    assert policy["Statement"][0]["Condition"] == {"StringEqualsIgnoreCase": {"ses:FromAddress": ["alice@example.com"]}}
 
     code, out, err = users("--json", "rotate", "alice")
     assert code == 0, err

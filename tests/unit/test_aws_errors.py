@@ -33,7 +33,7 @@ def test_a_user_outside_our_path_is_not_ours_even_when_we_may_not_read_it() -> N
     stub.add_client_error("create_user", "EntityAlreadyExists")
     stub.add_client_error("get_user", "AccessDenied", http_status_code=403)
     with stub, pytest.raises(NotOurs, match="outside this deployment"):
-        directory(iam).create_user("ses-smtp-alice", "alice", [])
+        directory(iam).create_user("ses-smtp-alice", "alice")
 
 
 def test_an_existing_user_without_our_boundary_is_not_ours() -> None:
@@ -53,7 +53,7 @@ def test_an_existing_user_without_our_boundary_is_not_ours() -> None:
         },
     )
     with stub, pytest.raises(NotOurs, match="not created by this deployment"):
-        directory(iam).create_user("ses-smtp-alice", "alice", [])
+        directory(iam).create_user("ses-smtp-alice", "alice")
 
 
 def test_two_keys_already_is_an_access_key_limit() -> None:

@@ -37,15 +37,16 @@ def test_create_makes_a_least_privilege_user_with_a_working_credential(world: Wo
     user = iam.get_user(UserName="ses-smtp-alice")["User"]
     assert user["Path"] == "/ses-smtp/senders/"
     assert user["PermissionsBoundary"]["PermissionsBoundaryArn"] == world.settings.permissions_boundary_arn
-    tags = {tag["Key"]: tag["Value"] for tag in user["Tags"]}
-    assert tags == {
-        "ses-smtp-sender": "alice",
-        "ses-smtp-from-1": "alice@example.com",
-        "ses-smtp-from-2": "unused",
-        "ses-smtp-from-3": "unused",
-        "ses-smtp-from-4": "unused",
-        "ses-smtp-from-domain": "@example.com",
-    }
+    assert user["Tags"] == [{"Key": "ses-smtp-sender", "Value": "alice"}]
+    assert iam.list_user_policies(UserName="ses-smtp-alice")["PolicyNames"] == ["send-as-granted"]
+    statements = iam.get_user_policy(UserName="ses-smtp-alice", PolicyName="send-as-granted")["PolicyDocument"][
+        "Statement"
+    ]
+    assert [s["Condition"] for s in statements] == [
+        {"StringEqualsIgnoreCase": {"ses:FromAddress": ["alice@example.com"]}},
+        {"StringLike": {"ses:FromAddress": ["*@example.com"]}},
+    ]
+    assert iam.list_groups_for_user(UserName="ses-smtp-alice")["Groups"] == []
     assert sender.status == "active"
     assert sender.from_patterns.as_list() == ["alice@example.com", "*@example.com"]
     assert_consistent(world)
@@ -340,3 +341,11 @@ def test_a_fault_at_every_aws_call_then_a_retry_leaves_a_consistent_state(operat
             survived += 1
     FAULT_INJECTION[operation] = (survived, total)
     assert survived == total
+
+
+def test_delete_removes_the_from_policy_so_iam_can_delete_the_user(world: World) -> None:
+    credentials = world.credentials()
+    credentials.create("alice", ALICE, caller())
+    credentials.revoke("alice", caller())
+    credentials.delete("alice", caller())
+    assert world.client("iam").list_users(PathPrefix=world.settings.senders_path)["Users"] == []

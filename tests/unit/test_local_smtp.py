@@ -1,12 +1,20 @@
-"""The local SMTP endpoint's pure parts: the mailbox simulator's events, IAM's StringLike, the send rate."""
+"""The local SMTP endpoint's pure parts: the mailbox simulator's events, its IAM decision, the send rate.
+
+The IAM decision is checked against an external evaluator in
+tests/integration/test_iam_policies_with_an_external_evaluator.py; these rows are quick regressions.
+"""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
 from ses_smtp.events import parse_ses_message
+from ses_smtp.model import FromPatterns
+from ses_smtp_local.iam_policy import Request, allowed
 from ses_smtp_local.simulator import events_for, simulated_outcome
-from ses_smtp_local.smtp import SendingRate, _string_like
+from ses_smtp_local.smtp import SendingRate
 from tests.unit.ses_samples import simulated_send
 
 
@@ -49,20 +57,54 @@ def test_each_simulator_outcome_produces_what_ses_publishes() -> None:
     assert events[0]["mail"]["tags"]["ses:from-domain"] == ["example.com"]
 
 
+IDENTITY = "arn:aws:ses:eu-west-1:123456789012:identity/example.com"
+BOUNDARY = {"Statement": [{"Effect": "Allow", "Action": "ses:SendRawEmail", "Resource": IDENTITY}]}
+
+
 @pytest.mark.parametrize(
-    ("pattern", "address", "allowed"),
+    ("grants", "address", "expected"),
     [
-        ("alice@example.com", "alice@example.com", True),
-        ("alice@example.com", "alice@example.community", False),
-        ("*@example.com", "anyone@example.com", True),
-        ("*@example.com", "anyone@sub.example.com", False),
-        ("*@unused.invalid", "x@example.com", False),
-        ("a.b@example.com", "aXb@example.com", False),  # a dot is a dot, not a regex
-        ("unused", "unused", True),  # no @: can never equal an address SES accepts
+        (["alice@example.com"], "alice@example.com", True),
+        (["alice@example.com"], "Alice@Example.COM", True),  # StringEqualsIgnoreCase
+        (["alice@example.com"], "alice@example.community", False),
+        (["alice@example.com"], "bob@example.com", False),
+        (["*@example.com"], "anyone@example.com", True),
+        (["*@example.com"], "Alice@example.com", True),
+        (["*@example.com"], "alice@Example.com", False),  # StringLike is case-sensitive
+        (["*@example.com"], "anyone@sub.example.com", False),
+        (["a.b@example.com"], "aXb@example.com", False),  # a dot is a dot, not a regex
+        (["alice@example.com", "*@example.com"], "bob@example.com", True),  # the two statements are ORed
     ],
 )
-def test_string_like_is_iams(pattern: str, address: str, allowed: bool) -> None:
-    assert _string_like(pattern, address) is allowed
+def test_the_from_decision_follows_the_documented_operators(grants: list[str], address: str, expected: bool) -> None:
+    policy = json.loads(FromPatterns.parse(grants, frozenset({"example.com"})).iam_policy())
+    request = Request("ses:SendRawEmail", IDENTITY, {"ses:FromAddress": address})
+    assert allowed([policy], BOUNDARY, request) is expected
+
+
+def test_the_boundary_caps_what_the_inline_policy_allows() -> None:
+    policy = json.loads(FromPatterns.parse(["*@example.com"], frozenset({"example.com"})).iam_policy())
+    other = Request(
+        "ses:SendRawEmail", IDENTITY.replace("example.com", "other.example"), {"ses:FromAddress": "a@example.com"}
+    )
+    assert not allowed([policy], BOUNDARY, other)
+    assert not allowed([policy], BOUNDARY, Request("iam:PutUserPolicy", IDENTITY, {}))
+
+
+def test_an_operator_it_does_not_know_never_allows() -> None:
+    unknown = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {"DateLessThan": {"aws:CurrentTime": "2999-01-01T00:00:00Z"}},
+            }
+        ]
+    }
+    assert not allowed(
+        [unknown], None, Request("ses:SendRawEmail", IDENTITY, {"aws:CurrentTime": "2026-01-01T00:00:00Z"})
+    )
 
 
 def test_the_send_rate_refuses_what_exceeds_it_and_refills() -> None:
