@@ -8,6 +8,7 @@ fails, so no access key is left unrecorded and no recorded credential is left th
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -51,6 +52,7 @@ class RetirementReport:
     skipped_busy: list[str]
     past_max_age: list[dict[str, Any]]
     unrecorded_deactivated: list[dict[str, Any]] = field(default_factory=list)
+    migrated: list[str] = field(default_factory=list)
 
     @property
     def needs_attention(self) -> int:
@@ -198,11 +200,13 @@ class Credentials:
         current keys older than the maximum age. An operation left half-done past its stale time no
         longer holds the sender."""
         now = self.clock()
-        retired, busy, old = [], [], []
+        retired, busy, old, migrated = [], [], [], []
         unrecorded: Findings = []
         for record in self.store.senders():
             unrecorded += self._deactivate_unrecorded_keys(record, now)
             sender = self._without_stale_operation(record, now)
+            if self.migrate(sender):
+                migrated.append(sender.name)
             previous = sender.previous_key
             if previous and previous.retire_after and previous.retire_after <= now:
                 if self._retire_expired_key(sender, previous.access_key_id):
@@ -220,7 +224,7 @@ class Credentials:
                     max_age_days=self.settings.max_credential_age.days,
                 )
                 old.append({"sender": sender.name, "access_key_id": current.access_key_id, "age_days": age_days})
-        return RetirementReport(retired, busy, old, unrecorded)
+        return RetirementReport(retired, busy, old, unrecorded, migrated)
 
     def _deactivate_unrecorded_keys(self, sender: Sender, now: datetime) -> Findings:
         """Reconcile IAM with the record: the table can be edited by more principals than this function."""
@@ -256,6 +260,24 @@ class Credentials:
             started_at=_iso(sender.operation.started_at),
         )
         return sender.with_(operation=None)
+
+    def migrate(self, sender: Sender) -> bool:
+        """Give a sender of an earlier version (group and tags) its own From policy, then leave the group.
+
+        The policy goes on first, so the sender can send throughout. True if anything changed.
+        """
+        if sender.status == "creating":
+            return False  # the create in flight puts the policy
+        wanted = json.loads(sender.from_patterns.iam_policy())
+        changed = self.directory.from_policy(sender.iam_user) != wanted and sender.status != "revoked"
+        if changed:
+            self.directory.put_from_policy(sender.iam_user, sender.from_patterns.iam_policy())
+        if self.directory.in_legacy_group(sender.iam_user):
+            self.directory.remove_from_group(sender.iam_user)
+            changed = True
+        if changed:
+            logger.info("sender moved to its own from policy", sender=sender.name)
+        return changed
 
     # Steps
 

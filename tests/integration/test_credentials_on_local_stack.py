@@ -180,3 +180,22 @@ def test_a_key_made_behind_the_modules_back_is_deactivated_by_the_retire_run(use
         assert sorted(statuses.values()) == ["Active", "Inactive"], "the recorded key still works"
     finally:
         assert users("delete", "frank", "--yes")[0] == 0
+
+
+def test_a_sender_of_an_earlier_version_moves_to_its_own_policy_on_users_retire(users: Any, emulator: Emulator) -> None:
+    """Before this version a sender was in the senders group with its grants in tags and had no policy of
+    its own. `ses-smtp users retire` (the scheduled run, on demand) gives it one and takes it out."""
+    assert users("create", "grace", "--from", "grace@example.com")[0] == 0
+    iam = emulator.session().client("iam")
+    try:
+        iam.delete_user_policy(UserName="ses-smtp-local-grace", PolicyName="send-as-granted")
+        iam.add_user_to_group(GroupName="ses-smtp-local-senders", UserName="ses-smtp-local-grace")
+        code, out, err = users("retire")
+        assert code == 0, err
+        assert "moved to its own From policy: grace" in out
+        assert iam.list_groups_for_user(UserName="ses-smtp-local-grace")["Groups"] == []
+        assert iam.list_user_policies(UserName="ses-smtp-local-grace")["PolicyNames"] == ["send-as-granted"]
+        code, out, err = users("retire")
+        assert "grace" not in out, "a second run has nothing to move"
+    finally:
+        assert users("delete", "grace", "--yes")[0] == 0

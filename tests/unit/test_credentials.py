@@ -343,6 +343,33 @@ def test_a_fault_at_every_aws_call_then_a_retry_leaves_a_consistent_state(operat
     assert survived == total
 
 
+def _as_an_earlier_version_left_it(world: World, name: str) -> None:
+    """A sender of an earlier version: in the senders group, grants in tags, no From policy."""
+    iam = world.client("iam")
+    iam.delete_user_policy(UserName=f"ses-smtp-{name}", PolicyName="send-as-granted")
+    iam.add_user_to_group(GroupName=world.settings.senders_group, UserName=f"ses-smtp-{name}")
+
+
+def test_the_scheduled_run_moves_senders_of_earlier_versions_to_their_own_policy(world: World) -> None:
+    credentials = world.credentials()
+    credentials.create("alice", ALICE, caller())
+    credentials.create("bob", ["*@example.com"], caller())
+    _as_an_earlier_version_left_it(world, "alice")
+    assert credentials.retire_expired().migrated == ["alice"]
+    assert_consistent(world)
+    assert credentials.retire_expired().migrated == [], "a second run has nothing to move"
+
+
+def test_a_revoked_sender_leaves_the_group_without_getting_a_policy(world: World) -> None:
+    credentials = world.credentials()
+    credentials.create("alice", ALICE, caller())
+    credentials.revoke("alice", caller())
+    iam = world.client("iam")
+    iam.add_user_to_group(GroupName=world.settings.senders_group, UserName="ses-smtp-alice")
+    assert credentials.retire_expired().migrated == ["alice"]
+    assert iam.list_groups_for_user(UserName="ses-smtp-alice")["Groups"] == []
+
+
 def test_delete_removes_the_from_policy_so_iam_can_delete_the_user(world: World) -> None:
     credentials = world.credentials()
     credentials.create("alice", ALICE, caller())

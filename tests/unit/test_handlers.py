@@ -98,6 +98,7 @@ def test_the_scheduled_retire_request_retires_only_expired_keys(wired: World) ->
         "skipped_busy": [],
         "past_max_age": [],
         "unrecorded_deactivated": [],
+        "migrated": [],
     }
     wired.now[0] += timedelta(days=2)
     assert invoke(schedule)["retired"] == [rotated["previous_access_key_id"]]

@@ -82,11 +82,13 @@ def test_a_retire_run_names_what_needs_a_person() -> None:
             "skipped_busy": ["bob"],
             "past_max_age": [{"sender": "carol", "access_key_id": "AKIACAROL", "age_days": 120}],
             "unrecorded_deactivated": [{"sender": "dave", "access_key_id": "AKIAROGUE"}],
+            "migrated": ["erin"],
         },
     )
     assert text.splitlines() == [
         "retired 1 previous key(s) past their grace period",
         "  busy, next run: bob",
+        "  moved to its own From policy: erin",
         "  carol: current key 120 days old, rotate it",
         "  dave: access key AKIAROGUE was active but in no record; deactivated",
     ]

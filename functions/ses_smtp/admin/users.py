@@ -242,7 +242,8 @@ def _delete(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
 
 def _retire(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
     response = admin.request("retire")
-    return {key: response.get(key, []) for key in ("retired", "skipped_busy", "past_max_age", "unrecorded_deactivated")}
+    keys = ("retired", "skipped_busy", "past_max_age", "unrecorded_deactivated", "migrated")
+    return {key: response.get(key, []) for key in keys}
 
 
 def _confirm(args: argparse.Namespace, verb: str) -> None:
@@ -301,6 +302,7 @@ def _for_people(command: str, result: Any, rotation_note: str = "") -> str:
         return (
             f"retired {len(result['retired'])} previous key(s) past their grace period"
             + "".join(f"\n  busy, next run: {name}" for name in result["skipped_busy"])
+            + "".join(f"\n  moved to its own From policy: {name}" for name in result.get("migrated", []))
             + "".join(
                 f"\n  {old['sender']}: current key {old['age_days']} days old, rotate it"
                 for old in result["past_max_age"]

@@ -103,12 +103,14 @@ def retire(credentials: Credentials) -> dict[str, Any]:
         skipped_busy=report.skipped_busy,
         past_max_age=len(report.past_max_age),
         unrecorded_deactivated=len(report.unrecorded_deactivated),
+        migrated=report.migrated,
     )
     return {
         "retired": report.retired,
         "skipped_busy": report.skipped_busy,
         "past_max_age": report.past_max_age,
         "unrecorded_deactivated": report.unrecorded_deactivated,
+        "migrated": report.migrated,
     }
 
 
