@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from email.utils import parseaddr
 from typing import Any
 
 from moto.awslambda import models as lambda_models
@@ -239,6 +240,26 @@ def iam_user_permissions_boundary_is_dropped() -> None:
     iam_models.User.permissions_boundary = property(boundary)  # type: ignore[attr-defined]
 
 
+def ses_identity_check_is_case_sensitive() -> None:
+    """moto refuses a From whose domain differs in case from the verified identity (Alice@Example.com
+    for example.com) with MessageRejected. Domain names are case-insensitive (RFC 5321 section 2.4,
+    RFC 4343) and SES sends for every address of a verified domain; the local part keeps its case.
+    """
+
+    def is_verified(self: ses_models.SESBackend, source: str) -> bool:
+        _, address = parseaddr(source)
+        local, at, domain = address.rpartition("@")
+        identities = {name.lower() if "@" not in name else _lower_domain(name) for name in self.email_identities}
+        return (f"{local}@{domain.lower()}" if at else address) in identities or domain.lower() in identities
+
+    ses_models.SESBackend._is_verified_address = is_verified  # type: ignore[method-assign]
+
+
+def _lower_domain(address: str) -> str:
+    local, _, domain = address.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
 def lambda_logging_config_is_dropped() -> None:
     """CreateFunction ignores LoggingConfig; Lambda keeps it (JSON logs into the module's log group)."""
     original_init = lambda_models.LambdaFunction.__init__
@@ -332,6 +353,7 @@ GAPS: tuple[Callable[[], None], ...] = (
     sesv2_configuration_set_options_cannot_change,
     sesv2_event_destinations_are_not_implemented,
     iam_user_permissions_boundary_is_dropped,
+    ses_identity_check_is_case_sensitive,
     lambda_logging_config_is_dropped,
     dynamodb_conditional_writes_race,
     sqs_redrive_policy_is_not_compact_json,

@@ -33,6 +33,7 @@ import boto3
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SmtpServer
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session, TLSSetupException
+from botocore.exceptions import ClientError
 
 from ses_smtp.smtp_password import derive_smtp_password
 from ses_smtp_local.emulator import Emulator
@@ -236,7 +237,11 @@ class SesHandler:
         if not self.rate.take(len(envelope.rcpt_tos)):
             return THROTTLED
         recipients = [str(address) for address in envelope.rcpt_tos]
-        message_id, configuration_set = self.ses.send(caller, str(envelope.mail_from), recipients, raw, verified)
+        try:
+            message_id, configuration_set = self.ses.send(caller, str(envelope.mail_from), recipients, raw, verified)
+        except ClientError as error:  # the emulator refused: answer as SES refuses, never with a traceback
+            logging.getLogger(__name__).warning("emulator refused the message: %s", error)
+            return f"554 Message rejected: {error.response['Error'].get('Message', 'the message was refused')}"
         sent = Sent(
             message_id=message_id,
             source=parseaddr(str(envelope.mail_from))[1],

@@ -192,6 +192,32 @@ def test_a_from_address_not_granted_is_554(
     assert "is not authorized to perform `ses:SendRawEmail'" in reply
 
 
+def test_a_granted_address_typed_in_mixed_case_is_sent(
+    endpoint: SmtpEndpoint, certificates: tls.Certificates, alice: dict[str, Any]
+) -> None:
+    """alice@example.com is granted with StringEqualsIgnoreCase: Gmail users type Alice@Example.com."""
+    message = gmail_message("Alice@Example.com", "success@simulator.amazonses.com")
+    send_like_gmail(endpoint, certificates, alice["username"], alice["password"], message)
+
+
+def test_a_domain_grant_refuses_a_mixed_case_domain_and_sends_a_mixed_case_local_part(
+    endpoint: SmtpEndpoint, certificates: tls.Certificates, users: Any
+) -> None:
+    """*@example.com is StringLike, case-sensitive: the domain part must be written in lower case."""
+    team = users("create", "team", "--from", "*@example.com")
+    try:
+        sent = gmail_message("Carol@example.com", "success@simulator.amazonses.com")
+        send_like_gmail(endpoint, certificates, team["username"], team["password"], sent)
+        refused_message = gmail_message("carol@Example.com", "success@simulator.amazonses.com")
+        with pytest.raises(smtplib.SMTPDataError) as refused:
+            send_like_gmail(endpoint, certificates, team["username"], team["password"], refused_message)
+        assert refused.value.smtp_code == 554
+        reply = refused.value.smtp_error
+        assert (reply.decode() if isinstance(reply, bytes) else reply).startswith("Access denied: User `arn:aws:iam::")
+    finally:
+        users("delete", "team", "--yes")
+
+
 def test_a_message_over_ses_size_limit_is_refused(
     endpoint: SmtpEndpoint, certificates: tls.Certificates, alice: dict[str, Any]
 ) -> None:

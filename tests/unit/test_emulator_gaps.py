@@ -97,3 +97,24 @@ def test_identity_tags_are_readable_by_the_identity_arn(sesv2: Any) -> None:
 def test_install_is_idempotent() -> None:
     emulator_gaps.install()
     emulator_gaps.install()
+
+
+@pytest.mark.parametrize("sender", ["Alice@Example.com", "alice@EXAMPLE.COM", "Alice@example.com"])
+def test_a_verified_domain_sends_whatever_the_case_of_its_name(sesv2: Any, sender: str) -> None:
+    sesv2.create_email_identity(EmailIdentity="example.com")
+    sent = sesv2.send_email(
+        FromEmailAddress=sender,
+        Destination={"ToAddresses": ["success@simulator.amazonses.com"]},
+        Content={"Raw": {"Data": f"From: {sender}\r\nTo: success@simulator.amazonses.com\r\n\r\nhi\r\n".encode()}},
+    )
+    assert sent["MessageId"]
+
+
+def test_an_unverified_domain_is_still_refused(sesv2: Any) -> None:
+    sesv2.create_email_identity(EmailIdentity="example.com")
+    with pytest.raises(sesv2.exceptions.MessageRejected):
+        sesv2.send_email(
+            FromEmailAddress="alice@example.org",
+            Destination={"ToAddresses": ["success@simulator.amazonses.com"]},
+            Content={"Raw": {"Data": b"From: alice@example.org\r\n\r\nhi\r\n"}},
+        )
