@@ -20,6 +20,7 @@ import pytest
 from ses_smtp.admin import cli
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
 from ses_smtp_local.emulator import Emulator
+from ses_smtp_local.smtp import Caller, LocalSes
 
 pytestmark = pytest.mark.integration
 
@@ -27,6 +28,7 @@ ACCOUNT = "123456789012"
 EVALUATOR_DIR = REPO_ROOT / "tests" / "policies"
 SENDER = "policy-alice"
 GRANTED = "policy-alice@example.com"
+DOMAIN_SENDER = "policy-team"  # granted *@example.com
 PASSWORD_CONTEXT = {"purpose": "ses-smtp-password", "user": "ses-smtp-local-policy-alice", "access_key_id": "AKIA0"}
 ADMINISTRATOR_ACCESS = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
@@ -86,7 +88,8 @@ class Deployed:
     boundary_arn: str
     sender_arn: str
     sender_policies: dict[str, Any]
-    sender_tags: dict[str, str]
+    domain_sender_arn: str
+    domain_sender_policies: dict[str, Any]
     identity_arn: str
     configuration_set_arn: str
     table_arn: str
@@ -125,37 +128,35 @@ def _sender_policies(iam: Any, user: str, groups: list[str]) -> dict[str, Any]:
     return policies
 
 
+def _users_command(emulator: Emulator, outputs: dict[str, Any], *command: str) -> int:
+    """`ses-smtp users ...` as an administrator runs it, against the deployed function's logic."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in emulator.environment().items():
+            patch.setenv(name, value)
+        patch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+        return cli.main(
+            [
+                "users", "--invoke", "in-process", "--function", outputs["credentials_function_name"],
+                "--table", outputs["credentials_table_name"], "--kms-key-arn", outputs["kms_key_arn"],
+                "--region", outputs["region"], "--json", *command,
+            ]
+        )  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def deployed(deployment: TerraformRun, emulator: Emulator) -> Iterator[Deployed]:
     outputs = deployment.outputs()
     session = emulator.session()
     iam, kms, lambda_ = session.client("iam"), session.client("kms"), session.client("lambda")
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in emulator.environment().items():
-            patch.setenv(name, value)
-        patch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-        code = cli.main(
-            [
-                "users", "--invoke", "in-process", "--function", outputs["credentials_function_name"],
-                "--table", outputs["credentials_table_name"], "--kms-key-arn", outputs["kms_key_arn"],
-                "--region", outputs["region"], "--json", "create", SENDER, "--from", GRANTED,
-            ]
-        )  # fmt: skip
-    assert code == 0, "creating the sender the matrix evaluates failed"
     try:
+        created = _users_command(emulator, outputs, "create", SENDER, "--from", GRANTED)
+        assert created == 0, "creating the sender the matrix evaluates failed"
+        created = _users_command(emulator, outputs, "create", DOMAIN_SENDER, "--from", "*@example.com")
+        assert created == 0, "creating the *@domain sender the matrix evaluates failed"
         yield _collect(outputs, session, iam, kms, lambda_)
     finally:
-        with pytest.MonkeyPatch.context() as patch:
-            for name, value in emulator.environment().items():
-                patch.setenv(name, value)
-            patch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-            cli.main(
-                [
-                    "users", "--invoke", "in-process", "--function", outputs["credentials_function_name"],
-                    "--table", outputs["credentials_table_name"], "--kms-key-arn", outputs["kms_key_arn"],
-                    "--region", outputs["region"], "delete", SENDER, "--yes",
-                ]
-            )  # fmt: skip
+        for name in (SENDER, DOMAIN_SENDER):
+            _users_command(emulator, outputs, "delete", name, "--yes")
 
 
 def _collect(outputs: dict[str, Any], session: Any, iam: Any, kms: Any, lambda_: Any) -> Deployed:
@@ -170,8 +171,7 @@ def _collect(outputs: dict[str, Any], session: Any, iam: Any, kms: Any, lambda_:
     version = iam.get_policy(PolicyArn=boundary_arn)["Policy"]["DefaultVersionId"]
     boundary = _document(iam.get_policy_version(PolicyArn=boundary_arn, VersionId=version)["PolicyVersion"]["Document"])
     user = iam.get_user(UserName=f"ses-smtp-local-{SENDER}")["User"]
-    groups = [g["GroupName"] for g in iam.list_groups_for_user(UserName=user["UserName"])["Groups"]]
-    tags = {t["Key"]: t["Value"] for t in iam.list_user_tags(UserName=user["UserName"])["Tags"]}
+    domain_user = iam.get_user(UserName=f"ses-smtp-local-{DOMAIN_SENDER}")["User"]
     table = session.client("dynamodb").describe_table(TableName=outputs["credentials_table_name"])["Table"]
     table_policy = session.client("dynamodb").get_resource_policy(ResourceArn=table["TableArn"])["Policy"]
     schedule = session.client("scheduler").get_schedule(Name="ses-smtp-local-rotation")
@@ -189,8 +189,9 @@ def _collect(outputs: dict[str, Any], session: Any, iam: Any, kms: Any, lambda_:
         boundary=boundary,
         boundary_arn=boundary_arn,
         sender_arn=user["Arn"],
-        sender_policies=_sender_policies(iam, user["UserName"], groups),
-        sender_tags=tags,
+        sender_policies=_sender_policies(iam, user["UserName"], _groups(iam, user["UserName"])),
+        domain_sender_arn=domain_user["Arn"],
+        domain_sender_policies=_sender_policies(iam, domain_user["UserName"], _groups(iam, domain_user["UserName"])),
         identity_arn=outputs["identity_arn"],
         configuration_set_arn=outputs["configuration_set_arn"],
         table_arn=table["TableArn"],
@@ -204,18 +205,21 @@ def _collect(outputs: dict[str, Any], session: Any, iam: Any, kms: Any, lambda_:
     )  # fmt: skip
 
 
-def _sender(d: Deployed, action: str, resource: str, from_address: str | None = None) -> Row:
-    context: dict[str, str | list[str]] = {f"aws:PrincipalTag/{key}": value for key, value in d.sender_tags.items()}
-    if from_address is not None:
-        context["ses:FromAddress"] = from_address
+def _groups(iam: Any, user: str) -> list[str]:
+    return [g["GroupName"] for g in iam.list_groups_for_user(UserName=user)["Groups"]]
+
+
+def _sender(d: Deployed, action: str, resource: str, from_address: str | None = None, domain: bool = False) -> Row:
+    """A request by policy-alice (granted GRANTED), or with domain=True by policy-team (granted *@example.com)."""
+    context: dict[str, str | list[str]] = {} if from_address is None else {"ses:FromAddress": from_address}
     return Row(
         id="",
-        principal=d.sender_arn,
+        principal=d.domain_sender_arn if domain else d.sender_arn,
         action=action,
         resource=resource,
         expected="",
-        source="sender policies + boundary (tags as SES must resolve them)",
-        identity=d.sender_policies,
+        source="sender's From policy + boundary",
+        identity=d.domain_sender_policies if domain else d.sender_policies,
         boundary=d.boundary,
         context=context,
     )
@@ -279,8 +283,32 @@ MATRIX: dict[str, tuple[str, Any]] = {
     "sender-sends-from-granted-address": ("Allowed", lambda d: _sender(d, "ses:SendRawEmail", d.identity_arn, GRANTED)),
     "sender-sends-through-the-configuration-set": (
         "Allowed", lambda d: _sender(d, "ses:SendRawEmail", d.configuration_set_arn, GRANTED)),
+    "sender-sends-from-granted-address-in-mixed-case": (
+        "Allowed", lambda d: _sender(d, "ses:SendRawEmail", d.identity_arn, "Policy-Alice@Example.COM")),
     "sender-cannot-send-from-another-address-of-the-domain": (
         "Denied", lambda d: _sender(d, "ses:SendRawEmail", d.identity_arn, "ceo@example.com")),
+    "sender-cannot-send-from-a-longer-address": (
+        "Denied", lambda d: _sender(d, "ses:SendRawEmail", d.identity_arn, "policy-alice@example.com.evil.example")),
+    "domain-sender-sends-from-any-address-of-the-domain": (
+        "Allowed", lambda d: _sender(d, "ses:SendRawEmail", d.identity_arn, "anyone@example.com", domain=True)),
+    "domain-sender-sends-with-a-mixed-case-local-part": (
+        "Allowed", lambda d: _sender(d, "ses:SendRawEmail", d.identity_arn, "Anyone@example.com", domain=True)),
+    "domain-sender-cannot-send-with-a-mixed-case-domain": (
+        "Denied", lambda d: _sender(d, "ses:SendRawEmail", d.identity_arn, "alice@Example.com", domain=True)),
+    "domain-sender-cannot-send-from-a-subdomain": (
+        "Denied", lambda d: _sender(d, "ses:SendRawEmail", d.identity_arn, "alice@sub.example.com", domain=True)),
+    "domain-sender-cannot-send-from-another-domain": (
+        "Denied", lambda d: _sender(d, "ses:SendRawEmail", d.identity_arn, "alice@example.org", domain=True)),
+    "domain-sender-cannot-send-as-another-identity": (
+        "Denied", lambda d: _sender(d, "ses:SendRawEmail", OTHER_IDENTITY, "alice@example.com", domain=True)),
+    "domain-sender-cannot-use-another-configuration-set": (
+        "Denied", lambda d: _sender(d, "ses:SendRawEmail", OTHER_CONFIGURATION_SET, "alice@example.com", domain=True)),
+    "sender-cannot-put-a-policy-on-itself": ("Denied", lambda d: _sender(d, "iam:PutUserPolicy", d.sender_arn)),
+    "domain-sender-cannot-put-a-policy-on-itself": (
+        "Denied", lambda d: _sender(d, "iam:PutUserPolicy", d.domain_sender_arn, domain=True)),
+    "sender-cannot-generate-data-keys": ("Denied", lambda d: _with(
+        _sender(d, "kms:GenerateDataKey", d.key_arn), resource_policy=d.key_policy,
+        source="sender policies + key policy")),
     "sender-cannot-send-as-another-identity": (
         "Denied", lambda d: _sender(d, "ses:SendRawEmail", OTHER_IDENTITY, GRANTED)),
     "sender-cannot-use-another-configuration-set": (
@@ -305,6 +333,23 @@ MATRIX: dict[str, tuple[str, Any]] = {
         **{"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"})),
     "credentials-role-cannot-put-a-policy-outside-the-path": (
         "Denied", lambda d: _credentials_role(d, "iam:PutUserPolicy", f"arn:aws:iam::{ACCOUNT}:user/admin-x")),
+    "credentials-role-puts-a-senders-from-policy": (
+        "Allowed", lambda d: _credentials_role(d, "iam:PutUserPolicy", _users_arn("ses-smtp-local-x"))),
+    "credentials-role-cannot-attach-a-policy-outside-the-path": ("Denied", lambda d: _credentials_role(
+        d, "iam:AttachUserPolicy", f"arn:aws:iam::{ACCOUNT}:user/admin-x",
+        **{"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"})),
+    "credentials-role-cannot-put-a-role-policy": ("Denied", lambda d: _credentials_role(
+        d, "iam:PutRolePolicy", d.credentials_role)),
+    "credentials-role-cannot-add-a-user-to-the-senders-group": ("Denied", lambda d: _credentials_role(
+        d, "iam:AddUserToGroup", f"arn:aws:iam::{ACCOUNT}:group/ses-smtp-local/ses-smtp-local-senders")),
+    "credentials-role-tags-a-sender-with-its-name": ("Allowed", lambda d: _with(
+        _credentials_role(d, "iam:TagUser", _users_arn("ses-smtp-local-x")),
+        context={"aws:TagKeys": ["ses-smtp-sender"]})),
+    "credentials-role-cannot-tag-a-sender-with-anything-else": ("Denied", lambda d: _with(
+        _credentials_role(d, "iam:TagUser", _users_arn("ses-smtp-local-x")),
+        context={"aws:TagKeys": ["ses-smtp-sender", "ses-smtp-from-domain"]})),
+    "credentials-role-cannot-change-the-boundary-policy": ("Denied", lambda d: _credentials_role(
+        d, "iam:CreatePolicyVersion", d.boundary_arn)),
     "credentials-role-cannot-remove-a-boundary": (
         "Denied", lambda d: _credentials_role(d, "iam:DeleteUserPermissionsBoundary", _users_arn("ses-smtp-local-x"))),
     "credentials-role-cannot-change-a-boundary": ("Denied", lambda d: _credentials_role(
@@ -465,3 +510,28 @@ def test_the_evaluator_is_pinned() -> None:
     pinned = package["dependencies"]["@cloud-copilot/iam-simulate"]
     assert pinned[0].isdigit(), "pin an exact version, not a range"
     assert lock["packages"]["node_modules/@cloud-copilot/iam-simulate"]["version"] == pinned
+
+
+# Every row about sending From an address on this identity; the rows on another identity or configuration
+# set differ by resource, which the endpoint takes from the verified identities, not by From.
+SENDING_ROWS = [
+    row_id
+    for row_id in MATRIX
+    if row_id.startswith(
+        ("sender-sends", "sender-cannot-send-from", "domain-sender-sends", "domain-sender-cannot-send-")
+    )
+    and not row_id.endswith(("another-identity", "configuration-set"))
+]
+
+
+@pytest.mark.parametrize("row_id", SENDING_ROWS)
+def test_the_local_smtp_endpoint_decides_from_as_the_evaluator(
+    row_id: str, matrix: dict[str, tuple[Row, dict[str, Any]]], deployed: Deployed, emulator: Emulator
+) -> None:
+    """The endpoint reads the same sender's policies from the emulator's IAM and must reach the same answer
+    for the same From (rows on another identity or configuration set differ by resource, not From)."""
+    row, answer = matrix[row_id]
+    assert row.resource == deployed.identity_arn and row.action == "ses:SendRawEmail", "not a From row"
+    user = row.principal.rsplit("/", 1)[1]
+    endpoint = LocalSes(emulator).may_send_as(Caller(user, row.principal, "", ""), str(row.context["ses:FromAddress"]))
+    assert endpoint is (answer["decision"] == "Allowed"), f"{row_id}: endpoint {endpoint}, evaluator {answer}"
