@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,19 +45,22 @@ def emulator_env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulato
 def local_state_file(deployment: TerraformRun, emulator_env: Emulator, tmp_path: Path) -> Path:
     """A state file describing the emulator and its deployment, as `ses-smtp local up` writes one:
     `--invoke in-process` is allowed only with `--local` (review L7)."""
-    outputs = deployment.outputs()
+    return write_local_state(emulator_env, deployment.outputs(), tmp_path)
+
+
+def write_local_state(emulator: Emulator, outputs: dict[str, Any], directory: Path) -> Path:
     state = StackState(
-        endpoint_url=emulator_env.endpoint_url,
+        endpoint_url=emulator.endpoint_url,
         region=outputs["region"],
         smtp_host="127.0.0.1",
         starttls_port=2587,
         tls_port=2465,
         ca_file="",
         terraform_dir=str(REPO_ROOT / "examples" / "local"),
-        state_dir=str(tmp_path),
+        state_dir=str(directory),
         pid=os.getpid(),
         outputs=outputs,
     )
-    path = tmp_path / "stack.json"
+    path = directory / "stack.json"
     state.save(path)
     return path

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from ses_smtp.admin import cli
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
 from ses_smtp_local.emulator import Emulator
 from ses_smtp_local.smtp import Caller, LocalSes
+from tests.integration.conftest import write_local_state
 
 pytestmark = pytest.mark.integration
 
@@ -128,35 +130,32 @@ def _sender_policies(iam: Any, user: str, groups: list[str]) -> dict[str, Any]:
     return policies
 
 
-def _users_command(emulator: Emulator, outputs: dict[str, Any], *command: str) -> int:
-    """`ses-smtp users ...` as an administrator runs it, against the deployed function's logic."""
+def _users_command(emulator: Emulator, state_file: Path, *command: str) -> int:
+    """`ses-smtp --local STATE users ...` as an administrator runs it on the local stack."""
     with pytest.MonkeyPatch.context() as patch:
         for name, value in emulator.environment().items():
             patch.setenv(name, value)
         patch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-        return cli.main(
-            [
-                "users", "--invoke", "in-process", "--function", outputs["credentials_function_name"],
-                "--table", outputs["credentials_table_name"], "--kms-key-arn", outputs["kms_key_arn"],
-                "--region", outputs["region"], "--json", *command,
-            ]
-        )  # fmt: skip
+        return cli.main(["--local", str(state_file), "users", "--invoke", "in-process", "--json", *command])
 
 
 @pytest.fixture(scope="module")
-def deployed(deployment: TerraformRun, emulator: Emulator) -> Iterator[Deployed]:
+def deployed(
+    deployment: TerraformRun, emulator: Emulator, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployed]:
     outputs = deployment.outputs()
+    state_file = write_local_state(emulator, outputs, tmp_path_factory.mktemp("policy-stack"))
     session = emulator.session()
     iam, kms, lambda_ = session.client("iam"), session.client("kms"), session.client("lambda")
     try:
-        created = _users_command(emulator, outputs, "create", SENDER, "--from", GRANTED)
+        created = _users_command(emulator, state_file, "create", SENDER, "--from", GRANTED)
         assert created == 0, "creating the sender the matrix evaluates failed"
-        created = _users_command(emulator, outputs, "create", DOMAIN_SENDER, "--from", "*@example.com")
+        created = _users_command(emulator, state_file, "create", DOMAIN_SENDER, "--from", "*@example.com")
         assert created == 0, "creating the *@domain sender the matrix evaluates failed"
         yield _collect(outputs, session, iam, kms, lambda_)
     finally:
         for name in (SENDER, DOMAIN_SENDER):
-            _users_command(emulator, outputs, "delete", name, "--yes")
+            _users_command(emulator, state_file, "delete", name, "--yes")
 
 
 def _collect(outputs: dict[str, Any], session: Any, iam: Any, kms: Any, lambda_: Any) -> Deployed:
