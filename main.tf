@@ -156,6 +156,9 @@ module "events" {
   alert_emails                  = var.alert_emails
   bounce_rate_thresholds        = var.bounce_rate_alarm_thresholds
   complaint_rate_thresholds     = var.complaint_rate_alarm_thresholds
+  sender_limits                 = var.sender_limits
+  sender_limit_action           = var.sender_limit_action
+  sender_limit_alarm_enabled    = var.sender_limit_alarm_enabled
   role_permissions_boundary_arn = var.role_permissions_boundary_arn
   tags                          = var.tags
 

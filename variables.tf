@@ -552,3 +552,54 @@ variable "receiving_tls_policy" {
     error_message = "receiving_tls_policy must be Require or Optional."
   }
 }
+
+variable "sender_limits" {
+  description = "Default limits of every sender (each can be changed per sender with `ses-smtp users create|update`): recipients per hour and per UTC day, as SES counts them; hard-bounce and complaint rate ceilings (fractions) that apply once a sender has min_volume recipients in a day."
+  type = object({
+    per_hour           = optional(number, 100)
+    per_day            = optional(number, 500)
+    max_bounce_rate    = optional(number, 0.05)
+    max_complaint_rate = optional(number, 0.01)
+    min_volume         = optional(number, 20)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = alltrue([
+      for count in [var.sender_limits.per_hour, var.sender_limits.per_day, var.sender_limits.min_volume] : count >= 1 && floor(count) == count
+    ])
+    error_message = "sender_limits.per_hour, per_day and min_volume must be whole numbers of at least 1."
+  }
+
+  validation {
+    condition = alltrue([
+      for rate in [var.sender_limits.max_bounce_rate, var.sender_limits.max_complaint_rate] : rate > 0 && rate <= 1
+    ])
+    error_message = "sender_limits.max_bounce_rate and max_complaint_rate are fractions above 0 and at most 1 (0.05 is 5%)."
+  }
+
+  validation {
+    condition     = var.sender_limits.per_hour <= var.sender_limits.per_day
+    error_message = "sender_limits.per_hour cannot be more than per_day."
+  }
+}
+
+variable "sender_limit_action" {
+  description = "What happens when a sender passes a limit: alert (a log line, a metric and an alarm), or quarantine (also its keys are deactivated, not deleted, until `ses-smtp users release NAME`)."
+  type        = string
+  default     = "alert"
+  nullable    = false
+
+  validation {
+    condition     = contains(["alert", "quarantine"], var.sender_limit_action)
+    error_message = "sender_limit_action must be alert or quarantine."
+  }
+}
+
+variable "sender_limit_alarm_enabled" {
+  description = "An alarm when a sender passes one of its limits. It is the module's 11th alarm metric, past CloudWatch's free ten: 0.10 USD a month; false leaves the log line and the SendersOverLimit metric."
+  type        = bool
+  default     = true
+  nullable    = false
+}

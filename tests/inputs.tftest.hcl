@@ -502,3 +502,43 @@ run "rejects_an_mta_sts_max_age_below_a_day" {
 
   expect_failures = [var.mta_sts_max_age]
 }
+
+run "rejects_a_sender_limit_action_other_than_alert_or_quarantine" {
+  command = plan
+
+  variables {
+    sender_limit_action = "suspend"
+  }
+
+  expect_failures = [var.sender_limit_action]
+}
+
+run "rejects_a_fractional_hourly_sender_limit" {
+  command = plan
+
+  variables {
+    sender_limits = { per_hour = 2.5 }
+  }
+
+  expect_failures = [var.sender_limits]
+}
+
+run "rejects_a_bounce_rate_ceiling_given_as_a_percentage" {
+  command = plan
+
+  variables {
+    sender_limits = { max_bounce_rate = 5 }
+  }
+
+  expect_failures = [var.sender_limits]
+}
+
+run "rejects_an_hourly_sender_limit_above_the_daily_one" {
+  command = plan
+
+  variables {
+    sender_limits = { per_hour = 600, per_day = 500 }
+  }
+
+  expect_failures = [var.sender_limits]
+}

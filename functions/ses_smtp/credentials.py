@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,11 +22,22 @@ from ses_smtp.config import Settings
 from ses_smtp.directory import AccessKeyLimit, NewAccessKey, SenderDirectory
 from ses_smtp.envelope import encryption_context, seal
 from ses_smtp.errors import GracePeriodActive, InvalidRequest, SenderExists, SenderRevoked, SesSmtpError
+from ses_smtp.limits import Limits
 from ses_smtp.model import FromPatterns, KeyRef, Operation, Sender, utc_now, validate_forward_to, validate_name
 from ses_smtp.smtp_password import derive_smtp_password
 from ses_smtp.store import STALE_OPERATION, CredentialStore
 
 logger = Logger(service="ses-smtp")
+
+
+class _Unchanged:
+    """What an update request does not carry; None is a value there (no forward_to)."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Any = _Unchanged()
 
 MAX_RETIRE_AFTER = timedelta(days=90)
 # An operation creates a key a moment before it records it, and may die (function timeout, 60 s) in
@@ -77,10 +88,18 @@ class Credentials:
 
     # Operations
 
-    def create(self, name: str, from_patterns: Any, caller: Caller, forward_to: Any = None) -> Sender:
+    def create(
+        self,
+        name: str,
+        from_patterns: Any,
+        caller: Caller,
+        forward_to: Any = None,
+        limits: Mapping[str, Any] | None = None,
+    ) -> Sender:
         name = validate_name(name, self.settings.user_name_prefix)
         patterns = FromPatterns.parse(from_patterns, self.settings.allowed_domains)
         forward = validate_forward_to(forward_to, self.settings.allowed_domains)
+        overrides = _overrides(limits)
         now = self.clock()
         draft = Sender(
             name=name,
@@ -91,6 +110,7 @@ class Credentials:
             created_by=caller.actor,
             operation=Operation(caller.operation_id, "create", now),
             forward_to=forward,
+            limits=overrides,
         )
         sender, resumed = self.store.begin_create(draft)
         if sender.last_operation_id == caller.operation_id:
@@ -109,6 +129,35 @@ class Credentials:
                 self._retire_unrecorded_keys(sender, progress)
             committed = self._issue_key(sender.with_(status="active"), progress, previous=None)
         logger.info("sender created", sender=name, access_key_id=committed.current_key_id)
+        return committed
+
+    def quarantine(self, iam_user: str, reason: str, caller: Caller) -> Sender:
+        """Deactivate (not delete) every key of the sender behind iam_user, and record why and when."""
+        name = validate_name(iam_user.removeprefix(self.settings.user_name_prefix), self.settings.user_name_prefix)
+        sender, _ = self.store.begin(name, Operation(caller.operation_id, "quarantine", self.clock()))
+        if sender.status != "active":  # already quarantined, revoked, or mid-create: nothing to stop
+            return self._finish_unchanged(sender)
+        with self._guarded(sender):
+            for key_id in sender.key_ids():
+                self.directory.deactivate_key(sender.iam_user, key_id)
+            held = sender.with_(status="quarantined", quarantined_at=self.clock(), quarantine_reason=reason[:500])
+            committed = self.store.commit(held)
+        logger.warning("sender quarantined", sender=name, access_key_ids=sender.key_ids(), reason=reason)
+        return committed
+
+    def release(self, name: str, caller: Caller) -> Sender:
+        """Reactivate a quarantined sender's keys; today's counts start afresh."""
+        name = validate_name(name, self.settings.user_name_prefix)
+        sender, _ = self.store.begin(name, Operation(caller.operation_id, "release", self.clock()))
+        if sender.status != "quarantined":
+            self.store.release(sender)
+            raise InvalidRequest(f"sender {name!r} is {sender.status}, not quarantined: nothing to release")
+        with self._guarded(sender):
+            self.store.usage().reset_today(sender.iam_user, self.clock())
+            for key_id in sender.key_ids():
+                self.directory.activate_key(sender.iam_user, key_id)
+            committed = self.store.commit(sender.with_(status="active", quarantined_at=None, quarantine_reason=None))
+        logger.info("sender released", sender=name, released_by=caller.actor)
         return committed
 
     def rotate(
@@ -137,15 +186,32 @@ class Credentials:
         )
         return committed
 
-    def update(self, name: str, caller: Caller, forward_to: Any) -> Sender:
-        """Set (or clear, with "") where the sender's received mail is forwarded."""
+    def update(
+        self, name: str, caller: Caller, forward_to: Any = UNCHANGED, limits: Mapping[str, Any] | None = None
+    ) -> Sender:
+        """Change what the request carries: where the sender's received mail is forwarded (set, or cleared
+        with "" or None) and/or its own limits (a None value returns that limit to the module's default)."""
         name = validate_name(name, self.settings.user_name_prefix)
-        forward = validate_forward_to(forward_to, self.settings.allowed_domains)
+        if forward_to is UNCHANGED and not limits:
+            raise InvalidRequest("update needs forward_to and/or limits to change")
+        changes: dict[str, Any] = {}
+        if forward_to is not UNCHANGED:
+            changes["forward_to"] = validate_forward_to(forward_to, self.settings.allowed_domains)
+        given = dict(limits or {})
+        _overrides(given)  # a bad limit is refused before the sender is held
         sender, _ = self.store.begin(name, Operation(caller.operation_id, "update", self.clock()))
         if sender.last_operation_id == caller.operation_id:
             return self._finish_unchanged(sender)
-        committed = self.store.commit(sender.with_(forward_to=forward))
-        logger.info("sender updated", sender=name, forward_to_set=forward is not None)
+        with self._guarded(sender):
+            if given:
+                changes["limits"] = _overrides({**sender.limits, **given})
+            committed = self.store.commit(sender.with_(**changes))
+        logger.info(
+            "sender updated",
+            sender=name,
+            forward_to_set=committed.forward_to is not None,
+            limits=committed.limits,
+        )
         return committed
 
     def revoke(self, name: str, caller: Caller) -> Sender:
@@ -176,6 +242,7 @@ class Credentials:
             self._retire_all_keys(sender, progress)
             self._remove_iam_user(sender.iam_user)
             self.store.delete_sender(sender)
+            self.store.usage().forget(sender.iam_user, self.clock())
         logger.info("sender deleted", sender=name, deleted_by=caller.actor)
 
     def list(self) -> list[Sender]:
@@ -355,6 +422,8 @@ class Credentials:
         return sender.with_(operation=None)
 
     def _require_active(self, sender: Sender) -> None:
+        if sender.status == "quarantined":
+            raise InvalidRequest(f"sender {sender.name!r} is quarantined; `ses-smtp users release {sender.name}` first")
         if sender.status == "revoked":
             raise SenderRevoked(f"sender {sender.name!r} is revoked; delete it and create it again")
         if sender.status != "active" or sender.current_key is None:
@@ -439,4 +508,14 @@ def sender_view(sender: Sender) -> dict[str, Any]:
         "revoked_at": _iso(sender.revoked_at),
         "revoked_by_claimed": sender.revoked_by,
         "forward_to": sender.forward_to,
+        "limits": sender.limits,
+        "quarantined_at": _iso(sender.quarantined_at),
+        "quarantine_reason": sender.quarantine_reason,
     }
+
+
+def _overrides(limits: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A sender's own limits, checked (InvalidRequest names a bad one); only those given are kept."""
+    given = {name: value for name, value in (limits or {}).items() if value is not None}
+    checked = Limits.parse(given)
+    return {name: getattr(checked, name) for name in given}

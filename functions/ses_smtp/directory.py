@@ -139,6 +139,9 @@ class SenderDirectory:
     def deactivate_key(self, user: str, access_key_id: str) -> None:
         _ignore_missing(self._iam.update_access_key, UserName=user, AccessKeyId=access_key_id, Status="Inactive")
 
+    def activate_key(self, user: str, access_key_id: str) -> None:
+        self._iam.update_access_key(UserName=user, AccessKeyId=access_key_id, Status="Active")
+
     def retire_key(self, user: str, access_key_id: str) -> None:
         """Deactivate, then delete: a key that cannot be deleted at least stops working."""
         self.deactivate_key(user, access_key_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -150,7 +150,7 @@ class Sender:
     name: str
     iam_user: str
     from_patterns: FromPatterns
-    status: str  # creating | active | revoked
+    status: str  # creating | active | quarantined | revoked
     created_at: datetime
     created_by: str
     version: int = 0
@@ -161,6 +161,9 @@ class Sender:
     revoked_at: datetime | None = None
     revoked_by: str | None = None
     forward_to: str | None = None  # with receiving: the person's own mailbox, where their mail is forwarded
+    limits: dict[str, Any] = field(default_factory=dict)  # overrides of the module's sender limits
+    quarantined_at: datetime | None = None
+    quarantine_reason: str | None = None
 
     def with_(self, **changes: Any) -> Sender:
         return replace(self, **changes)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -17,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from ses_smtp.envelope import SealedSecret
 from ses_smtp.errors import Conflict, SenderExists, SenderNotFound
+from ses_smtp.limits import SenderUsage
 from ses_smtp.model import FromPatterns, KeyRef, Operation, Sender
 
 SENDER_SK = "sender"
@@ -67,6 +69,10 @@ class CredentialStore:
         for page in pages:
             for item in page["Items"]:
                 yield _sender(_plain(item))
+
+    def usage(self) -> SenderUsage:
+        """The senders' usage and limits items, in the same table."""
+        return SenderUsage(self._db, self._table)
 
     # Holding a sender for one operation
 
@@ -178,6 +184,10 @@ class CredentialStore:
                 }
             }
         ]
+        if committed.status in ("active", "quarantined"):
+            # What the events function reads of the sender, kept with the record in the same transaction.
+            state = self.usage().state_item(committed.iam_user, committed.limits, committed.status == "quarantined")
+            writes.append({"Put": {"TableName": self._table, "Item": state}})
         if new is not None:
             item = {"pk": sender_pk(sender.name), "sk": key_sk(new.context["access_key_id"]), **new.to_item()}
             writes.append({"Put": {"TableName": self._table, "Item": _dynamo(item)}})
@@ -312,6 +322,9 @@ def _sender_item(sender: Sender) -> dict[str, Any]:
         "revoked_at": sender.revoked_at.isoformat() if sender.revoked_at else None,
         "revoked_by": sender.revoked_by,
         "forward_to": sender.forward_to,
+        "limits": {name: Decimal(str(value)) for name, value in sender.limits.items()} or None,
+        "quarantined_at": sender.quarantined_at.isoformat() if sender.quarantined_at else None,
+        "quarantine_reason": sender.quarantine_reason,
     }
 
 
@@ -336,4 +349,12 @@ def _sender(item: dict[str, Any]) -> Sender:
         revoked_at=_time(item.get("revoked_at")),
         revoked_by=item.get("revoked_by"),
         forward_to=item.get("forward_to"),
+        limits={name: _number(value) for name, value in (item.get("limits") or {}).items()},
+        quarantined_at=_time(item.get("quarantined_at")),
+        quarantine_reason=item.get("quarantine_reason"),
     )
+
+
+def _number(value: Any) -> int | float:
+    # DynamoDB numbers come back as Decimal
+    return int(value) if value == int(value) else float(value)

@@ -80,6 +80,12 @@ resource "aws_dynamodb_table" "this" {
     projection_type = "ALL"
   }
 
+  # Per-sender daily counts (usage#<IAM user>, day#<date>) expire two days after they start.
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
+
   server_side_encryption {
     enabled     = true
     kms_key_arn = var.kms_key_arn

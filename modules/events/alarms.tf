@@ -104,6 +104,16 @@ locals {
     }
   }
 
+  # The events function counts each sender's recipients, hard bounces and complaints (ses_smtp.limits);
+  # its WARNING line "sender over a limit" names the sender and the limit. One alarm metric (the 11th, past
+  # CloudWatch's free ten); reaching 90% of a limit is a WARNING line and the SendersNearLimit metric only.
+  sender_alarms = var.sender_limit_alarm_enabled ? {
+    senders-over-limit = {
+      metric      = "SendersOverLimit"
+      description = "A sender passed one of its limits (${var.sender_limit_action == "quarantine" ? "its keys are now deactivated: `ses-smtp users status NAME` says why, `ses-smtp users release NAME` reactivates them" : "alert only: `ses-smtp users revoke NAME` stops it"}). The events function's log line \"sender over a limit\" names the sender. Mail SES already accepted is not recalled."
+    }
+  } : {}
+
   function_alarms = merge(
     { for role, name in var.function_names : "${role}-errors" => {
       function    = name
@@ -183,6 +193,24 @@ resource "aws_cloudwatch_metric_alarm" "credentials_need_attention" {
   dimensions          = { service = var.name_prefix }
   statistic           = "Maximum"
   period              = 3600
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [local.alerts_topic_arn]
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "sender" {
+  for_each = local.sender_alarms
+
+  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = "SesSmtp"
+  metric_name         = each.value.metric
+  dimensions          = { service = var.name_prefix }
+  statistic           = "Sum"
+  period              = 300
   evaluation_periods  = 1
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0

@@ -147,15 +147,28 @@ data "aws_iam_policy_document" "events_function" {
   }
 
   statement {
-    sid       = "RememberBouncesAndComplaints"
-    actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
+    sid       = "RememberBouncesAndComplaintsCountSenders"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
     resources = ["arn:${data.aws_partition.current.partition}:dynamodb:${data.aws_region.current.name}:${local.account_id}:table/${var.table_name}"]
 
-    # Keep in step with ses_smtp/events.py: its items are recipient#<address>; sender records are not its own.
+    # Keep in step with ses_smtp/events.py and ses_smtp/limits.py: its items are recipient#<address> and
+    # usage#<IAM user>; sender records and sealed credentials (sender#...) are not its own.
     condition {
       test     = "ForAllValues:StringLike"
       variable = "dynamodb:LeadingKeys"
-      values   = ["recipient#*"]
+      values   = ["recipient#*", "usage#*"]
+    }
+  }
+
+  # A sender over its limits is quarantined by the credentials function, on a fixed request: this role
+  # gets no IAM rights of its own.
+  dynamic "statement" {
+    for_each = var.sender_limit_action == "quarantine" ? [1] : []
+
+    content {
+      sid       = "AskTheCredentialsFunctionToQuarantine"
+      actions   = ["lambda:InvokeFunction"]
+      resources = ["arn:${data.aws_partition.current.partition}:lambda:${data.aws_region.current.name}:${local.account_id}:function:${var.function_names["credentials"]}"]
     }
   }
 }
@@ -181,6 +194,9 @@ module "function" {
   environment = {
     TABLE_NAME                   = var.table_name
     LOG_RECIPIENT_ADDRESSES      = tostring(var.log_recipient_addresses)
+    SENDER_LIMITS                = jsonencode(var.sender_limits)
+    SENDER_LIMIT_ACTION          = var.sender_limit_action
+    CREDENTIALS_FUNCTION_NAME    = var.function_names["credentials"]
     POWERTOOLS_SERVICE_NAME      = var.name_prefix
     POWERTOOLS_METRICS_NAMESPACE = "SesSmtp"
   }

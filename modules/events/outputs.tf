@@ -44,7 +44,13 @@ output "alarm_metrics" {
     [for alarm in aws_cloudwatch_metric_alarm.reputation : "${alarm.namespace}/${alarm.metric_name}"],
     [for alarm in aws_cloudwatch_metric_alarm.function : "${alarm.namespace}/${alarm.metric_name}"],
     [for alarm in aws_cloudwatch_metric_alarm.queue : "${alarm.namespace}/${alarm.metric_name}"],
+    [for alarm in aws_cloudwatch_metric_alarm.sender : "${alarm.namespace}/${alarm.metric_name}"],
   )))
+}
+
+output "events_role_policy_json" {
+  description = "The events function's permissions: its queue, its table items, and (quarantine) one invoke."
+  value       = data.aws_iam_policy_document.events_function.json
 }
 
 output "event_destinations" {

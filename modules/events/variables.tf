@@ -114,3 +114,27 @@ variable "alert_publisher_rule_arns" {
   default     = []
   nullable    = false
 }
+
+variable "sender_limits" {
+  description = "Default per-sender limits (ses_smtp.limits.Limits): per_hour, per_day, max_bounce_rate, max_complaint_rate, min_volume."
+  type = object({
+    per_hour           = number
+    per_day            = number
+    max_bounce_rate    = number
+    max_complaint_rate = number
+    min_volume         = number
+  })
+  nullable = false
+}
+
+variable "sender_limit_action" {
+  description = "What passing a limit does: alert, or quarantine (the sender's keys deactivated)."
+  type        = string
+  nullable    = false
+}
+
+variable "sender_limit_alarm_enabled" {
+  description = "An alarm on SendersOverLimit (the 11th alarm metric, past CloudWatch's free ten)."
+  type        = bool
+  nullable    = false
+}

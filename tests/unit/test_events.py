@@ -17,6 +17,7 @@ from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.credentials import Caller
 from ses_smtp.events import MalformedEvent, RecipientHistory, UnknownEventType, parse_sqs_body
 from ses_smtp.handlers import events as events_handler
+from ses_smtp.limits import SenderUsage
 from ses_smtp_local.simulator import events_for
 from tests.unit.aws_world import World
 from tests.unit.ses_samples import ALL_FILES, EVENT_FILES, detail_key, sample, ses_event, simulated_send, sqs_event
@@ -32,6 +33,8 @@ COMPLAINT_FEEDBACK = "0102019a2c79aa10-7e2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b-0000
 def history(world: World, monkeypatch: pytest.MonkeyPatch) -> RecipientHistory:
     recorded = RecipientHistory(world.session.client("dynamodb"), world.settings.table_name)
     monkeypatch.setattr(events_handler, "history", lambda: recorded)
+    counted = SenderUsage(world.session.client("dynamodb"), world.settings.table_name)
+    monkeypatch.setattr(events_handler, "usage", lambda: counted)
     return recorded
 
 
@@ -164,20 +167,28 @@ def test_full_recipients_only_when_enabled(history: RecipientHistory, monkeypatc
     assert line["recipients"] == ["dave@example.net"]
 
 
-def test_sends_and_deliveries_make_no_aws_call(world: World, history: RecipientHistory) -> None:
+def test_deliveries_make_no_aws_call(world: World, history: RecipientHistory) -> None:
+    before = len(world.log.calls)
+    run(sqs_event(*(ses_event("Delivery", f"d-{i}") for i in range(40))))
+    assert world.log.calls[before:] == []
+
+
+def test_a_batch_of_sends_costs_two_calls_per_sender_not_per_event(world: World, history: RecipientHistory) -> None:
     before = len(world.log.calls)
     run(
         sqs_event(
             *(ses_event("Send", f"m-{i}") for i in range(20)), *(ses_event("Delivery", f"d-{i}") for i in range(20))
         )
     )
-    assert world.log.calls[before:] == []
+    assert world.log.calls[before:] == ["dynamodb:UpdateItem", "dynamodb:GetItem"], "the sender's counts and limits"
 
 
 def test_permanent_bounces_and_complaints_are_remembered_once(world: World, history: RecipientHistory) -> None:
     before = len(world.log.calls)
     run(sqs_event(ses_event("Bounce"), ses_event("Complaint")))
-    assert len(world.log.calls) - before == 2, "one conditional write per recipient event"
+    calls = world.log.calls[before:]
+    assert calls.count("dynamodb:TransactWriteItems") == 2, "one conditional write per recipient event"
+    assert len(calls) == 2 + 2, "and the sender's counts and limits, once for the batch"
     run(sqs_event(ses_event("Bounce"), ses_event("Bounce")))  # SQS delivers at least once
     bob = {item["sk"]: item for item in history.for_recipient("bob@example.net")}
     assert bob["summary"]["bounces"] == 1
@@ -243,7 +254,12 @@ def test_an_aws_error_is_an_error_line_a_count_of_its_own_and_a_retry(
     with Stubber(client) as stubber:
         stubber.add_client_error("transact_write_items", code, "refused by the test", 400)
         monkeypatch.setattr(events_handler, "history", lambda: RecipientHistory(client, "table"))
-        result, output = run(sqs_event(ses_event("Send"), ses_event("Bounce")))
+        counts_client = boto3.client("dynamodb", region_name="eu-west-1")
+        with Stubber(counts_client) as counts_stubber:  # the Send that went through is counted
+            counts_stubber.add_response("update_item", {"Attributes": {}})
+            counts_stubber.add_response("get_item", {})
+            monkeypatch.setattr(events_handler, "usage", lambda: SenderUsage(counts_client, "table"))
+            result, output = run(sqs_event(ses_event("Send"), ses_event("Bounce")))
         stubber.assert_no_pending_responses()
     assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-1"}]}, "retried, then the dead-letter queue"
     (error,) = [entry for entry in log_lines(output) if entry["level"] == "ERROR"]
@@ -422,7 +438,7 @@ def test_malformed_bodies_never_escape_and_every_record_is_accounted_for(
     failed = {item["itemIdentifier"] for item in result["batchItemFailures"]}
     logged = log_lines(output)
     processed = sum(1 for entry in logged if entry["message"] == "ses event")
-    skipped = sum(1 for entry in logged if entry["level"] == "WARNING")
+    skipped = sum(1 for entry in logged if entry["message"] == "unknown SES event type skipped")
     if with_good_record:
         assert "sqs-" + str(len(batch)) not in failed, "the good record still goes through"
     assert processed + skipped + len(failed) == len(event["Records"])

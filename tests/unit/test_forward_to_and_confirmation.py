@@ -82,6 +82,25 @@ def test_create_and_update_set_where_received_mail_goes(world: World) -> None:
     assert request(world, "update", name="alice", forward_to="")["sender"]["forward_to"] is None
 
 
+def test_one_update_changes_forward_to_and_or_limits_and_leaves_the_rest(world: World) -> None:
+    request(world, "create", name="alice", forward_to="alice.personal@gmail.com", **{"from": ["alice@example.com"]})
+    limits_only = request(world, "update", name="alice", limits={"per_hour": 5})["sender"]
+    assert (limits_only["forward_to"], limits_only["limits"]) == ("alice.personal@gmail.com", {"per_hour": 5})
+    both = request(world, "update", name="alice", forward_to="alice@outlook.com", limits={"per_day": 50})["sender"]
+    assert (both["forward_to"], both["limits"]) == ("alice@outlook.com", {"per_hour": 5, "per_day": 50})
+    forward_only = request(world, "update", name="alice", forward_to="")["sender"]
+    assert (forward_only["forward_to"], forward_only["limits"]) == (None, {"per_hour": 5, "per_day": 50})
+    with pytest.raises(InvalidRequest, match="forward_to and/or limits"):
+        request(world, "update", name="alice")
+
+
+def test_users_update_takes_forward_to_and_limits_in_one_command() -> None:
+    parser = argparse.ArgumentParser()
+    users.add_parser(parser.add_subparsers(dest="command"))
+    parsed = parser.parse_args(["users", "update", "alice", "--forward-to", "a@b.org", "--per-hour", "5"])
+    assert (parsed.forward_to, parsed.per_hour, parsed.per_day) == ("a@b.org", 5, None)
+
+
 @pytest.mark.parametrize("address", ["alice@example.com", "not an address", "alice@", 42])
 def test_forward_to_must_be_a_plain_address_outside_the_domain(world: World, address: Any) -> None:
     with pytest.raises(InvalidRequest, match="forward_to"):

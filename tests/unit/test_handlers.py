@@ -54,6 +54,9 @@ def test_create_returns_the_sender_without_any_secret(wired: World) -> None:
         "revoked_at",
         "revoked_by_claimed",
         "forward_to",
+        "limits",
+        "quarantined_at",
+        "quarantine_reason",
     }
 
 

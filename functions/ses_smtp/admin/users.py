@@ -164,8 +164,28 @@ def run(args: argparse.Namespace) -> str:
 
 def _create(admin: Admin, args: argparse.Namespace) -> SmtpCredential:
     _warn_about_shared_addresses(admin, args.from_patterns)
-    admin.request("create", name=args.name, forward_to=args.forward_to, **{"from": args.from_patterns})
+    admin.request(
+        "create", name=args.name, forward_to=args.forward_to, limits=_limits(args), **{"from": args.from_patterns}
+    )
     return admin.credential(args.name)
+
+
+def _update(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
+    """One request with whatever was given: --forward-to (an empty one stops forwarding) and/or limits."""
+    changes: dict[str, Any] = {"limits": limits} if (limits := _limits(args)) else {}
+    if args.forward_to is not None:
+        changes["forward_to"] = args.forward_to
+    if not changes:
+        raise DeploymentError("give something to change: --forward-to ADDRESS and/or a limit, e.g. --per-hour 50")
+    return admin.request("update", name=args.name, **changes)["sender"]  # type: ignore[no-any-return]
+
+
+def _release(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
+    return admin.request("release", name=args.name)["sender"]  # type: ignore[no-any-return]
+
+
+def _limits(args: argparse.Namespace) -> dict[str, Any]:
+    return {name: getattr(args, name) for name in LIMIT_OPTIONS if getattr(args, name, None) is not None}
 
 
 def _warn_about_shared_addresses(admin: Admin, patterns: list[str]) -> None:
@@ -175,10 +195,6 @@ def _warn_about_shared_addresses(admin: Admin, patterns: list[str]) -> None:
         shared = sorted(wanted & {held.lower() for held in sender["from"]})
         if shared:
             print(f"warning: {', '.join(shared)} is also granted to sender {sender['name']!r}", file=sys.stderr)
-
-
-def _update(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
-    return admin.request("update", name=args.name, forward_to=args.forward_to)["sender"]  # type: ignore[no-any-return]
 
 
 def _confirmation(admin: Admin, args: argparse.Namespace) -> receiving.Confirmation:
@@ -262,6 +278,7 @@ def _confirm(args: argparse.Namespace, verb: str) -> None:
 ACTIONS: dict[str, Callable[[Admin, argparse.Namespace], Any]] = {
     "create": _create,
     "update": _update,
+    "release": _release,
     "confirmation": _confirmation,
     "rotate": _rotate,
     "show": _show,
@@ -277,7 +294,8 @@ def _for_people(command: str, result: Any, rotation_note: str = "") -> str:
     if isinstance(result, receiving.Confirmation):
         return result.for_people()
     if command == "update":
-        return f"{result['name']}: received mail is forwarded to {result.get('forward_to') or 'nobody (not forwarded)'}"
+        forwarded = f"received mail is forwarded to {result.get('forward_to') or 'nobody (not forwarded)'}"
+        return f"{result['name']}: {forwarded}\n\n{render.fields(result)}"
     if isinstance(result, SmtpCredential):
         note = {"create": "Shown once now; `ses-smtp users show` shows it again.", "rotate": rotation_note}.get(
             command, ""
@@ -296,6 +314,8 @@ def _for_people(command: str, result: Any, rotation_note: str = "") -> str:
             empty="no IAM access keys",
         )
         return f"{render.fields(result, skip=['iam_keys'])}\n\n{keys}"
+    if command == "release":
+        return render.fields(result)
     if command == "delete":
         return f"deleted {result['deleted']}: IAM user, keys and records are gone"
     if command == "retire":
@@ -336,6 +356,21 @@ def grace_days(text: str) -> float:
     return days
 
 
+# option -> (type, help); the names are the credentials function's limit names (ses_smtp.limits.Limits)
+LIMIT_OPTIONS: dict[str, tuple[Callable[[str], Any], str]] = {
+    "per_hour": (int, "recipients per hour, as SES counts them (default: the module's sender_limits)"),
+    "per_day": (int, "recipients per UTC day"),
+    "max_bounce_rate": (float, "hard bounces per recipient in a day, as a fraction (0.05 is 5%%)"),
+    "max_complaint_rate": (float, "complaints per recipient in a day, as a fraction"),
+    "min_volume": (int, "recipients in a day before the rates count"),
+}
+
+
+def _add_limit_options(command: Any) -> None:
+    for name, (kind, text) in LIMIT_OPTIONS.items():
+        command.add_argument(f"--{name.replace('_', '-')}", dest=name, type=kind, metavar="N", help=text)
+
+
 def add_parser(commands: Any) -> None:
     users = commands.add_parser("users", help="create, show, rotate, revoke and delete senders")
     users.add_argument("--terraform-dir", default=".", help="deployment's Terraform directory (default: current)")
@@ -364,9 +399,13 @@ def add_parser(commands: Any) -> None:
         help="an address (alice@example.com) or *@example.com; repeatable",
     )
     create.add_argument("--forward-to", metavar="ADDRESS", help="with receiving: the person's own mailbox")
-    update = sub.add_parser("update", help="change where a sender's received mail is forwarded")
+    _add_limit_options(create)
+    update = sub.add_parser("update", help="change where a sender's received mail is forwarded and/or its own limits")
     update.add_argument("name", help=NAME_HELP)
-    update.add_argument("--forward-to", metavar="ADDRESS", required=True, help='the person\'s own mailbox; "" stops')
+    update.add_argument("--forward-to", metavar="ADDRESS", help='the person\'s own mailbox; "" stops')
+    _add_limit_options(update)
+    release = sub.add_parser("release", help="reactivate a quarantined sender's keys")
+    release.add_argument("name", help=NAME_HELP)
     confirmation = sub.add_parser(
         "confirmation", help="print the latest Gmail confirmation code and link received for a sender"
     )

@@ -16,7 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.config import metrics_service
-from ses_smtp.credentials import Caller, Credentials, sender_view
+from ses_smtp.credentials import UNCHANGED, Caller, Credentials, sender_view
 from ses_smtp.errors import InvalidRequest, SesSmtpError
 from ses_smtp.logsafety import protect_logs
 from ses_smtp.wiring import credentials_from_env
@@ -26,8 +26,8 @@ protect_logs(*logger.handlers)  # no secret in the logs at any level: see ses_sm
 tracer = Tracer(service="ses-smtp")
 metrics = Metrics(namespace="SesSmtp")  # service: set per invocation from the environment
 
-ACTIONS = ("create", "update", "rotate", "revoke", "delete", "list", "status", "retire")
-NEEDS_NAME = ("create", "update", "rotate", "revoke", "delete", "status")
+ACTIONS = ("create", "update", "rotate", "revoke", "delete", "list", "status", "retire", "quarantine", "release")
+NEEDS_NAME = ("create", "update", "rotate", "revoke", "delete", "status", "release")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,10 @@ class CredentialRequest:
     retire_after: timedelta | None
     retire_now: bool
     caller: Caller
-    forward_to: Any = None  # a person's own mailbox for received mail; "" clears it
+    limits: dict[str, Any]
+    forward_to: Any = UNCHANGED  # a person's own mailbox for received mail; "" or null clears it
+    iam_user: str = ""  # quarantine: the sender as SES's events name it
+    reason: str = ""
 
     @classmethod
     def parse(cls, event: Any) -> CredentialRequest:
@@ -50,6 +53,12 @@ class CredentialRequest:
         name = event.get("name", "")
         if action in NEEDS_NAME and not (isinstance(name, str) and name):
             raise InvalidRequest(f"{action} needs the sender's name")
+        limits = event.get("limits") or {}
+        if not isinstance(limits, dict):
+            raise InvalidRequest('limits must be an object such as {"per_hour": 50}')
+        iam_user, reason = event.get("iam_user", ""), event.get("reason", "")
+        if action == "quarantine" and not (isinstance(iam_user, str) and iam_user and isinstance(reason, str)):
+            raise InvalidRequest("quarantine needs the sender's iam_user and a reason")
         return cls(
             action=action,
             name=name,
@@ -57,7 +66,10 @@ class CredentialRequest:
             retire_after=_days(event.get("retire_after_days")),
             retire_now=event.get("retire_now") is True,
             caller=_caller(event),
-            forward_to=event.get("forward_to"),
+            limits=limits,
+            forward_to=event.get("forward_to", UNCHANGED),
+            iam_user=iam_user,
+            reason=reason,
         )
 
 
@@ -65,10 +77,18 @@ def handle(request: CredentialRequest, credentials: Credentials) -> dict[str, An
     """Run one request; the result never holds a secret."""
     match request.action:
         case "create":
-            sender = credentials.create(request.name, request.from_patterns, request.caller, request.forward_to)
-            return {"sender": sender_view(sender)}
+            forward_to = None if request.forward_to is UNCHANGED else request.forward_to
+            created = credentials.create(
+                request.name, request.from_patterns, request.caller, forward_to, request.limits
+            )
+            return {"sender": sender_view(created)}
         case "update":
-            return {"sender": sender_view(credentials.update(request.name, request.caller, request.forward_to))}
+            updated = credentials.update(request.name, request.caller, request.forward_to, request.limits)
+            return {"sender": sender_view(updated)}
+        case "quarantine":
+            return {"sender": sender_view(credentials.quarantine(request.iam_user, request.reason, request.caller))}
+        case "release":
+            return {"sender": sender_view(credentials.release(request.name, request.caller))}
         case "rotate":
             sender = credentials.rotate(request.name, request.caller, request.retire_after, request.retire_now)
             return {"sender": sender_view(sender)}

@@ -36,6 +36,8 @@ from ses_smtp.events import (
     metric_name,
     parse_sqs_body,
 )
+from ses_smtp.limits import ACTIONS as LIMIT_ACTIONS
+from ses_smtp.limits import Limits, SenderUsage, Usage, judge
 from ses_smtp.logsafety import protect_logs
 
 logger = Logger(service="ses-smtp")
@@ -50,6 +52,16 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 @cache
 def history() -> RecipientHistory:
     return RecipientHistory(boto3.client("dynamodb"), os.environ["TABLE_NAME"])
+
+
+@cache
+def usage() -> SenderUsage:
+    return SenderUsage(boto3.client("dynamodb"), os.environ["TABLE_NAME"])
+
+
+@cache
+def lambda_client() -> Any:
+    return boto3.client("lambda")
 
 
 class EventLog:
@@ -94,6 +106,8 @@ class Tally:
         self.by_sender: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self.by_bounce_type: Counter[str] = Counter()
         self.failures: Counter[str] = Counter()  # UnknownEventType, MalformedEvents, EventProcessingErrors
+        # What counts against a sender's limits: recipients sent (as SES counts them), hard bounces, complaints.
+        self.usage: defaultdict[str, Counter[str]] = defaultdict(Counter)
 
     def count(self, event: SesEvent) -> None:
         # Counted under SES's type; named as metrics once per batch, not per event.
@@ -101,6 +115,10 @@ class Tally:
         self.by_sender[event.sender][event.kind] += 1
         if event.kind == "Bounce":
             self.by_bounce_type[event.bounce_type or "Undetermined"] += 1
+        if event.kind == "Send":
+            self.usage[event.sender]["sent"] += len(event.recipients)
+        elif event.remembered:  # a permanent bounce or a complaint
+            self.usage[event.sender]["bounces" if event.kind == "Bounce" else "complaints"] += len(event.recipients)
 
     def publish(self) -> None:
         for kind, count in (self.by_kind + self.failures).items():
@@ -119,6 +137,55 @@ def _publish_by(service: str, dimension: str, value: str, counts: Mapping[str, i
     for kind, count in counts.items():
         line.add_metric(name=metric_name(kind), unit=MetricUnit.Count, value=count)
     line.flush_metrics()
+
+
+class LimitGuard:
+    """After a batch: each sender's counts added (one UpdateItem), its limits read (one GetItem), and
+    a warning, an alert or a quarantine when they are close to or past a limit. Deliveries cost nothing."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime.now(UTC)
+        self.defaults = Limits.defaults_from_env()
+        self.action = os.environ.get("SENDER_LIMIT_ACTION", "alert")
+        if self.action not in LIMIT_ACTIONS:
+            raise ValueError(f"SENDER_LIMIT_ACTION must be one of {LIMIT_ACTIONS}, not {self.action!r}")
+
+    def check(self, tally: Tally) -> None:
+        for sender, counts in sorted(tally.usage.items()):
+            if sender == "unknown":
+                continue
+            try:
+                self._check(sender, Usage(0, counts["sent"], counts["bounces"], counts["complaints"]))
+            except Exception:  # the batch's events are processed; a retry would count them twice
+                logger.exception("sender limits not checked", sender=sender)
+                tally.failures["SenderLimitCheckErrors"] += 1
+
+    def _check(self, sender: str, batch: Usage) -> None:
+        totals = usage().add(sender, batch, self.now)
+        state = usage().state(sender, self.defaults)
+        verdict = judge(totals, state.limits)
+        if verdict.near and not verdict.over:
+            logger.warning("sender close to a limit", sender=sender, limits=list(verdict.near))
+            metrics.add_metric(name="SendersNearLimit", unit=MetricUnit.Count, value=1)
+        if not verdict.over or state.quarantined:
+            return
+        logger.warning("sender over a limit", sender=sender, limits=list(verdict.over), action=self.action)
+        metrics.add_metric(name="SendersOverLimit", unit=MetricUnit.Count, value=1)
+        if self.action == "quarantine":
+            quarantine(sender, "; ".join(verdict.over))
+
+
+def quarantine(iam_user: str, reason: str) -> None:
+    """Ask the credentials function to deactivate the sender's keys: this function has no IAM rights."""
+    response = lambda_client().invoke(
+        FunctionName=os.environ["CREDENTIALS_FUNCTION_NAME"],
+        Payload=orjson.dumps({"action": "quarantine", "iam_user": iam_user, "reason": reason, "actor": "events"}),
+    )
+    result = orjson.loads(response["Payload"].read())
+    if response.get("FunctionError") or not result.get("ok"):
+        raise RuntimeError(f"quarantine of {iam_user} refused: {result}")
+    logger.warning("sender quarantined", sender=iam_user, reason=reason)
+    metrics.add_metric(name="SendersQuarantined", unit=MetricUnit.Count, value=1)
 
 
 def record_event(event: SesEvent, log: EventLog, tally: Tally) -> None:
@@ -172,6 +239,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         processor=processor,
         context=context,
     )
+    LimitGuard().check(tally)
     tally.publish()
     # Searchable as `annotation.sender CONTAINS "alice"`, as the credentials function's traces are.
     tracer.put_annotation("sender", ",".join(sorted(tally.by_sender))[:ANNOTATION_LIMIT])
