@@ -506,6 +506,13 @@ run "bounce_history_is_read_by_sender_through_an_index" {
 run "the_events_function_can_only_ask_the_credentials_function_to_quarantine_and_touch_its_own_items" {
   command = plan
 
+  # The policy names the queue, whose ARN is known only after apply.
+  override_resource {
+    target          = module.events.aws_sqs_queue.events
+    override_during = plan
+    values          = { arn = "arn:aws:sqs:eu-west-1:123456789012:ses-smtp-events" }
+  }
+
   variables {
     sender_limit_action = "quarantine"
   }
@@ -535,6 +542,13 @@ run "the_events_function_can_only_ask_the_credentials_function_to_quarantine_and
 
 run "with_alert_only_the_events_function_cannot_invoke_anything" {
   command = plan
+
+  # The policy names the queue, whose ARN is known only after apply.
+  override_resource {
+    target          = module.events.aws_sqs_queue.events
+    override_during = plan
+    values          = { arn = "arn:aws:sqs:eu-west-1:123456789012:ses-smtp-events" }
+  }
 
   assert {
     condition = alltrue([
