@@ -89,6 +89,9 @@ module "ses_smtp" {
   # An MTA-STS policy for the domain's inbound servers: its record and text (hosting stays off locally).
   mta_sts_mx = ["mx1.${var.domain}", "mx2.${var.domain}"]
 
+  # A sender over its limits has its keys deactivated until `ses-smtp users release` (the default is alert).
+  sender_limit_action = "quarantine"
+
   # A throwaway deployment: let `terraform destroy` remove the table.
   credentials_table_deletion_protection_enabled = false
 

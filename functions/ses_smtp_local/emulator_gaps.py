@@ -333,6 +333,26 @@ def sqs_event_source_mappings_need_docker() -> None:
     sqs_models.Queue.__init__ = init  # type: ignore[method-assign]
 
 
+def lambda_invoke_needs_docker() -> None:
+    """Invoke runs a function in Docker, which the local stack does not have. The project's own functions
+    (handler ses_smtp.*) run in-process instead, as ses_smtp.admin.deployment.LocalFunction runs them for
+    the CLI, with the emulator's endpoint as their AWS: the events function asking the credentials
+    function to quarantine a sender. Other functions keep moto's behaviour."""
+    original_invoke = lambda_models.LambdaFunction.invoke
+
+    def invoke(self: lambda_models.LambdaFunction, body: str, request_headers: Any, response_headers: Any) -> Any:
+        if not str(self.handler or "").startswith("ses_smtp."):
+            return original_invoke(self, body, request_headers, response_headers)
+        from ses_smtp.admin.deployment import LocalFunction
+        from ses_smtp_local.emulator import Emulator
+
+        emulator = Emulator(endpoint_url=f"http://{request_headers['Host']}", region=self.region)
+        function = LocalFunction(emulator.session(), self.function_name, runtime=emulator.environment())
+        return json.dumps(function.invoke(json.loads(body or "{}"))).encode()
+
+    lambda_models.LambdaFunction.invoke = invoke  # type: ignore[method-assign]
+
+
 def _add_action(name: str, method: Callable[[SESV2Response], str], path: str) -> None:
     """Serve a new SES v2 action at path ({Name} marks a path parameter, as in the API reference)."""
     if hasattr(SESV2Response, name):
@@ -358,6 +378,7 @@ GAPS: tuple[Callable[[], None], ...] = (
     dynamodb_conditional_writes_race,
     sqs_redrive_policy_is_not_compact_json,
     sqs_event_source_mappings_need_docker,
+    lambda_invoke_needs_docker,
 )
 
 __all__ = ["GAPS", "dkim_tokens", "install"]
