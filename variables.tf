@@ -598,7 +598,7 @@ variable "sender_limit_action" {
 }
 
 variable "sender_limit_alarm_enabled" {
-  description = "An alarm when a sender passes one of its limits. It is the module's 11th alarm metric, past CloudWatch's free ten: 0.10 USD a month; false leaves the log line and the SendersOverLimit metric."
+  description = "An alarm when a sender passes one of its limits. It is the module's 12th alarm metric, past CloudWatch's free ten: 0.10 USD a month; false leaves the log line and the SendersOverLimit metric."
   type        = bool
   default     = true
   nullable    = false

@@ -105,7 +105,7 @@ locals {
   }
 
   # The events function counts each sender's recipients, hard bounces and complaints (ses_smtp.limits);
-  # its WARNING line "sender over a limit" names the sender and the limit. One alarm metric (the 11th, past
+  # its WARNING line "sender over a limit" names the sender and the limit. One alarm metric (the 12th, past
   # CloudWatch's free ten); reaching 90% of a limit is a WARNING line and the SendersNearLimit metric only.
   sender_alarms = var.sender_limit_alarm_enabled ? {
     senders-over-limit = {

@@ -134,7 +134,7 @@ variable "sender_limit_action" {
 }
 
 variable "sender_limit_alarm_enabled" {
-  description = "An alarm on SendersOverLimit (the 11th alarm metric, past CloudWatch's free ten)."
+  description = "An alarm on SendersOverLimit (the 12th alarm metric, past CloudWatch's free ten)."
   type        = bool
   nullable    = false
 }
