@@ -554,7 +554,7 @@ variable "receiving_tls_policy" {
 }
 
 variable "sender_limits" {
-  description = "Default limits of every sender (each can be changed per sender with `ses-smtp users create|update`): recipients per hour and per UTC day, as SES counts them; hard-bounce and complaint rate ceilings (fractions) that apply once a sender has min_volume recipients in a day."
+  description = "Default limits of every sender (each can be changed per sender with `ses-smtp users create` or `ses-smtp users update`): recipients per hour and per UTC day, as SES counts them; hard-bounce and complaint rate ceilings (fractions) that apply once a sender has min_volume recipients in a day."
   type = object({
     per_hour           = optional(number, 100)
     per_day            = optional(number, 500)
