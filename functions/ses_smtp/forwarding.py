@@ -29,6 +29,8 @@ OBJECT_PREFIX = "inbound/"
 # Added to every message we forward; a message that carries it is never forwarded again.
 LOOP_HEADER = "X-Ses-Smtp-Forwarded"
 BOUNCE_CLAIM = "bounce"  # the ledger's recipient slot for a message's one bounce (never an address: no @)
+# The credentials table's TTL attribute (modules/credentials): epoch seconds after which DynamoDB deletes an item.
+EXPIRES_AT = "expires_at"
 # SES's v2 API (and SMTP) limit, measured after base64 encoding of the raw message.
 SES_SEND_LIMIT = 40 * 1024 * 1024
 # Headers that would break or mislead once the message leaves From another address: signatures over
@@ -332,13 +334,15 @@ class ForwardedLedger:
     """Which (message, recipient) pairs were forwarded: SES may deliver an event twice, Lambda retries.
 
     A claim is one conditional write; a claim whose function died (older than STALE) may be retaken.
+    Each claim expires (the table's TTL) once the stored message has: a later copy has nothing to forward.
     """
 
     STALE = timedelta(minutes=5)
 
-    def __init__(self, dynamodb: Any, table_name: str) -> None:
+    def __init__(self, dynamodb: Any, table_name: str, kept: timedelta = timedelta(days=30)) -> None:
         self._db = dynamodb
         self._table = table_name
+        self.kept = kept
 
     @staticmethod
     def key(message_id: str, recipient: str) -> dict[str, Any]:
@@ -349,7 +353,12 @@ class ForwardedLedger:
         try:
             self._db.put_item(
                 TableName=self._table,
-                Item={**self.key(message_id, recipient), "state": {"S": "claimed"}, "at": {"S": now.isoformat()}},
+                Item={
+                    **self.key(message_id, recipient),
+                    "state": {"S": "claimed"},
+                    "at": {"S": now.isoformat()},
+                    EXPIRES_AT: {"N": str(int((now + self.kept).timestamp()))},
+                },
                 ConditionExpression="attribute_not_exists(pk) OR (#state = :claimed AND #at < :stale)",
                 ExpressionAttributeNames={"#state": "state", "#at": "at"},
                 ExpressionAttributeValues={

@@ -14,6 +14,7 @@ import email.policy
 import io
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from moto.ses.models import ses_backends
 from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.credentials import Caller
 from ses_smtp.forwarding import (
+    EXPIRES_AT,
     LOOP_HEADER,
     OBJECT_PREFIX,
     SES_SEND_LIMIT,
@@ -288,6 +290,37 @@ def test_a_duplicate_delivery_forwards_once(receiving: World) -> None:
     again = forward(receiving, lambda_event())
     assert (first.forwarded, again.forwarded, again.duplicates) == (1, 0, 1)
     assert len(sent(receiving)) == 1
+
+
+def test_forwarded_claims_expire_with_the_stored_message(receiving: World) -> None:
+    before = datetime.now(UTC)
+    dynamodb, table = receiving.client("dynamodb"), receiving.settings.table_name
+    ledger = ForwardedLedger(dynamodb, table, kept=timedelta(days=7))
+    assert ledger.claim("message-1", ALICE)
+    ledger.done("message-1", ALICE)
+    item = dynamodb.get_item(TableName=table, Key=ForwardedLedger.key("message-1", ALICE))["Item"]
+    assert item["state"]["S"] == "forwarded"
+    expires = datetime.fromtimestamp(int(item[EXPIRES_AT]["N"]), UTC)
+    assert before + timedelta(days=7) - timedelta(seconds=1) <= expires <= datetime.now(UTC) + timedelta(days=7)
+
+
+def test_claims_use_the_tables_ttl_attribute() -> None:
+    credentials_tf = (ROOT / "modules" / "credentials" / "main.tf").read_text()
+    ttl = re.search(r'ttl \{\s*attribute_name = "([^"]+)"\s*enabled\s*= true', credentials_tf)
+    assert ttl is not None, "the credentials table has TTL enabled"
+    assert ttl.group(1) == EXPIRES_AT
+
+
+def test_the_handler_keeps_claims_as_long_as_the_bucket_keeps_mail(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {"TABLE_NAME": "t", "BUCKET_NAME": "b", "DOMAIN": "example.com", "RETENTION_DAYS": "9"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    forwarding_handler.forwarder.cache_clear()
+    try:
+        built = forwarding_handler.forwarder()
+    finally:
+        forwarding_handler.forwarder.cache_clear()
+    assert built.ledger.kept == built.retention == timedelta(days=9)  # type: ignore[attr-defined]
 
 
 def test_a_failed_send_is_raised_and_forwarded_by_the_retry(receiving: World) -> None:

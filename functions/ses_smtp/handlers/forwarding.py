@@ -34,6 +34,7 @@ METRIC_BY_OUTCOME = {
 def forwarder() -> Forwarder:
     """Built on first use (not at import) and reused while warm."""
     dynamodb, table = boto3.client("dynamodb"), os.environ["TABLE_NAME"]
+    retention = timedelta(days=int(os.environ.get("RETENTION_DAYS", "30")))
     return Forwarder(
         sesv2=boto3.client("sesv2"),
         ses=boto3.client("ses"),
@@ -42,9 +43,9 @@ def forwarder() -> Forwarder:
         object_prefix=os.environ.get("OBJECT_PREFIX", OBJECT_PREFIX),
         domain=os.environ["DOMAIN"],
         directory=SenderMailboxes(dynamodb, table),
-        ledger=ForwardedLedger(dynamodb, table),
+        ledger=ForwardedLedger(dynamodb, table, kept=retention),
         unknown_recipient=os.environ.get("UNKNOWN_RECIPIENT", "drop"),
-        retention=timedelta(days=int(os.environ.get("RETENTION_DAYS", "30"))),
+        retention=retention,
     )
 
 
