@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,9 +21,26 @@ from aws_lambda_powertools import Logger
 from ses_smtp.config import Settings
 from ses_smtp.directory import AccessKeyLimit, NewAccessKey, SenderDirectory
 from ses_smtp.envelope import encryption_context, seal
-from ses_smtp.errors import GracePeriodActive, InvalidRequest, SenderExists, SenderRevoked, SesSmtpError
+from ses_smtp.errors import (
+    GracePeriodActive,
+    InvalidRequest,
+    ManagedElsewhere,
+    SenderExists,
+    SenderRevoked,
+    SesSmtpError,
+)
 from ses_smtp.limits import Limits
-from ses_smtp.model import FromPatterns, KeyRef, Operation, Sender, utc_now, validate_forward_to, validate_name
+from ses_smtp.model import (
+    MANAGED_BY_CLI,
+    MANAGED_BY_TERRAFORM,
+    FromPatterns,
+    KeyRef,
+    Operation,
+    Sender,
+    utc_now,
+    validate_forward_to,
+    validate_name,
+)
 from ses_smtp.smtp_password import derive_smtp_password
 from ses_smtp.store import STALE_OPERATION, CredentialStore
 
@@ -71,6 +88,38 @@ class RetirementReport:
         return len(self.skipped_busy) + len(self.past_max_age) + len(self.unrecorded_deactivated)
 
 
+@dataclass(frozen=True)
+class Declared:
+    """A sender as the module's `senders` input declares it: what Terraform manages of it."""
+
+    name: str
+    from_patterns: FromPatterns
+    forward_to: str | None
+    limits: dict[str, Any]
+
+    @classmethod
+    def parse(cls, fields: Mapping[str, Any], settings: Settings) -> Declared:
+        """Checked as the CLI's requests are; InvalidRequest names what is wrong."""
+        return cls(
+            name=validate_name(fields.get("name"), settings.user_name_prefix),
+            from_patterns=FromPatterns.parse(fields.get("from"), settings.allowed_domains),
+            forward_to=validate_forward_to(fields.get("forward_to"), settings.allowed_domains),
+            limits=_overrides(fields.get("limits") or {}),
+        )
+
+    def differences(self, sender: Sender | None) -> list[str]:
+        """What of the declaration the sender's record does not have (empty: it is as declared)."""
+        if sender is None:
+            return ["missing"]
+        found = {
+            "managed_by": sender.managed_by == MANAGED_BY_TERRAFORM,
+            "from": _grants(sender.from_patterns) == _grants(self.from_patterns),
+            "forward_to": sender.forward_to == self.forward_to,
+            "limits": sender.limits == self.limits,
+        }
+        return [name for name, same in found.items() if not same]
+
+
 class Credentials:
     def __init__(
         self,
@@ -95,6 +144,8 @@ class Credentials:
         caller: Caller,
         forward_to: Any = None,
         limits: Mapping[str, Any] | None = None,
+        managed_by: str = MANAGED_BY_CLI,
+        terraform_generation: int = 0,
     ) -> Sender:
         name = validate_name(name, self.settings.user_name_prefix)
         patterns = FromPatterns.parse(from_patterns, self.settings.allowed_domains)
@@ -111,6 +162,8 @@ class Credentials:
             operation=Operation(caller.operation_id, "create", now),
             forward_to=forward,
             limits=overrides,
+            managed_by=managed_by,
+            terraform_generation=terraform_generation,
         )
         sender, resumed = self.store.begin_create(draft)
         if sender.last_operation_id == caller.operation_id:
@@ -187,7 +240,12 @@ class Credentials:
         return committed
 
     def update(
-        self, name: str, caller: Caller, forward_to: Any = UNCHANGED, limits: Mapping[str, Any] | None = None
+        self,
+        name: str,
+        caller: Caller,
+        forward_to: Any = UNCHANGED,
+        limits: Mapping[str, Any] | None = None,
+        force: bool = False,
     ) -> Sender:
         """Change what the request carries: where the sender's received mail is forwarded (set, or cleared
         with "" or None) and/or its own limits (a None value returns that limit to the module's default)."""
@@ -203,6 +261,7 @@ class Credentials:
         if sender.last_operation_id == caller.operation_id:
             return self._finish_unchanged(sender)
         with self._guarded(sender):
+            _require_not_terraforms(sender, "change", force)
             if given:
                 changes["limits"] = _overrides({**sender.limits, **given})
             committed = self.store.commit(sender.with_(**changes))
@@ -228,10 +287,13 @@ class Credentials:
         logger.info("sender revoked", sender=name, access_key_ids=progress.retired, revoked_by=caller.actor)
         return committed
 
-    def delete(self, name: str, caller: Caller) -> None:
+    def delete(self, name: str, caller: Caller, force: bool = False) -> None:
         name = validate_name(name, self.settings.user_name_prefix)
         iam_user = self.settings.user_name_prefix + name
-        if self.store.get(name) is None:
+        record = self.store.get(name)
+        if record is not None:
+            _require_not_terraforms(record, "delete", force)
+        if record is None:
             # A retry after the record went: finish the IAM side if anything of ours is left.
             if self.directory.user_exists(iam_user):
                 self.directory.require_ours(iam_user, name)
@@ -247,6 +309,63 @@ class Credentials:
 
     def list(self) -> list[Sender]:
         return sorted(self.store.senders(), key=lambda sender: sender.name)
+
+    # Senders declared in Terraform (the module's `senders` input)
+
+    def declare(self, wanted: Declared, generation: int, caller: Caller) -> Sender:
+        """Make a declared sender what the declaration says: create it, or set its grants, forward_to and
+        limits. The same declaration again writes nothing. A sender the CLI manages is not taken over."""
+        existing = self.store.get(wanted.name)
+        if existing is None or existing.status == "creating":
+            return self.create(
+                wanted.name,
+                wanted.from_patterns.as_list(),
+                caller,
+                wanted.forward_to,
+                wanted.limits,
+                managed_by=MANAGED_BY_TERRAFORM,
+                terraform_generation=generation,
+            )
+        _require_terraforms(existing)
+        if not wanted.differences(existing) and existing.terraform_generation == generation:
+            logger.info("declared sender unchanged", sender=wanted.name, generation=generation)
+            return existing
+        sender, _ = self.store.begin(wanted.name, Operation(caller.operation_id, "declare", self.clock()))
+        with self._guarded(sender):
+            _require_terraforms(sender)
+            if _grants(sender.from_patterns) != _grants(wanted.from_patterns):
+                self.directory.put_from_policy(sender.iam_user, wanted.from_patterns.iam_policy())
+            declared = sender.with_(
+                from_patterns=wanted.from_patterns,
+                forward_to=wanted.forward_to,
+                limits=wanted.limits,
+                terraform_generation=generation,
+            )
+            committed = self.store.commit(declared)
+        logger.info("declared sender updated", sender=wanted.name, differed=wanted.differences(sender))
+        return committed
+
+    def undeclare(self, name: str, caller: Caller) -> bool:
+        """Delete a sender Terraform no longer declares; True if it went. A missing one is already gone; one
+        the CLI manages (created again by hand since) is left alone."""
+        record = self.store.get(validate_name(name, self.settings.user_name_prefix))
+        if record is not None and record.managed_by != MANAGED_BY_TERRAFORM:
+            logger.warning("undeclared sender left alone: the cli manages it", sender=name)
+            return False
+        self.delete(name, caller, force=True)
+        return True
+
+    def observe(self, declared: Sequence[Declared]) -> dict[str, dict[str, Any]]:
+        """How each declared sender stands now: what Terraform reads at every plan to show drift."""
+        observed = {}
+        for wanted in declared:
+            sender = self.store.get(wanted.name)
+            observed[wanted.name] = {
+                "generation": sender.terraform_generation if sender else 0,
+                "managed_by": sender.managed_by if sender else None,
+                "differs": wanted.differences(sender),
+            }
+        return observed
 
     def status(self, name: str) -> dict[str, Any]:
         sender = self.store.require(validate_name(name, self.settings.user_name_prefix))
@@ -511,7 +630,46 @@ def sender_view(sender: Sender) -> dict[str, Any]:
         "limits": sender.limits,
         "quarantined_at": _iso(sender.quarantined_at),
         "quarantine_reason": sender.quarantine_reason,
+        "managed_by": sender.managed_by,
     }
+
+
+def declared_view(sender: Sender) -> dict[str, Any]:
+    """What Terraform keeps of a declared sender (aws_lambda_invocation's result, in state): no key, no secret."""
+    return {
+        "name": sender.name,
+        "managed_by": sender.managed_by,
+        "generation": sender.terraform_generation,
+        "from": sender.from_patterns.as_list(),
+        "forward_to": sender.forward_to,
+        "limits": sender.limits,
+        "status": sender.status,
+    }
+
+
+def _grants(patterns: FromPatterns) -> tuple[frozenset[str], str | None]:
+    """What a sender may send as, whatever the order it was given in."""
+    return frozenset(patterns.addresses), patterns.domain
+
+
+def _require_terraforms(sender: Sender) -> None:
+    if sender.managed_by != MANAGED_BY_TERRAFORM:
+        raise ManagedElsewhere(
+            f"sender {sender.name!r} exists and is managed by the {sender.managed_by}: Terraform does not take it "
+            f"over. Delete it (`ses-smtp users delete {sender.name}`) or rename it in the senders input"
+        )
+
+
+def _require_not_terraforms(sender: Sender, verb: str, force: bool) -> None:
+    """The CLI may not change or delete what Terraform declares, unless told to (force)."""
+    if sender.managed_by != MANAGED_BY_TERRAFORM or force:
+        return
+    undo = "puts back what the configuration says" if verb == "change" else "creates it again"
+    raise ManagedElsewhere(
+        f"sender {sender.name!r} is managed by Terraform (the module's senders input): {verb} it there and apply. "
+        f"Forced (ses-smtp: --force), this {verb} happens, and the next terraform apply {undo} unless the "
+        "configuration changes too"
+    )
 
 
 def _overrides(limits: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -45,3 +45,10 @@ class TamperedCredential(SesSmtpError):
 
 class SenderRevoked(SesSmtpError):
     code = "SenderRevoked"
+
+
+class ManagedElsewhere(SesSmtpError):
+    """The sender is managed by Terraform (the CLI may not change it unasked), or by the CLI (Terraform may not
+    take it over)."""
+
+    code = "ManagedElsewhere"

@@ -21,6 +21,9 @@ MAX_ADDRESSES = 4
 IAM_USER_POLICY_MAX = 2048
 TAG_SENDER = "ses-smtp-sender"  # names the sender a user belongs to: how the function knows a user is its own
 FROM_POLICY_NAME = "send-as-granted"  # the one inline policy each sender has
+# Who manages a sender's grants, forward_to and limits: the CLI, or the module's `senders` input.
+MANAGED_BY_CLI = "cli"
+MANAGED_BY_TERRAFORM = "terraform"
 
 
 def utc_now() -> datetime:
@@ -164,6 +167,8 @@ class Sender:
     limits: dict[str, Any] = field(default_factory=dict)  # overrides of the module's sender limits
     quarantined_at: datetime | None = None
     quarantine_reason: str | None = None
+    managed_by: str = MANAGED_BY_CLI
+    terraform_generation: int = 0  # Terraform-managed: the generation its last apply asked for (docs/credentials.md)
 
     def with_(self, **changes: Any) -> Sender:
         return replace(self, **changes)

@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from ses_smtp.envelope import SealedSecret
 from ses_smtp.errors import Conflict, SenderExists, SenderNotFound
 from ses_smtp.limits import SenderUsage
-from ses_smtp.model import FromPatterns, KeyRef, Operation, Sender
+from ses_smtp.model import MANAGED_BY_CLI, FromPatterns, KeyRef, Operation, Sender
 
 SENDER_SK = "sender"
 # An operation older than this has died with its Lambda (15 minutes at most) and may be taken over.
@@ -325,6 +325,8 @@ def _sender_item(sender: Sender) -> dict[str, Any]:
         "limits": {name: Decimal(str(value)) for name, value in sender.limits.items()} or None,
         "quarantined_at": sender.quarantined_at.isoformat() if sender.quarantined_at else None,
         "quarantine_reason": sender.quarantine_reason,
+        "managed_by": sender.managed_by,
+        "terraform_generation": sender.terraform_generation or None,
     }
 
 
@@ -352,6 +354,8 @@ def _sender(item: dict[str, Any]) -> Sender:
         limits={name: _number(value) for name, value in (item.get("limits") or {}).items()},
         quarantined_at=_time(item.get("quarantined_at")),
         quarantine_reason=item.get("quarantine_reason"),
+        managed_by=item.get("managed_by", MANAGED_BY_CLI),  # records of earlier versions: the CLI's
+        terraform_generation=int(item.get("terraform_generation", 0)),
     )
 
 

@@ -57,6 +57,7 @@ def test_create_returns_the_sender_without_any_secret(wired: World) -> None:
         "limits",
         "quarantined_at",
         "quarantine_reason",
+        "managed_by",
     }
 
 

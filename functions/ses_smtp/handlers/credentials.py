@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ses_smtp.config import metrics_service
 from ses_smtp.credentials import UNCHANGED, Caller, Credentials, sender_view
 from ses_smtp.errors import InvalidRequest, SesSmtpError
+from ses_smtp.handlers import declared_senders
 from ses_smtp.logsafety import protect_logs
 from ses_smtp.wiring import credentials_from_env
 
@@ -42,6 +43,7 @@ class CredentialRequest:
     forward_to: Any = UNCHANGED  # a person's own mailbox for received mail; "" or null clears it
     iam_user: str = ""  # quarantine: the sender as SES's events name it
     reason: str = ""
+    force: bool = False  # update, delete: also a sender Terraform manages
 
     @classmethod
     def parse(cls, event: Any) -> CredentialRequest:
@@ -70,6 +72,7 @@ class CredentialRequest:
             forward_to=event.get("forward_to", UNCHANGED),
             iam_user=iam_user,
             reason=reason,
+            force=event.get("force") is True,
         )
 
 
@@ -83,7 +86,9 @@ def handle(request: CredentialRequest, credentials: Credentials) -> dict[str, An
             )
             return {"sender": sender_view(created)}
         case "update":
-            updated = credentials.update(request.name, request.caller, request.forward_to, request.limits)
+            updated = credentials.update(
+                request.name, request.caller, request.forward_to, request.limits, force=request.force
+            )
             return {"sender": sender_view(updated)}
         case "quarantine":
             return {"sender": sender_view(credentials.quarantine(request.iam_user, request.reason, request.caller))}
@@ -95,7 +100,7 @@ def handle(request: CredentialRequest, credentials: Credentials) -> dict[str, An
         case "revoke":
             return {"sender": sender_view(credentials.revoke(request.name, request.caller))}
         case "delete":
-            credentials.delete(request.name, request.caller)
+            credentials.delete(request.name, request.caller, force=request.force)
             return {"deleted": request.name}
         case "status":
             return {"sender": credentials.status(request.name)}
@@ -139,6 +144,8 @@ def retire(credentials: Credentials) -> dict[str, Any]:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     metrics.service = metrics_service()  # the function's environment, whenever this module was imported
+    if declared_senders.is_from_terraform(event):
+        return from_terraform(event)
     try:
         request = CredentialRequest.parse(event)
         tracer.put_annotation("operation", request.action)
@@ -149,6 +156,21 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.warning("request refused", error_code=error.code, reason=str(error))
         metrics.add_metric(name="CredentialRequestsRefused", unit=MetricUnit.Count, value=1)
         return {"ok": False, "error": {"code": error.code, "message": str(error)}}
+    metrics.add_metric(name="CredentialRequestsSucceeded", unit=MetricUnit.Count, value=1)
+    return {"ok": True, **result}
+
+
+def from_terraform(event: dict[str, Any]) -> dict[str, Any]:
+    """A request about the senders the module's `senders` input declares; a refusal fails Terraform's run."""
+    try:
+        credentials = credentials_from_env()
+        request = declared_senders.parse(event, credentials.settings)
+        logger.append_keys(operation=type(request).__name__, sender=getattr(request, "name", None))
+        result = declared_senders.handle(request, credentials)
+    except SesSmtpError as error:
+        logger.warning("terraform request refused", error_code=error.code, reason=str(error))
+        metrics.add_metric(name="CredentialRequestsRefused", unit=MetricUnit.Count, value=1)
+        raise declared_senders.TerraformRequestFailed(f"[{error.code}] {error}") from error
     metrics.add_metric(name="CredentialRequestsSucceeded", unit=MetricUnit.Count, value=1)
     return {"ok": True, **result}
 
