@@ -23,6 +23,7 @@ from ses_smtp.errors import SenderNotFound, SesSmtpError
 from ses_smtp.store import CredentialStore
 
 NAME_HELP = "the sender's name (alice); its IAM user is the deployment's prefix + name"
+FORCE_HELP = "also a sender Terraform manages (the senders input); its next apply puts the declaration back"
 MAX_GRACE_DAYS = 90  # the credentials function's limit (MAX_RETIRE_AFTER)
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ def _update(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
         changes["forward_to"] = args.forward_to
     if not changes:
         raise DeploymentError("give something to change: --forward-to ADDRESS and/or a limit, e.g. --per-hour 50")
-    return admin.request("update", name=args.name, **changes)["sender"]  # type: ignore[no-any-return]
+    return admin.request("update", name=args.name, force=args.force, **changes)["sender"]  # type: ignore[no-any-return]
 
 
 def _release(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
@@ -251,9 +252,15 @@ def _revoke(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _delete(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
-    admin.request("status", name=args.name)  # a name that does not exist fails here: [SenderNotFound]
+    before = admin.request("status", name=args.name)["sender"]  # a name that does not exist fails here
+    if before.get("managed_by") == "terraform" and not args.force:
+        # The function refuses too; saying so here spares the question before the refusal.
+        raise DeploymentError(
+            f"sender {args.name!r} is managed by Terraform (the module's senders input): remove it there and "
+            "apply. --force deletes it anyway, and the next terraform apply creates it again if it is still declared"
+        )
     _confirm(args, "delete")
-    return admin.request("delete", name=args.name)
+    return admin.request("delete", name=args.name, force=args.force)
 
 
 def _retire(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
@@ -304,7 +311,7 @@ def _for_people(command: str, result: Any, rotation_note: str = "") -> str:
     if command == "list":
         return render.table(
             result,
-            ["name", "status", "from", "current_access_key_id", "previous_valid_until"],
+            ["name", "status", "from", "managed_by", "current_access_key_id", "previous_valid_until"],
             empty="no senders yet: `ses-smtp users create NAME --from ADDRESS` adds one",
         )
     if command == "status":
@@ -404,6 +411,7 @@ def add_parser(commands: Any) -> None:
     update.add_argument("name", help=NAME_HELP)
     update.add_argument("--forward-to", metavar="ADDRESS", help='the person\'s own mailbox; "" stops')
     _add_limit_options(update)
+    update.add_argument("--force", action="store_true", help=FORCE_HELP)
     release = sub.add_parser("release", help="reactivate a quarantined sender's keys")
     release.add_argument("name", help=NAME_HELP)
     confirmation = sub.add_parser(
@@ -434,4 +442,5 @@ def add_parser(commands: Any) -> None:
         command = sub.add_parser(verb, help=text)
         command.add_argument("name", help=NAME_HELP)
         command.add_argument("--yes", action="store_true", help="confirm")
+    sub.choices["delete"].add_argument("--force", action="store_true", help=FORCE_HELP)
     users.set_defaults(run=run)
