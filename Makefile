@@ -19,7 +19,7 @@ EVALUATOR   := tests/policies
 export TF_CLI_CONFIG_FILE := $(CURDIR)/$(BUILD)/terraformrc
 export TF_IN_AUTOMATION   := 1
 
-.PHONY: help setup setup-runtime system-deps build lint format docs test test-unit test-terraform test-python demo bench clean
+.PHONY: help setup setup-runtime system-deps build lint format docs test test-unit test-terraform test-python test-aws demo bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -89,6 +89,10 @@ test-python: system-deps setup build $(EVALUATOR)/node_modules/.installed ## pyt
 	$(PY) -m pytest -c functions/pyproject.toml --rootdir . tests/unit tests/integration
 
 test: system-deps lint test-terraform test-python demo ## Everything: lint, terraform test, pytest, and the demo
+
+# Opt-in and never part of `test`: deploys to the account SES_SMTP_ACCEPTANCE_ACCOUNT names (docs/acceptance.md).
+test-aws: setup-runtime build ## The acceptance kit on real AWS: REGION=... DOMAIN=... ZONE_ID=... (costs cents)
+	$(PY) -m tests.acceptance --target aws --region "$(REGION)" --domain "$(DOMAIN)" --route53-zone-id "$(ZONE_ID)"
 
 demo: setup-runtime build ## Deploy the module to the local emulator, show what a person needs, tear down
 	$(PY) -m ses_smtp_local.demo
