@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
+from moto.sesv2 import urls as sesv2_urls
 
 from ses_smtp_local import emulator_gaps
 
@@ -94,9 +96,30 @@ def test_identity_tags_are_readable_by_the_identity_arn(sesv2: Any) -> None:
     assert sesv2.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "Team", "Value": "platform"}]
 
 
-def test_install_is_idempotent() -> None:
+def moto_as_patched() -> dict[str, Any]:
+    """Every attribute of every moto class the gap fillers reach, and moto's SES v2 routes."""
+    modules = [value for value in vars(emulator_gaps).values() if inspect.ismodule(value)]
+    classes = [value for value in vars(emulator_gaps).values() if inspect.isclass(value)]
+    classes += [cls for module in modules for cls in vars(module).values() if inspect.isclass(cls)]
+    state = {f"{cls.__module__}.{cls.__qualname__}": dict(vars(cls)) for cls in classes}
+    state["sesv2 routes"] = dict(sesv2_urls.url_paths)
+    return state
+
+
+def test_a_second_install_changes_nothing() -> None:
+    """install() runs before every emulator and test; a gap applied twice would wrap moto's code twice."""
     emulator_gaps.install()
+    once = moto_as_patched()
     emulator_gaps.install()
+    assert moto_as_patched() == once
+
+
+def test_a_gap_applied_again_is_refused_rather_than_stacked() -> None:
+    emulator_gaps.install()
+    routes = dict(sesv2_urls.url_paths)
+    with pytest.raises(RuntimeError, match="moto now implements create_configuration_set_event_destination"):
+        emulator_gaps.sesv2_event_destinations_are_not_implemented()
+    assert dict(sesv2_urls.url_paths) == routes
 
 
 @pytest.mark.parametrize("sender", ["Alice@Example.com", "alice@EXAMPLE.COM", "Alice@example.com"])
