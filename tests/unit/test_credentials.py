@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from ses_smtp.errors import (
 )
 from ses_smtp.model import Operation
 from ses_smtp.store import STALE_OPERATION
-from tests.unit.aws_world import World, aws_world, counted
+from tests.unit.aws_world import World, aws_world
 from tests.unit.consistency import assert_consistent, assert_safe
 
 ALICE = ["alice@example.com"]
@@ -298,8 +299,6 @@ def test_concurrent_rotations_one_wins_the_other_conflicts(world: World) -> None
     assert_consistent(world)
 
 
-FAULT_INJECTION: dict[str, tuple[int, int]] = {}  # reported by conftest.pytest_terminal_summary
-
 OPERATIONS: dict[str, Any] = {
     "create": (lambda w: None, lambda c, op: c.create("alice", ALICE, caller(op))),
     "rotate": (
@@ -322,25 +321,35 @@ OPERATIONS: dict[str, Any] = {
 
 
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
-def test_a_fault_at_every_aws_call_then_a_retry_leaves_a_consistent_state(operation: str) -> None:
+def test_a_fault_at_every_aws_call_then_a_retry_leaves_a_consistent_state(
+    operation: str, record_property: Callable[[str, object], None]
+) -> None:
+    """Fail the operation's 1st AWS call, then its 2nd, ... each in a fresh world; every retry must end consistent.
+
+    The calls failed, one per run, must be the clean run's calls in order: every point was injected once.
+    """
     setup, run = OPERATIONS[operation]
     with aws_world() as world:
         setup(world)
-        total = counted(world.log, lambda: run(world.credentials(), "op-clean-run"))
-    survived = 0
-    for fail_at in range(1, total + 1):
+        start = len(world.log.calls)
+        run(world.credentials(), "op-clean-run")
+        clean = world.log.calls[start:]
+    assert clean, "the operation makes AWS calls to fail"
+    failed = []
+    for fail_at in range(1, len(clean) + 1):
         with aws_world() as world:
             setup(world)
-            world.log.fail_at = len(world.log.calls) + fail_at
+            start = len(world.log.calls)
+            world.log.fail_at = start + fail_at
             with pytest.raises(ClientError, match="injected fault"):
                 run(world.credentials(), "op-faulty")
+            failed.append(world.log.calls[start + fail_at - 1])
             world.log.fail_at = None
             assert_safe(world)  # after the failure, before any retry
             run(world.credentials(), "op-faulty")
             assert_consistent(world)
-            survived += 1
-    FAULT_INJECTION[operation] = (survived, total)
-    assert survived == total
+    assert failed == clean
+    record_property("fault_injection", f"{operation}: {len(failed)} AWS calls failed one at a time, each retried")
 
 
 def _as_an_earlier_version_left_it(world: World, name: str) -> None:
