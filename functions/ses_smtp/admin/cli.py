@@ -21,6 +21,7 @@ from ses_smtp import __version__, render
 from ses_smtp.admin import dns_check as dns_check_module
 from ses_smtp.admin import local_stack as local_state
 from ses_smtp.admin import queues, smtp_check, users
+from ses_smtp.admin import reports as admin_reports
 from ses_smtp.admin.terraform import TerraformError, terraform_outputs
 from ses_smtp.errors import SesSmtpError
 from ses_smtp.events import RecipientHistory
@@ -156,6 +157,15 @@ def events(args: argparse.Namespace) -> str:
             f"latest {render.value(summary.get('latest_event'))} at {render.value(summary.get('latest_at'))}"
         )
     return text
+
+
+def reports(args: argparse.Namespace) -> str:
+    table = args.table or deployment_outputs(args).get("credentials_table_name")
+    if not table:
+        raise CliError("no credentials table: give --table or --terraform-dir of a deployment")
+    region = args.region or (args.local_state.region if args.local_state else None)
+    found = admin_reports.summary(boto3.client("dynamodb", region_name=region), str(table), args.days, args.top)
+    return json.dumps(found, indent=2) if args.json else admin_reports.for_people(found)
 
 
 def _iam_user(store: CredentialStore, sender: str) -> str:
@@ -294,6 +304,7 @@ def parser() -> argparse.ArgumentParser:
     history.add_argument("--dead-letter-queue-url", help="events dead-letter queue (instead of terraform output)")
     history.set_defaults(run=events)
 
+    admin_reports.add_parser(commands).set_defaults(run=reports)
     add_smtp_check_parser(commands)
     add_plugin_parsers(commands)
     users.add_parser(commands)

@@ -1,0 +1,110 @@
+"""The report function: SES's report rule invokes it (Event) after storing a mail sent to a report address.
+
+One log line and EMF metrics per mail. A report that cannot be read (malformed, hostile, too large) is
+logged and counted, never retried: retrying cannot help. An AWS error is raised: Lambda retries twice,
+then the receiving dead-letter queue keeps the event, where the receiving alarm sees it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from functools import cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ses_smtp.config import metrics_service
+from ses_smtp.errors import InvalidRequest
+from ses_smtp.reports import AggregateReport, Carrier, OurSenders, ReportOutcome, ReportReader, ReportStore
+
+logger = Logger(service="ses-smtp")
+tracer = Tracer(service="ses-smtp")
+metrics = Metrics(namespace="SesSmtp")  # service: set per invocation from the environment
+OBJECT_PREFIX = "reports/"  # modules/receiving's report rule stores mail here
+
+
+@cache
+def reader() -> ReportReader:
+    """Built on first use (not at import) and reused while warm."""
+    retention = timedelta(days=int(os.environ.get("REPORT_RETENTION_DAYS", "400")))
+    return ReportReader(
+        s3=boto3.client("s3"),
+        bucket=os.environ["BUCKET_NAME"],
+        object_prefix=os.environ.get("OBJECT_PREFIX", OBJECT_PREFIX),
+        store=ReportStore(boto3.client("dynamodb"), os.environ["TABLE_NAME"], retention),
+        ours=OurSenders(mail_from_domain=os.environ["MAIL_FROM_DOMAIN"]),
+    )
+
+
+def count(outcome: ReportOutcome, service: str) -> None:
+    """Counts of new reports only: a report sent twice is stored, and counted, once."""
+    metrics.add_metric(name="ReportMails", unit=MetricUnit.Count, value=1)
+    if outcome.rejected:
+        metrics.add_metric(name="ReportsRejected", unit=MetricUnit.Count, value=len(outcome.rejected))
+    for stored in outcome.stored:
+        if not stored.new:
+            metrics.add_metric(name="ReportsDuplicate", unit=MetricUnit.Count, value=1)
+            continue
+        metrics.add_metric(name="ReportsStored", unit=MetricUnit.Count, value=1)
+        if isinstance(stored.report, AggregateReport):
+            _count_dmarc(stored.report, stored.carrier.domain, service)
+        else:
+            metrics.add_metric(name="TlsSessionsSucceeded", unit=MetricUnit.Count, value=stored.report.successful)
+            metrics.add_metric(name="TlsSessionsFailed", unit=MetricUnit.Count, value=stored.report.failed)
+            for result_type, failed in stored.report.failures_by_type().items():
+                _publish_by(service, {"ResultType": result_type}, {"TlsFailures": failed})
+
+
+def _count_dmarc(report: AggregateReport, reporter: str, service: str) -> None:
+    totals = report.totals
+    metrics.add_metric(name="DmarcPass", unit=MetricUnit.Count, value=totals.passed)
+    metrics.add_metric(name="DmarcFail", unit=MetricUnit.Count, value=totals.messages - totals.passed)
+    metrics.add_metric(name="DmarcFailOurs", unit=MetricUnit.Count, value=totals.ours - totals.ours_passed)
+    metrics.add_metric(name="DmarcFailOthers", unit=MetricUnit.Count, value=totals.others_failed)
+    by_disposition: dict[str, dict[str, int]] = {}
+    for row in report.rows:
+        counts = by_disposition.setdefault(row.disposition, {"DmarcPass": 0, "DmarcFail": 0})
+        counts["DmarcPass" if row.passed else "DmarcFail"] += row.count
+    for disposition, counts in by_disposition.items():
+        _publish_by(service, {"Reporter": reporter, "Disposition": disposition}, counts)
+
+
+def _publish_by(service: str, dimensions: Mapping[str, str], counts: Mapping[str, int]) -> None:
+    """One EMF line per dimension set: still no AWS call."""
+    line = EphemeralMetrics(namespace="SesSmtp", service=service)
+    for dimension, value in dimensions.items():
+        line.add_dimension(name=dimension, value=value)
+    for metric, count in counts.items():
+        line.add_metric(name=metric, unit=MetricUnit.Count, value=count)
+    line.flush_metrics()
+
+
+def carriers(event: Any) -> list[Carrier]:
+    if not isinstance(event, Mapping) or not isinstance(event.get("Records"), list) or not event["Records"]:
+        raise InvalidRequest("expected SES's receiving event: {'Records': [{'ses': {'mail': ..., 'receipt': ...}}]}")
+    return [Carrier.from_record(record) for record in event["Records"]]
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    tracer.put_annotation("operation", "reports")
+    service = metrics_service()
+    metrics.service = service
+    outcomes = []
+    for carrier in carriers(event):
+        logger.append_keys(correlation_id=carrier.message_id)
+        outcome = reader().handle(carrier)
+        if outcome.rejected:
+            logger.warning("report rejected", **outcome.log_fields())
+        else:
+            logger.info("report mail read", **outcome.log_fields())
+        count(outcome, service)
+        outcomes.append(outcome.log_fields())
+    return {"mails": outcomes}
