@@ -21,6 +21,16 @@ locals {
     }
   } : {}
 
+  # With receiving, reports go to addresses of the domain itself unless the caller names others; the
+  # report rule takes the domain's own addresses among them (modules/receiving/reports.tf).
+  reports_enabled = var.receiving_enabled && var.receiving_reports_enabled
+  dmarc_rua       = length(var.dmarc_rua) > 0 || !local.reports_enabled ? var.dmarc_rua : ["dmarc-reports@${var.domain}"]
+  tls_rpt_rua     = length(var.tls_rpt_rua) > 0 || !local.reports_enabled ? var.tls_rpt_rua : ["mailto:tls-reports@${var.domain}"]
+  report_recipients = !local.reports_enabled ? [] : distinct([
+    for address in concat(local.dmarc_rua, [for uri in local.tls_rpt_rua : trimprefix(uri, "mailto:") if startswith(uri, "mailto:")]) :
+    lower(address) if endswith(lower(address), "@${var.domain}")
+  ])
+
   # RFC 8461 policy; its id in DNS is derived from the text so that every change is announced.
   mta_sts_policy = length(var.mta_sts_mx) == 0 ? null : join("", concat(
     ["version: STSv1\r\n", "mode: ${var.mta_sts_mode}\r\n"],
@@ -51,7 +61,7 @@ module "dns" {
   records      = merge(module.sending_domain.dns_records, local.receiving_records)
   route53_zone = var.existing_route53_zone
   ttl          = var.dns_record_ttl
-  tls_rpt_rua  = var.tls_rpt_rua
+  tls_rpt_rua  = local.tls_rpt_rua
 
   mta_sts = local.mta_sts_policy == null ? null : {
     policy_id  = local.mta_sts_policy_id
@@ -65,7 +75,7 @@ module "dns" {
     subdomain_policy = var.dmarc_subdomain_policy
     nonexistent      = var.dmarc_nonexistent_subdomain_policy
     testing          = var.dmarc_testing
-    rua              = var.dmarc_rua
+    rua              = local.dmarc_rua
     ruf              = var.dmarc_ruf
     adkim            = var.dmarc_adkim
     aspf             = var.dmarc_aspf
@@ -110,7 +120,7 @@ module "encryption" {
 
   received_mail = var.receiving_enabled ? {
     bucket_arn  = module.receiving[0].bucket_arn
-    reader_arns = concat([module.receiving[0].forwarding_role_arn], var.admin_principal_arns)
+    reader_arns = concat([module.receiving[0].forwarding_role_arn], module.receiving[0].report_role_arn[*], var.admin_principal_arns)
   } : null
 }
 
@@ -130,6 +140,7 @@ module "credentials" {
   schedule_dead_letter_queue_arn    = module.events.dead_letter_queue_arn
   events_role_arn                   = module.events.events_role_arn
   forwarding_role_arn               = var.receiving_enabled ? module.receiving[0].forwarding_role_arn : null
+  report_role_arn                   = var.receiving_enabled ? module.receiving[0].report_role_arn : null
   default_retire_after_days         = var.default_retire_after_days
   max_credential_age_days           = var.max_credential_age_days
   table_deletion_protection_enabled = var.credentials_table_deletion_protection_enabled
@@ -159,6 +170,7 @@ module "events" {
   sender_limits                 = var.sender_limits
   sender_limit_action           = var.sender_limit_action
   sender_limit_alarm_enabled    = var.sender_limit_alarm_enabled
+  reports_widget_enabled        = length(local.report_recipients) > 0
   role_permissions_boundary_arn = var.role_permissions_boundary_arn
   tags                          = var.tags
 
@@ -191,4 +203,7 @@ module "receiving" {
   alerts_topic_arn              = module.events.alerts_topic_arn
   role_permissions_boundary_arn = var.role_permissions_boundary_arn
   tags                          = var.tags
+
+  report_recipients = local.report_recipients
+  mail_from_domain  = local.mail_from_domain
 }

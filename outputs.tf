@@ -184,6 +184,16 @@ output "forwarding_dead_letter_queue_url" {
   value       = var.receiving_enabled ? module.receiving[0].dead_letter_queue_url : null
 }
 
+output "report_addresses" {
+  description = "Addresses of the domain whose DMARC and TLS reports the report function reads (empty without receiving or with receiving_reports_enabled = false)."
+  value       = local.report_recipients
+}
+
+output "report_function_name" {
+  description = "Function that reads the DMARC aggregate and TLS-RPT reports (null without report addresses); `ses-smtp reports` shows what it stored."
+  value       = var.receiving_enabled ? module.receiving[0].report_function_name : null
+}
+
 output "receiving_administrators_policy_json" {
   description = "IAM policy to add for the people who run `ses-smtp users confirmation`: list and read the received mail (null without receiving)."
   value       = var.receiving_enabled ? module.receiving[0].administrators_policy_json : null

@@ -306,7 +306,7 @@ variable "dmarc_testing" {
 }
 
 variable "dmarc_rua" {
-  description = "Addresses that receive DMARC aggregate reports (rua=mailto:...). An address outside the domain must authorise it in its own DNS."
+  description = "Addresses that receive DMARC aggregate reports (rua=mailto:...). An address outside the domain must authorise it in its own DNS. Empty with receiving_enabled (and receiving_reports_enabled): dmarc-reports@<domain>, read by the report function."
   type        = list(string)
   default     = []
   nullable    = false
@@ -354,7 +354,7 @@ variable "dmarc_aspf" {
 }
 
 variable "tls_rpt_rua" {
-  description = "Where senders report TLS problems delivering to the domain (TLS-RPT, _smtp._tls): mailto: or https: URIs. Empty publishes no record."
+  description = "Where senders report TLS problems delivering to the domain (TLS-RPT, _smtp._tls): mailto: or https: URIs. Empty publishes no record, except with receiving_enabled (and receiving_reports_enabled): mailto:tls-reports@<domain>, read by the report function."
   type        = list(string)
   default     = []
   nullable    = false
@@ -526,6 +526,22 @@ variable "received_mail_retention_days" {
   validation {
     condition     = var.received_mail_retention_days >= 1 && floor(var.received_mail_retention_days) == var.received_mail_retention_days
     error_message = "received_mail_retention_days must be a whole number of days, at least 1."
+  }
+}
+
+variable "receiving_reports_enabled" {
+  description = "With receiving_enabled: read the DMARC aggregate and TLS-RPT reports mailed to the domain's own addresses (a report function stores one summary per report and emits metrics; `ses-smtp reports`). dmarc_rua defaults to dmarc-reports@<domain> and tls_rpt_rua to mailto:tls-reports@<domain> when they are empty. See docs/receiving.md."
+  type        = bool
+  default     = true
+  nullable    = false
+
+  validation {
+    # The receipt rule receives the domain itself, never its subdomains (they have no MX of ours).
+    condition = !var.receiving_enabled || !var.receiving_reports_enabled || alltrue([
+      for address in concat(var.dmarc_rua, [for uri in var.tls_rpt_rua : trimprefix(uri, "mailto:") if startswith(uri, "mailto:")]) :
+      !endswith(lower(address), ".${var.domain}")
+    ])
+    error_message = "A report address at a subdomain of the domain cannot be received here: SES receives mail for the domain itself only (MX on the domain). Use an address such as dmarc-reports@<domain>, or set receiving_reports_enabled = false."
   }
 }
 

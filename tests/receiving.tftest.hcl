@@ -153,6 +153,24 @@ override_resource {
   values          = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:ses-smtp-forwarding" }
 }
 
+override_data {
+  target          = module.receiving[0].module.report_function[0].data.aws_caller_identity.current
+  override_during = plan
+  values          = { account_id = "123456789012" }
+}
+
+override_resource {
+  target          = module.receiving[0].module.report_function[0].aws_iam_role.this
+  override_during = plan
+  values          = { arn = "arn:aws:iam::123456789012:role/ses-smtp-reports" }
+}
+
+override_resource {
+  target          = module.receiving[0].module.report_function[0].aws_lambda_function.this
+  override_during = plan
+  values          = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:ses-smtp-reports" }
+}
+
 override_resource {
   target          = module.receiving[0].aws_sqs_queue.dead_letter
   override_during = plan
@@ -318,9 +336,12 @@ run "the_bucket_is_encrypted_private_tls_only_and_expires_mail" {
       for s in jsondecode(module.receiving[0].bucket_policy_json).Statement : s if s.Sid == "SesStoresReceivedMail"
       ]).Condition.StringEquals == {
       "aws:SourceAccount" = "123456789012"
-      "aws:SourceArn"     = "arn:aws:ses:eu-west-1:123456789012:receipt-rule-set/existing-active:receipt-rule/ses-smtp-receive"
+      "aws:SourceArn" = [
+        "arn:aws:ses:eu-west-1:123456789012:receipt-rule-set/existing-active:receipt-rule/ses-smtp-receive",
+        "arn:aws:ses:eu-west-1:123456789012:receipt-rule-set/existing-active:receipt-rule/ses-smtp-reports",
+      ]
     }
-    error_message = "Only SES, for this account's rule, may store mail (no confused deputy)."
+    error_message = "Only SES, for this account's two rules (mail, reports), may store mail (no confused deputy)."
   }
 }
 
@@ -344,8 +365,8 @@ run "the_key_lets_ses_and_the_readers_use_it_through_s3_for_the_bucket_only" {
   assert {
     condition = toset(flatten([one([
       for s in jsondecode(module.encryption.key_policy_json).Statement : s if s.Sid == "ReceivedMailThroughS3Only"
-    ]).Principal.AWS])) == toset(["arn:aws:iam::123456789012:role/ses-smtp-forwarding", "arn:aws:iam::123456789012:role/platform-admins"])
-    error_message = "Only the forwarding role and the administrators read received mail."
+    ]).Principal.AWS])) == toset(["arn:aws:iam::123456789012:role/ses-smtp-forwarding", "arn:aws:iam::123456789012:role/ses-smtp-reports", "arn:aws:iam::123456789012:role/platform-admins"])
+    error_message = "Only the forwarding role, the report role and the administrators read received mail."
   }
 }
 
@@ -400,10 +421,10 @@ run "administrators_get_a_policy_to_read_the_stored_mail" {
   }
 
   assert {
-    condition = one([
+    condition = toset(one([
       for s in jsondecode(output.receiving_administrators_policy_json).Statement : s if s.Sid == "ReadReceivedMail"
-    ]).Resource == "arn:aws:s3:::ses-smtp-rx-123456789012-eu-west-1/inbound/*"
-    error_message = "`ses-smtp users confirmation` reads the stored messages, nothing else."
+    ]).Resource) == toset(["arn:aws:s3:::ses-smtp-rx-123456789012-eu-west-1/inbound/*", "arn:aws:s3:::ses-smtp-rx-123456789012-eu-west-1/reports/*"])
+    error_message = "`ses-smtp users confirmation` reads the stored messages (mail and reports), nothing else."
   }
 }
 
@@ -421,4 +442,176 @@ run "plan_fails_where_ses_does_not_receive_mail" {
   }
 
   expect_failures = [output.receiving_mx_record]
+}
+
+# Reports: DMARC and TLS reports mailed to the domain's own addresses, read by the report function.
+
+run "report_addresses_default_to_the_domain_with_receiving" {
+  command = plan
+
+  variables {
+    receiving_enabled     = true
+    receipt_rule_set_name = "existing-active"
+  }
+
+  assert {
+    condition     = output.report_addresses == tolist(["dmarc-reports@example.com", "tls-reports@example.com"])
+    error_message = "With receiving, reports go to dmarc-reports@ and tls-reports@ the domain when no address is given."
+  }
+  assert {
+    condition     = strcontains(one([for r in output.dns_records : r.value if r.name == "_dmarc.example.com"]), "rua=mailto:dmarc-reports@example.com")
+    error_message = "The DMARC record asks for aggregate reports at the default address."
+  }
+  assert {
+    condition     = one([for r in output.dns_records : r.value if r.name == "_smtp._tls.example.com"]) == "v=TLSRPTv1; rua=mailto:tls-reports@example.com"
+    error_message = "The TLS-RPT record asks for TLS reports at the default address."
+  }
+}
+
+run "without_receiving_no_report_address_is_invented" {
+  command = plan
+
+  assert {
+    condition     = length(output.report_addresses) == 0 && !strcontains(one([for r in output.dns_records : r.value if r.name == "_dmarc.example.com"]), "rua=")
+    error_message = "Without receiving nobody reads mail at the domain: no rua is published unless given."
+  }
+  assert {
+    condition     = length([for r in output.dns_records : r if r.name == "_smtp._tls.example.com"]) == 0
+    error_message = "Without receiving and without tls_rpt_rua there is no TLS-RPT record."
+  }
+}
+
+run "given_addresses_are_kept_and_only_the_domains_own_are_read" {
+  command = plan
+
+  variables {
+    receiving_enabled     = true
+    receipt_rule_set_name = "existing-active"
+    dmarc_rua             = ["DMARC@example.com", "reports@dmarc-vendor.example"]
+    tls_rpt_rua           = ["https://reports.example.net/tlsrpt"]
+  }
+
+  assert {
+    condition     = output.report_addresses == tolist(["dmarc@example.com"])
+    error_message = "The report rule receives the domain's own report addresses only (lower case), never a vendor's or an https one."
+  }
+  assert {
+    condition     = strcontains(one([for r in output.dns_records : r.value if r.name == "_dmarc.example.com"]), "rua=mailto:DMARC@example.com,mailto:reports@dmarc-vendor.example")
+    error_message = "Given rua addresses are published as given."
+  }
+}
+
+run "reports_can_be_turned_off_with_receiving_on" {
+  command = plan
+
+  variables {
+    receiving_enabled         = true
+    receipt_rule_set_name     = "existing-active"
+    receiving_reports_enabled = false
+  }
+
+  assert {
+    condition     = length(output.report_addresses) == 0 && output.report_function_name == null && module.receiving[0].report_receipt_rule == null
+    error_message = "receiving_reports_enabled = false creates no report rule or function."
+  }
+  assert {
+    condition     = module.receiving[0].receipt_rule.after == null
+    error_message = "Without the report rule the forwarding rule is placed as before."
+  }
+}
+
+run "rejects_a_report_address_at_a_subdomain" {
+  command = plan
+
+  variables {
+    receiving_enabled     = true
+    receipt_rule_set_name = "existing-active"
+    dmarc_rua             = ["dmarc@reports.example.com"]
+  }
+
+  expect_failures = [var.receiving_reports_enabled]
+}
+
+run "the_report_rule_stores_reads_and_stops_before_forwarding" {
+  command = plan
+
+  variables {
+    receiving_enabled     = true
+    receipt_rule_set_name = "existing-active"
+  }
+
+  assert {
+    condition     = module.receiving[0].report_receipt_rule.recipients == toset(["dmarc-reports@example.com", "tls-reports@example.com"])
+    error_message = "The report rule receives the report addresses."
+  }
+  assert {
+    condition     = one(module.receiving[0].report_receipt_rule.s3_action).position == 1 && one(module.receiving[0].report_receipt_rule.s3_action).object_key_prefix == "reports/"
+    error_message = "SES stores a report mail under reports/ first (the function reads it there)."
+  }
+  assert {
+    condition     = one(module.receiving[0].report_receipt_rule.lambda_action).position == 2 && one(module.receiving[0].report_receipt_rule.lambda_action).invocation_type == "Event"
+    error_message = "Then SES invokes the report function asynchronously (retries, then the dead-letter queue)."
+  }
+  assert {
+    condition     = one(module.receiving[0].report_receipt_rule.stop_action).position == 3 && one(module.receiving[0].report_receipt_rule.stop_action).scope == "RuleSet"
+    error_message = "Then the rule set stops: the forwarding rule must not drop or bounce a report as an unknown recipient."
+  }
+  assert {
+    condition     = module.receiving[0].report_receipt_rule.after == null && module.receiving[0].receipt_rule.after == "ses-smtp-reports"
+    error_message = "The report rule comes first (no after), the forwarding rule after it."
+  }
+}
+
+run "the_report_role_reads_report_mail_and_writes_report_items_only" {
+  command = plan
+
+  variables {
+    receiving_enabled     = true
+    receipt_rule_set_name = "existing-active"
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(module.receiving[0].report_role_policy_json).Statement : s if s.Sid == "ReadReportMail"
+    ]).Resource == "arn:aws:s3:::ses-smtp-rx-123456789012-eu-west-1/reports/*"
+    error_message = "The report function reads report mail only, never the forwarded mail under inbound/."
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(module.receiving[0].report_role_policy_json).Statement : s if s.Sid == "StoreReportSummaries"
+    ]).Condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == "report#*"
+    error_message = "The report function writes report#... items only: never a sender record or a sealed credential."
+  }
+  assert {
+    condition = toset(flatten([
+      for s in jsondecode(module.receiving[0].report_role_policy_json).Statement : s.Action if anytrue([for a in flatten([s.Action]) : startswith(a, "dynamodb:")])
+    ])) == toset(["dynamodb:PutItem"])
+    error_message = "The report function only puts items: it reads nothing from the table."
+  }
+  assert {
+    condition     = contains(flatten([jsondecode(module.credentials.table_policy_json).Statement[0].Condition.ArnNotEquals["aws:PrincipalArn"]]), "arn:aws:iam::123456789012:role/ses-smtp-reports")
+    error_message = "The table denies item writes to all but its writers: the report role must be one."
+  }
+}
+
+run "report_failures_share_the_receiving_dead_letter_queue_and_its_alarm" {
+  command = plan
+
+  variables {
+    receiving_enabled     = true
+    receipt_rule_set_name = "existing-active"
+  }
+
+  assert {
+    condition     = module.receiving[0].report_invocation.invoke_config.destination_config[0].on_failure[0].destination == "arn:aws:sqs:eu-west-1:123456789012:ses-smtp-forwarding-dlq"
+    error_message = "A report the function could not read after Lambda's retries lands in the receiving dead-letter queue (one alarm for both)."
+  }
+  assert {
+    condition     = module.receiving[0].report_invocation.permission.source_arn == "arn:aws:ses:eu-west-1:123456789012:receipt-rule-set/existing-active:receipt-rule/ses-smtp-reports"
+    error_message = "Only SES, for the report rule in this account, may invoke the report function."
+  }
+  assert {
+    condition     = length([for w in jsondecode(module.events.dashboard_body).widgets : w if startswith(w.properties.title, "DMARC and TLS reports")]) == 1
+    error_message = "The dashboard shows what the reports say."
+  }
 }

@@ -168,6 +168,16 @@ output "forwarding_dead_letter_queue_url" {
   value       = module.ses_smtp.forwarding_dead_letter_queue_url
 }
 
+output "report_addresses" {
+  description = "Addresses of the domain whose DMARC and TLS reports the report function reads (empty without receiving)."
+  value       = module.ses_smtp.report_addresses
+}
+
+output "report_function_name" {
+  description = "Function that reads the DMARC aggregate and TLS-RPT reports (null without report addresses)."
+  value       = module.ses_smtp.report_function_name
+}
+
 output "receiving_administrators_policy_json" {
   description = "IAM policy to add for the people who run `ses-smtp users confirmation`: list and read the received mail (null without receiving)."
   value       = module.ses_smtp.receiving_administrators_policy_json

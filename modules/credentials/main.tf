@@ -132,7 +132,7 @@ module "credentials_function" {
   tags                          = var.tags
 }
 
-# Only the two functions write items. Everyone else, account administrators included, may still read
+# Only the functions write items. Everyone else, account administrators included, may still read
 # (IAM decides), and manage the table and this policy: the deny names item writes only.
 data "aws_iam_policy_document" "table" {
   statement {
@@ -152,7 +152,7 @@ data "aws_iam_policy_document" "table" {
     condition {
       test     = "ArnNotEquals"
       variable = "aws:PrincipalArn"
-      values   = compact([module.credentials_function.role_arn, var.events_role_arn, var.forwarding_role_arn])
+      values   = compact([module.credentials_function.role_arn, var.events_role_arn, var.forwarding_role_arn, var.report_role_arn])
     }
   }
 }

@@ -100,6 +100,12 @@ variable "events_role_arn" {
   nullable    = false
 }
 
+variable "report_role_arn" {
+  description = "Role of the report function (receiving reports), or null: it writes one report#... item per report (its own policy limits it to those)."
+  type        = string
+  default     = null
+}
+
 variable "forwarding_role_arn" {
   description = "Role of the forwarding function (receiving), or null: it writes its duplicate claims (forwarded#... items, as its own policy limits), so the table policy lets it write items too."
   type        = string

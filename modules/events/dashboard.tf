@@ -23,6 +23,22 @@ locals {
     }
   }]
 
+  # What the DMARC and TLS reports say (modules/receiving's report function): five lines.
+  report_metrics = {
+    DmarcPass         = "DMARC pass"
+    DmarcFailOurs     = "DMARC fail, our own mail (fix before tightening the policy)"
+    DmarcFailOthers   = "DMARC fail, other sources (someone else, or a forgotten tool)"
+    TlsSessionsFailed = "TLS failures (senders reaching our MX)"
+    ReportsRejected   = "Reports rejected (malformed or hostile)"
+  }
+  report_widgets = !var.reports_widget_enabled ? [] : [{
+    type = "metric", x = 0, y = 18, width = 24, height = 6,
+    properties = {
+      title   = "DMARC and TLS reports (messages per day, as receivers report them)", region = local.region, stat = "Sum", period = 86400, view = "timeSeries",
+      metrics = [for name, label in local.report_metrics : ["SesSmtp", name, "service", var.name_prefix, { label = label }]]
+    }
+  }]
+
   widgets = concat([
     {
       type = "metric", x = 0, y = 0, width = 12, height = 6,
@@ -72,7 +88,7 @@ locals {
         ]
       }
     },
-  ])
+  ], local.report_widgets)
 }
 
 resource "aws_cloudwatch_dashboard" "this" {

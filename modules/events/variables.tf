@@ -138,3 +138,10 @@ variable "sender_limit_alarm_enabled" {
   type        = bool
   nullable    = false
 }
+
+variable "reports_widget_enabled" {
+  description = "Show the DMARC and TLS report widget (the report function's metrics); on when receiving reads reports."
+  type        = bool
+  default     = false
+  nullable    = false
+}

@@ -82,7 +82,7 @@ data "aws_iam_policy_document" "bucket" {
   statement {
     sid       = "SesStoresReceivedMail"
     actions   = ["s3:PutObject"]
-    resources = ["${local.bucket_arn}/${local.object_prefix}*"]
+    resources = [for prefix in local.stored_prefixes : "${local.bucket_arn}/${prefix}*"]
 
     principals {
       type        = "Service"
@@ -98,7 +98,7 @@ data "aws_iam_policy_document" "bucket" {
     condition {
       test     = "StringEquals"
       variable = "aws:SourceArn"
-      values   = [local.rule_arn]
+      values   = local.rule_arns
     }
   }
 
@@ -149,6 +149,7 @@ resource "aws_ses_receipt_rule" "this" {
   enabled       = true
   scan_enabled  = true # spam and virus verdicts in every event; failing mail is kept, not forwarded
   tls_policy    = var.tls_policy
+  after         = local.reports_enabled ? aws_ses_receipt_rule.reports[0].name : null # reports.tf: reports first
 
   s3_action {
     position          = 1
@@ -306,7 +307,7 @@ resource "aws_lambda_function_event_invoke_config" "this" {
 
 resource "aws_cloudwatch_metric_alarm" "dead_letters" {
   alarm_name          = "${local.function_name}-dead-letters"
-  alarm_description   = "Received mail could not be forwarded after Lambda's retries; the events are in ${aws_sqs_queue.dead_letter.name} and the messages stay in ${aws_s3_bucket.this.id} until they expire. The forwarding function's log says why. Each dead letter holds SES's event (requestPayload): once fixed, invoke ${local.function_name} with it again (forwarding is idempotent)."
+  alarm_description   = "Received mail could not be forwarded${local.reports_enabled ? " (or a report read)" : ""} after Lambda's retries; the events are in ${aws_sqs_queue.dead_letter.name} and the messages stay in ${aws_s3_bucket.this.id} until they expire. The function's log says why (the dead letter names it). Each dead letter holds SES's event (requestPayload): once fixed, invoke that function with it again (forwarding and reports are idempotent)."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
   dimensions          = { QueueName = aws_sqs_queue.dead_letter.name }
@@ -331,13 +332,13 @@ data "aws_iam_policy_document" "administrators" {
     condition {
       test     = "StringLike"
       variable = "s3:prefix"
-      values   = ["${local.object_prefix}*"]
+      values   = [for prefix in local.stored_prefixes : "${prefix}*"]
     }
   }
 
   statement {
     sid       = "ReadReceivedMail"
     actions   = ["s3:GetObject"]
-    resources = ["${local.bucket_arn}/${local.object_prefix}*"]
+    resources = [for prefix in local.stored_prefixes : "${local.bucket_arn}/${prefix}*"]
   }
 }

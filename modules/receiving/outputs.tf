@@ -87,3 +87,36 @@ output "administrators_policy_json" {
   description = "IAM policy for the people who run `ses-smtp users confirmation`: list and read the stored mail."
   value       = data.aws_iam_policy_document.administrators.json
 }
+
+output "report_function_name" {
+  description = "Name of the report function, or null without report addresses."
+  value       = local.reports_enabled ? module.report_function[0].function_name : null
+}
+
+output "report_role_arn" {
+  description = "Execution role of the report function (decrypts stored report mail via S3 only), or null."
+  value       = local.reports_enabled ? module.report_function[0].role_arn : null
+}
+
+output "report_role_policy_json" {
+  description = "The report role's policy, as IAM evaluates it, or null."
+  value       = local.reports_enabled ? data.aws_iam_policy_document.reports[0].json : null
+}
+
+output "report_recipients" {
+  description = "Addresses whose mail the report rule stores under reports/ and hands to the report function."
+  value       = var.report_recipients
+}
+
+output "report_receipt_rule" {
+  description = "The report rule resource, or null (for tests and callers)."
+  value       = local.reports_enabled ? aws_ses_receipt_rule.reports[0] : null
+}
+
+output "report_invocation" {
+  description = "Who may invoke the report function, and where its failures go (for tests), or null."
+  value = local.reports_enabled ? {
+    permission    = aws_lambda_permission.reports[0]
+    invoke_config = aws_lambda_function_event_invoke_config.reports[0]
+  } : null
+}

@@ -111,3 +111,24 @@ variable "tags" {
   type        = map(string)
   nullable    = false
 }
+
+variable "report_recipients" {
+  description = "Addresses of the domain that receive DMARC aggregate and TLS-RPT reports; the report rule and function exist only when this holds one."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "mail_from_domain" {
+  description = "The identity's custom MAIL FROM domain: a report row whose SPF passed for it was sent by SES for this deployment."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "report_retention_days" {
+  description = "Days a report summary is kept in the table."
+  type        = number
+  default     = 400
+  nullable    = false
+}
