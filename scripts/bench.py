@@ -26,7 +26,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 LAMBDA_DIR = ROOT / "build" / "lambda"
 PRICES = ROOT / "bench" / "prices.json"
-HANDLERS = ("ses_smtp.handlers.credentials", "ses_smtp.handlers.events", "ses_smtp.handlers.forwarding")
+HANDLERS = (
+    "ses_smtp.handlers.credentials",
+    "ses_smtp.handlers.events",
+    "ses_smtp.handlers.forwarding",
+    "ses_smtp.handlers.reports",
+)
 # The events mix: what a sending domain's events look like, per 100.
 EVENT_MIX = {"Send": 48, "Delivery": 46, "DeliveryDelay": 2, "Bounce": 2, "Complaint": 1, "Reject": 1}
 
@@ -257,6 +262,77 @@ def forwarding_memory_size_mb() -> float:
     return float(re.search(r"memory_size\s*=\s*(\d+)", text)[1])  # type: ignore[index]
 
 
+_report_run: dict[str, float] = {}
+REPORT_RECORDS = 20_000  # a large receiver's day for a busy domain: Microsoft's reports list every source
+
+
+def _large_aggregate_report(records: int) -> bytes:
+    """An aggregate report of many records, SES's and strangers', in Microsoft's shape (the most verbose)."""
+    rows = []
+    for number in range(records):
+        ours = number % 4 != 0
+        source = f"54.240.{number % 64}.{number % 250}" if ours else f"203.0.113.{number % 250}"
+        result = "pass" if ours else "fail"
+        rows.append(
+            f"<record><row><source_ip>{source}</source_ip><count>{1 + number % 7}</count><policy_evaluated>"
+            f"<disposition>none</disposition><dkim>{result}</dkim><spf>{result}</spf></policy_evaluated></row>"
+            f"<identifiers><envelope_to>r{number}.example.net</envelope_to><envelope_from>mail.example.com"
+            f"</envelope_from><header_from>example.com</header_from></identifiers><auth_results>"
+            f"<dkim><domain>example.com</domain><selector>s{number % 3}</selector><result>{result}</result></dkim>"
+            f"<dkim><domain>amazonses.com</domain><selector>ses</selector><result>{result}</result></dkim>"
+            f"<spf><domain>mail.example.com</domain><scope>mfrom</scope><result>{result}</result></spf>"
+            f"</auth_results></record>"
+        )
+    head = (
+        '<?xml version="1.0"?><feedback><version>1.0</version><report_metadata><org_name>Enterprise Outlook'
+        "</org_name><email>dmarcreport@microsoft.com</email><report_id>bench</report_id><date_range>"
+        "<begin>1796169600</begin><end>1796256000</end></date_range></report_metadata><policy_published>"
+        "<domain>example.com</domain><adkim>r</adkim><aspf>r</aspf><p>none</p><sp>none</sp><pct>100</pct>"
+        "<fo>0</fo></policy_published>"
+    )
+    return (head + "".join(rows) + "</feedback>").encode()
+
+
+def _run_report_parser() -> dict[str, float]:
+    """The report parser on a large gzipped aggregate report: unpack and parse, as the function does."""
+    if _report_run:
+        return _report_run
+    sys.path.insert(0, str(ROOT))
+    import gzip
+    import tracemalloc
+
+    from ses_smtp.reports import MAX_REPORT_BYTES, OurSenders, parse, unpack
+
+    document = _large_aggregate_report(REPORT_RECORDS)
+    attachment = gzip.compress(document, mtime=0)
+    ours = OurSenders(mail_from_domain="mail.example.com")
+    parse(unpack(attachment), ours)  # warm
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        parse(unpack(attachment), ours)
+        timings.append(time.perf_counter() - started)
+    elapsed = min(timings)
+    tracemalloc.start()
+    parse(unpack(attachment), ours)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    _report_run.update(
+        records_per_second=REPORT_RECORDS / elapsed,
+        mb_per_second=len(document) / 1_048_576 / elapsed,
+        largest_seconds=elapsed * MAX_REPORT_BYTES / len(document),
+        peak_mb=peak / 1_048_576,
+        document_mb=len(document) / 1_048_576,
+    )
+    return _report_run
+
+
+def report_function_timeout_s() -> float:
+    """The report function's timeout in modules/receiving/reports.tf: the largest report must parse within it."""
+    text = (ROOT / "modules" / "receiving" / "reports.tf").read_text()
+    return float(re.search(r"timeout\s*=\s*(\d+)", text)[1])  # type: ignore[index]
+
+
 def handler_import_ratio() -> float:
     """Cold import of the slowest handler over `import boto3`, in fresh interpreters laid out as in Lambda."""
     site = _lambda_site()
@@ -427,6 +503,11 @@ MEASURES: list[tuple[str, Callable[[], float], float, str]] = [
         forwarding_memory_size_mb() / 2,
         "MB",
     ),
+    ("report_records_per_second", lambda: _run_report_parser()["records_per_second"], 0, "rec/s"),
+    ("report_mb_per_second", lambda: _run_report_parser()["mb_per_second"], 0, "MB/s"),
+    # The largest report the function accepts (64 MB of XML), extrapolated: it must parse within the timeout.
+    ("report_largest_parse_seconds", lambda: _run_report_parser()["largest_seconds"], report_function_timeout_s(), "s"),
+    ("report_peak_heap_mb", lambda: _run_report_parser()["peak_mb"], 64, "MB"),
     ("handler_import_ratio", handler_import_ratio, 1.5, "ratio"),
     # The KMS key (1.00) and the two alarms past CloudWatch's ten free alarm metrics (0.10 each): see README;
     # sender_limit_alarm_enabled = false removes one of them.
@@ -438,7 +519,13 @@ MEASURES: list[tuple[str, Callable[[], float], float, str]] = [
 # Figures where more is better; the rest are ceilings.
 AT_LEAST = {"events_per_second", "events_vs_json_ratio"}
 # Figures shown for context, without a target.
-SHOWN = {"events_per_second", "forwarded_per_second", "idle_cost_usd_month_list_price"}
+SHOWN = {
+    "events_per_second",
+    "forwarded_per_second",
+    "idle_cost_usd_month_list_price",
+    "report_records_per_second",
+    "report_mb_per_second",
+}
 
 
 def _number(value: float) -> str:
