@@ -19,7 +19,7 @@ EVALUATOR   := tests/policies
 export TF_CLI_CONFIG_FILE := $(CURDIR)/$(BUILD)/terraformrc
 export TF_IN_AUTOMATION   := 1
 
-.PHONY: help setup setup-runtime system-deps build lint format docs test test-unit test-terraform test-python test-aws demo bench clean
+.PHONY: help setup setup-runtime system-deps build lint format docs test test-unit test-terraform test-python test-aws validate precommit demo bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -62,9 +62,11 @@ format: $(VENV)/.installed ## Format Terraform and Python in place
 	$(VENV)/bin/ruff format --config functions/pyproject.toml $(PY_SOURCES)
 	$(VENV)/bin/ruff check --config functions/pyproject.toml --fix $(PY_SOURCES)
 
-lint: setup $(BUILD)/.terraform-init ## fmt, validate, ruff, mypy, checkov
+validate: $(BUILD)/.terraform-init ## terraform fmt -check and validate (root, modules, examples, fixtures)
 	terraform fmt -check -recursive -diff
 	for dir in $(TF_VALIDATE); do echo "terraform validate $$dir"; terraform -chdir=$$dir validate -no-color > /dev/null; done
+
+lint: setup validate ## fmt, validate, ruff, mypy, checkov
 	$(VENV)/bin/ruff check --config functions/pyproject.toml $(PY_SOURCES)
 	$(VENV)/bin/ruff format --check --config functions/pyproject.toml $(PY_SOURCES)
 	$(VENV)/bin/mypy --config-file functions/pyproject.toml $(PY_SOURCES)
@@ -96,6 +98,10 @@ test-aws: setup-runtime build ## The acceptance kit on real AWS: REGION=... DOMA
 
 demo: setup-runtime build ## Deploy the module to the local emulator, show what a person needs, tear down
 	$(PY) -m ses_smtp_local.demo
+
+# Local hooks only (.pre-commit-config.yaml): no network. `.venv/bin/pre-commit install` runs them before each commit.
+precommit: $(VENV)/.installed ## The pre-commit hooks on every file: terraform fmt and validate, ruff, the docs check
+	$(VENV)/bin/pre-commit run --all-files
 
 docs: $(VENV)/.installed ## Regenerate the README's inputs/outputs reference from the Terraform code
 	$(PY) scripts/docs.py
