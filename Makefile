@@ -14,12 +14,13 @@ TF_DIRS     := . $(wildcard modules/*) $(wildcard examples/*) $(wildcard tests/f
 TF_VALIDATE := $(filter-out . modules/mta-sts,$(TF_DIRS))
 PY_SOURCES  := functions/ses_smtp functions/ses_smtp_local scripts tests
 EVALUATOR   := tests/policies
+DEV_LOCK    := functions/requirements-dev.lock
 
 # Terraform installs hashicorp/aws from a local mirror when this machine has one.
 export TF_CLI_CONFIG_FILE := $(CURDIR)/$(BUILD)/terraformrc
 export TF_IN_AUTOMATION   := 1
 
-.PHONY: help setup setup-runtime system-deps build lint format docs test test-unit test-terraform test-python test-aws validate precommit demo bench clean
+.PHONY: help setup setup-runtime system-deps build lint format docs test test-unit test-terraform test-python test-aws validate precommit lock demo bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -32,12 +33,24 @@ setup-runtime: $(VENV)/.installed $(BUILD)/terraformrc
 system-deps: ## Install the Debian packages the tests need (BIND, swaks, python3-venv), or say how
 	scripts/system-deps.sh test
 
-$(VENV)/.installed: functions/pyproject.toml
+# Exactly the locked versions (functions/requirements-dev.lock): the local stack patches moto's internals.
+$(VENV)/.installed: functions/pyproject.toml $(DEV_LOCK)
 	scripts/system-deps.sh demo
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e 'functions[dev]'
+	$(VENV)/bin/pip install --quiet -r $(DEV_LOCK) -e 'functions[dev]'
 	touch $@
+
+# A fresh virtualenv resolves functions/pyproject.toml anew; its versions become the lock.
+lock: ## Re-resolve the dev/test dependencies and rewrite functions/requirements-dev.lock
+	rm -rf $(BUILD)/lock-venv
+	$(PYTHON) -m venv $(BUILD)/lock-venv
+	$(BUILD)/lock-venv/bin/pip install --quiet --upgrade pip
+	$(BUILD)/lock-venv/bin/pip install --quiet -e 'functions[dev]'
+	{ echo "# The dev/test environment, exactly: \`make setup\` installs it; \`make lock\` rewrites it from functions/pyproject.toml."; \
+	  echo "# Python $$($(BUILD)/lock-venv/bin/python -c 'import platform; print(platform.python_version())') on $$(uname -sm)."; \
+	  $(BUILD)/lock-venv/bin/pip freeze --exclude-editable; } > $(DEV_LOCK)
+	rm -rf $(BUILD)/lock-venv
 
 # checkov pins its own versions of boto3 and friends: it lives in a virtualenv of its own.
 $(TOOLS_VENV)/.installed:
