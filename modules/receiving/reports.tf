@@ -21,7 +21,8 @@ resource "aws_ses_receipt_rule" "reports" {
   enabled       = true
   scan_enabled  = true
   tls_policy    = var.tls_policy
-  # No `after`: SES puts a rule without one first in the set; the forwarding rule names this one.
+  # No `after`: CreateReceiptRule inserts a rule without one at the beginning of the rule set (SES API
+  # Reference); the forwarding rule names this one as its `after`.
 
   s3_action {
     position          = 1

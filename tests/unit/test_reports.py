@@ -209,6 +209,40 @@ def test_any_bytes_are_a_report_or_a_rejection(data: bytes) -> None:
         parse(unpack(data), OURS)
 
 
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=20), children, max_size=4),
+    max_leaves=20,
+)
+TLS_KEYS = st.sampled_from(
+    [
+        "organization-name",
+        "date-range",
+        "report-id",
+        "policies",
+        "policy",
+        "summary",
+        "failure-details",
+        "start-datetime",
+        "end-datetime",
+        "policy-type",
+        "policy-domain",
+        "result-type",
+        "failed-session-count",
+        "total-successful-session-count",
+        "total-failure-session-count",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(TLS_KEYS, JSON | st.dictionaries(TLS_KEYS, JSON, max_size=4), max_size=8))
+def test_any_json_is_a_tls_report_or_a_rejection(document: dict[str, Any]) -> None:
+    with contextlib.suppress(RejectedReport):
+        report = parse(json.dumps(document).encode(), OURS)
+        assert isinstance(report, TlsReport) and report.failed >= 0
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_a_mutated_sample_is_a_report_or_a_rejection(data: st.DataObject) -> None:
