@@ -310,6 +310,10 @@ def test_a_report_is_stored_and_counted_once_however_often_it_arrives(report_env
     assert metric_values(lines, "DmarcPass") == [43]
     assert metric_values(lines, "DmarcFailOthers") == [5]
     assert metric_values(lines, "DmarcFail", Reporter="google.com", Disposition="none") == [5]
+    flagged = [line for line in lines if line.get("message") == "mail failing DMARC from sources that are not ours"]
+    assert [(line["level"], line["messages"], line["sources"][0]["source_ip"]) for line in flagged] == [
+        ("WARNING", 5, "203.0.113.77")
+    ]
     again, lines = deliver(report_env, google_aggregate_mail(), "noreply-dmarc-support@google.com")
     assert again["mails"][0]["reports"][0]["new"] is False
     assert metric_values(lines, "DmarcPass") == []

@@ -84,6 +84,25 @@ def _publish_by(service: str, dimensions: Mapping[str, str], counts: Mapping[str
     line.flush_metrics()
 
 
+def flag_other_senders(outcome: ReportOutcome, top: int = 5) -> None:
+    """A WARNING per new report in which mail that is not ours failed DMARC: someone else sending as the
+    domain, or a tool the organisation forgot. The largest sources are named; `ses-smtp reports` has all."""
+    for stored in outcome.stored:
+        report = stored.report
+        if not stored.new or not isinstance(report, AggregateReport) or not report.totals.others_failed:
+            continue
+        failing = [row for row in report.rows if not row.ours and not row.passed][:top]
+        logger.warning(
+            "mail failing DMARC from sources that are not ours",
+            reporter=report.reporter,
+            report_id=report.report_id,
+            messages=report.totals.others_failed,
+            sources=[
+                {"source_ip": row.source_ip, "header_from": row.header_from, "count": row.count} for row in failing
+            ],
+        )
+
+
 def carriers(event: Any) -> list[Carrier]:
     if not isinstance(event, Mapping) or not isinstance(event.get("Records"), list) or not event["Records"]:
         raise InvalidRequest("expected SES's receiving event: {'Records': [{'ses': {'mail': ..., 'receipt': ...}}]}")
@@ -106,5 +125,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         else:
             logger.info("report mail read", **outcome.log_fields())
         count(outcome, service)
+        flag_other_senders(outcome)
         outcomes.append(outcome.log_fields())
     return {"mails": outcomes}
