@@ -20,9 +20,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.config import metrics_service
 from ses_smtp.errors import InvalidRequest
+from ses_smtp.logsafety import protect_logs
 from ses_smtp.reports import AggregateReport, Carrier, OurSenders, ReportOutcome, ReportReader, ReportStore
 
 logger = Logger(service="ses-smtp")
+protect_logs(*logger.handlers)  # the SDK stays at WARNING: at DEBUG it would log whole report mails
 tracer = Tracer(service="ses-smtp")
 metrics = Metrics(namespace="SesSmtp")  # service: set per invocation from the environment
 OBJECT_PREFIX = "reports/"  # modules/receiving's report rule stores mail here
