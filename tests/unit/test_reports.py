@@ -6,6 +6,7 @@ import contextlib
 import gzip
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ses_smtp import reports
+from ses_smtp.admin import cli
 from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.handlers import reports as reports_handler
 from ses_smtp.reports import (
@@ -375,8 +377,6 @@ def test_the_digest_gives_pass_rates_failing_sources_and_tls_failures(report_env
 def test_the_cli_prints_pass_rates_failing_sources_and_tls_failures(
     report_env: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from ses_smtp.admin import cli
-
     assert cli.main(["reports", "--table", report_env.settings.table_name]) == 0
     assert "no DMARC or TLS reports in the last 7 days" in capsys.readouterr().out
     deliver(report_env, google_aggregate_mail(), "noreply-dmarc-support@google.com")
@@ -390,3 +390,39 @@ def test_the_cli_prints_pass_rates_failing_sources_and_tls_failures(
     assert cli.main(["--json", "reports", "--table", report_env.settings.table_name, "--days", "36500"]) == 0
     found = json.loads(capsys.readouterr().out)
     assert found["tls"]["failed"] == 3
+
+
+# Terraform and the function agree
+
+
+ROOT = reports_handler.__file__.rsplit("/functions/", 1)[0]
+
+
+def terraform(path: str) -> str:
+    with open(f"{ROOT}/{path}") as text:
+        return text.read()
+
+
+def test_terraform_stores_reports_where_the_function_reads_them_and_writes_what_it_may() -> None:
+    rule = terraform("modules/receiving/reports.tf")
+
+    def setting(name: str) -> str:
+        found = re.search(rf'{name}\s*=\s*"([^"]+)"', rule)
+        assert found, f"{name} is not set in modules/receiving/reports.tf"
+        return found.group(1)
+
+    assert setting("report_object_prefix") == reports_handler.OBJECT_PREFIX
+    assert setting("handler") == "ses_smtp.handlers.reports.handler"
+    assert f'["{ReportStore.PREFIX}*"]' in rule, "the role's LeadingKeys match the store's keys"
+    for name in ("BUCKET_NAME", "TABLE_NAME", "MAIL_FROM_DOMAIN", "OBJECT_PREFIX", "REPORT_RETENTION_DAYS"):
+        assert re.search(rf"^\s+{name}\s+=", rule, re.MULTILINE), f"{name} is set by Terraform"
+
+
+def test_the_dashboard_shows_metrics_the_function_emits() -> None:
+    dashboard = terraform("modules/events/dashboard.tf")
+    block = dashboard[dashboard.index("report_metrics = {") : dashboard.index("report_widgets")]
+    shown = re.findall(r"^\s+(\w+)\s+=", block, re.MULTILINE)
+    handler_source = terraform("functions/ses_smtp/handlers/reports.py")
+    assert len(shown) == 5
+    for name in shown:
+        assert f'"{name}"' in handler_source, f"the dashboard shows {name}, which the report function never emits"
