@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -32,6 +33,7 @@ class Settings:
     smtp_region: str
     default_retire_after: timedelta = timedelta(days=7)
     max_credential_age: timedelta = timedelta(days=90)
+    retire_run_interval: timedelta | None = None  # None: a cron() schedule, or not given
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -56,4 +58,16 @@ class Settings:
             smtp_region=region,
             default_retire_after=timedelta(days=float(env.get("DEFAULT_RETIRE_AFTER_DAYS", "7"))),
             max_credential_age=timedelta(days=float(env.get("MAX_CREDENTIAL_AGE_DAYS", "90"))),
+            retire_run_interval=schedule_interval(env.get("RETIRE_SCHEDULE", "")),
         )
+
+
+_RATE = re.compile(r"^rate\((\d+) (minute|hour|day)s?\)$")
+
+
+def schedule_interval(expression: str) -> timedelta | None:
+    """The time between two runs of an EventBridge Scheduler rate() expression; None for cron() or nothing."""
+    match = _RATE.match(expression.strip())
+    if not match:
+        return None
+    return timedelta(**{match.group(2) + "s": int(match.group(1))})

@@ -307,6 +307,9 @@ class Credentials:
             self.store.usage().forget(sender.iam_user, self.clock())
         logger.info("sender deleted", sender=name, deleted_by=caller.actor)
 
+    def view(self, sender: Sender) -> dict[str, Any]:
+        return sender_view(sender, self.settings.retire_run_interval)
+
     def list(self) -> list[Sender]:
         return sorted(self.store.senders(), key=lambda sender: sender.name)
 
@@ -379,7 +382,7 @@ class Credentials:
             }
             for key in self.directory.keys(sender.iam_user)
         ]
-        return {**sender_view(sender), "iam_keys": keys}
+        return {**self.view(sender), "iam_keys": keys}
 
     def retire_expired(self) -> RetirementReport:
         """Retire previous keys past their retire_after; deactivate active keys no record knows; report
@@ -612,8 +615,18 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def sender_view(sender: Sender) -> dict[str, Any]:
-    """What responses and the CLI show of a sender: never a secret."""
+def sender_view(sender: Sender, retire_run_interval: timedelta | None = None) -> dict[str, Any]:
+    """What responses and the CLI show of a sender: never a secret.
+
+    The previous key is retired by the first scheduled retire run after previous_valid_until; with a
+    rate() schedule that is at the latest one interval later (previous_stops_working_by).
+    """
+    previous = sender.previous_key
+    stops_by = (
+        previous.retire_after + retire_run_interval
+        if previous and previous.retire_after and retire_run_interval
+        else None
+    )
     return {
         "name": sender.name,
         "iam_user": sender.iam_user,
@@ -623,7 +636,8 @@ def sender_view(sender: Sender) -> dict[str, Any]:
         "created_by_claimed": sender.created_by,  # what the invoker said, not who it was: see docs/security.md
         "current_access_key_id": sender.current_key.access_key_id if sender.current_key else None,
         "previous_access_key_id": sender.previous_key.access_key_id if sender.previous_key else None,
-        "previous_valid_until": _iso(sender.previous_key.retire_after) if sender.previous_key else None,
+        "previous_valid_until": _iso(previous.retire_after) if previous else None,
+        "previous_stops_working_by": _iso(stops_by),
         "revoked_at": _iso(sender.revoked_at),
         "revoked_by_claimed": sender.revoked_by,
         "forward_to": sender.forward_to,

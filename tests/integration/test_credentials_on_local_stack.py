@@ -10,7 +10,7 @@ made here is deleted here, or the destroy of the deprecated senders group would 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,14 @@ def test_a_sender_lifecycle_through_the_cli(users: Any, deployment: TerraformRun
     rotated = json.loads(out)
     assert rotated["username"] != created["username"]
     assert rotated["password"] == derive_smtp_password(secret_of(rotated["username"]), "eu-west-1")
+    assert created["previous"] is None, "a new sender has no previous password"
+    previous = rotated["previous"]
+    assert previous["username"] == created["username"]
+    valid_until = datetime.fromisoformat(previous["valid_until"])
+    assert timedelta(days=6.9) < valid_until - datetime.now(UTC) <= timedelta(days=7), "the module's default grace"
+    assert datetime.fromisoformat(previous["stops_working_by"]) - valid_until == timedelta(days=1), (
+        "gone by the retire run after it: the module's default schedule is rate(1 day)"
+    )
     code, out, _ = users("--json", "show", "alice", "--previous")
     assert json.loads(out)["password"] == created["password"], "the previous password still works in the overlap"
 

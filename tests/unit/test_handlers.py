@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -13,11 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ses_smtp.admin.deployment import LocalContext, logs_to
+from ses_smtp.config import schedule_interval
 from ses_smtp.credentials import Credentials
 from ses_smtp.errors import InvalidRequest
 from ses_smtp.handlers import credentials as credentials_handler
 from ses_smtp.handlers.credentials import CredentialRequest
 from ses_smtp.smtp_password import derive_smtp_password
+from ses_smtp.wiring import build_credentials
 from tests.unit.aws_world import World
 
 CONTEXT = LocalContext("ses-smtp-credentials")
@@ -51,6 +54,7 @@ def test_create_returns_the_sender_without_any_secret(wired: World) -> None:
         "current_access_key_id",
         "previous_access_key_id",
         "previous_valid_until",
+        "previous_stops_working_by",
         "revoked_at",
         "revoked_by_claimed",
         "forward_to",
@@ -90,6 +94,35 @@ def test_the_retire_run_publishes_one_attention_metric_for_its_alarm(wired: Worl
     assert values["CredentialsPastMaxAge"] == [1.0]
     assert values["SendersSkippedBusy"] == [0.0]
     assert values["UnrecordedAccessKeysDeactivated"] == [0.0]
+
+
+def test_rotate_says_when_the_previous_password_stops_working(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Valid until the grace period ends; gone by the retire run after it (daily, as the module's default)."""
+    settings = replace(world.settings, retire_run_interval=schedule_interval("rate(1 day)"))
+    credentials = build_credentials(settings, world.session)
+    credentials.clock = lambda: world.now[0]
+    monkeypatch.setattr(credentials_handler, "credentials_from_env", lambda: credentials)
+    created = invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})["sender"]
+    assert created["previous_valid_until"] is None
+    assert created["previous_stops_working_by"] is None
+    rotated = invoke({"action": "rotate", "name": "alice", "retire_after_days": 7})["sender"]
+    assert rotated["previous_access_key_id"] == created["current_access_key_id"]
+    assert rotated["previous_valid_until"] == (world.now[0] + timedelta(days=7)).isoformat()
+    assert rotated["previous_stops_working_by"] == (world.now[0] + timedelta(days=8)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("expression", "interval"),
+    [
+        ("rate(1 day)", timedelta(days=1)),
+        ("rate(6 hours)", timedelta(hours=6)),
+        ("rate(1 minute)", timedelta(minutes=1)),
+        ("cron(0 3 * * ? *)", None),  # runs at set times: no fixed bound without a cron parser
+        ("", None),
+    ],
+)
+def test_the_retire_schedule_gives_the_longest_wait_for_a_retire_run(expression: str, interval: Any) -> None:
+    assert schedule_interval(expression) == interval
 
 
 def test_the_scheduled_retire_request_retires_only_expired_keys(wired: World) -> None:

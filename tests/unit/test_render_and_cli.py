@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -92,3 +93,24 @@ def test_a_retire_run_names_what_needs_a_person() -> None:
         "  carol: current key 120 days old, rotate it",
         "  dave: access key AKIAROGUE was active but in no record; deactivated",
     ]
+
+
+def test_rotate_prints_when_the_previous_password_stops_working() -> None:
+    from ses_smtp.admin.users import PreviousKey, SmtpCredential
+
+    previous = PreviousKey.of(
+        {
+            "previous_access_key_id": "AKIAOLD",
+            "previous_valid_until": "2026-12-10T07:44:00+00:00",
+            "previous_stops_working_by": "2026-12-11T07:44:00+00:00",
+        }
+    )
+    credential = SmtpCredential("alice", ["alice@example.com"], "email-smtp", "AKIANEW", "pw", "current", None)
+    text = replace(credential, previous=previous).for_people()
+    assert text.splitlines()[-1] == (
+        "  Previous     AKIAOLD works until 2026-12-10 07:44 UTC, "
+        "stops by 2026-12-11 07:44 UTC (the retire run after it)"
+    )
+    cron = PreviousKey("AKIAOLD", "2026-12-10T07:44:00+00:00", None)
+    assert cron.for_people().endswith("works until 2026-12-10 07:44 UTC, stops at the first retire run after that")
+    assert PreviousKey.of({"previous_access_key_id": None}) is None

@@ -11,7 +11,7 @@ import json
 import sys
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,31 @@ class RequestRefused(SesSmtpError):
 
 
 @dataclass(frozen=True)
+class PreviousKey:
+    """The key a rotation replaced: it works until valid_until, and the retire run after that deletes it."""
+
+    username: str
+    valid_until: str | None
+    stops_working_by: str | None  # with a rate() retire schedule; None: "at the first retire run after"
+
+    @classmethod
+    def of(cls, sender: dict[str, Any]) -> PreviousKey | None:
+        if not sender.get("previous_access_key_id"):
+            return None
+        return cls(
+            sender["previous_access_key_id"],
+            sender.get("previous_valid_until"),
+            sender.get("previous_stops_working_by"),
+        )
+
+    def for_people(self) -> str:
+        when = f"works until {render.value(self.valid_until)}"
+        if self.stops_working_by:
+            return f"{self.username} {when}, stops by {render.value(self.stops_working_by)} (the retire run after it)"
+        return f"{self.username} {when}, stops at the first retire run after that"
+
+
+@dataclass(frozen=True)
 class SmtpCredential:
     sender: str
     from_addresses: list[str]
@@ -47,6 +72,7 @@ class SmtpCredential:
     valid_until: str | None
     starttls_port: int = 587
     tls_port: int = 465
+    previous: PreviousKey | None = None  # create and rotate say when the previous password stops working
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +85,7 @@ class SmtpCredential:
             "password": self.password,
             "key": self.role,
             "valid_until": self.valid_until,
+            "previous": asdict(self.previous) if self.previous else None,
         }
 
     def for_people(self) -> str:
@@ -71,6 +98,8 @@ class SmtpCredential:
         ]
         if self.valid_until:
             lines.append(f"  Valid until  {self.valid_until} (then the daily retire run deletes it)")
+        if self.previous:
+            lines.append(f"  Previous     {self.previous.for_people()}")
         return "\n".join(lines)
 
 
@@ -168,7 +197,7 @@ def _create(admin: Admin, args: argparse.Namespace) -> SmtpCredential:
     admin.request(
         "create", name=args.name, forward_to=args.forward_to, limits=_limits(args), **{"from": args.from_patterns}
     )
-    return admin.credential(args.name)
+    return admin.credential(args.name)  # a new sender: no previous password ("previous": null)
 
 
 def _update(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
@@ -220,15 +249,15 @@ def _rotate(admin: Admin, args: argparse.Namespace) -> SmtpCredential:
                 str(refused).replace("ask to retire it now", "retire it now with `--retire-now`")
             ) from refused
         raise
-    previous_until = response["sender"].get("previous_valid_until")
+    previous = PreviousKey.of(response["sender"])
     args.rotation_note = (
-        f"The previous password keeps working until {render.value(previous_until)}: paste the new one into Gmail "
-        "(Settings > Accounts > Send mail as > edit info) before then."
-        if previous_until
+        f"The previous password keeps working until {render.value(previous.valid_until)}: paste the new one into "
+        "Gmail (Settings > Accounts > Send mail as > edit info) before then."
+        if previous and previous.valid_until
         else "The previous password no longer works: paste the new one into Gmail now "
         "(Settings > Accounts > Send mail as > edit info)."
     )
-    return admin.credential(args.name)
+    return replace(admin.credential(args.name), previous=previous)
 
 
 def _show(admin: Admin, args: argparse.Namespace) -> SmtpCredential:
@@ -304,9 +333,8 @@ def _for_people(command: str, result: Any, rotation_note: str = "") -> str:
         forwarded = f"received mail is forwarded to {result.get('forward_to') or 'nobody (not forwarded)'}"
         return f"{result['name']}: {forwarded}\n\n{render.fields(result)}"
     if isinstance(result, SmtpCredential):
-        note = {"create": "Shown once now; `ses-smtp users show` shows it again.", "rotate": rotation_note}.get(
-            command, ""
-        )
+        created = "Shown once now; `ses-smtp users show` shows it again. No previous password: a new sender."
+        note = {"create": created, "rotate": rotation_note}.get(command, "")
         return result.for_people() + (f"\n\n{note}" if note else "")
     if command == "list":
         return render.table(

@@ -16,7 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.config import metrics_service
-from ses_smtp.credentials import UNCHANGED, Caller, Credentials, sender_view
+from ses_smtp.credentials import UNCHANGED, Caller, Credentials
 from ses_smtp.errors import InvalidRequest, SesSmtpError
 from ses_smtp.handlers import declared_senders
 from ses_smtp.logsafety import protect_logs
@@ -84,21 +84,23 @@ def handle(request: CredentialRequest, credentials: Credentials) -> dict[str, An
             created = credentials.create(
                 request.name, request.from_patterns, request.caller, forward_to, request.limits
             )
-            return {"sender": sender_view(created)}
+            return {"sender": credentials.view(created)}
         case "update":
             updated = credentials.update(
                 request.name, request.caller, request.forward_to, request.limits, force=request.force
             )
-            return {"sender": sender_view(updated)}
+            return {"sender": credentials.view(updated)}
         case "quarantine":
-            return {"sender": sender_view(credentials.quarantine(request.iam_user, request.reason, request.caller))}
+            return {
+                "sender": credentials.view(credentials.quarantine(request.iam_user, request.reason, request.caller))
+            }
         case "release":
-            return {"sender": sender_view(credentials.release(request.name, request.caller))}
+            return {"sender": credentials.view(credentials.release(request.name, request.caller))}
         case "rotate":
             sender = credentials.rotate(request.name, request.caller, request.retire_after, request.retire_now)
-            return {"sender": sender_view(sender)}
+            return {"sender": credentials.view(sender)}
         case "revoke":
-            return {"sender": sender_view(credentials.revoke(request.name, request.caller))}
+            return {"sender": credentials.view(credentials.revoke(request.name, request.caller))}
         case "delete":
             credentials.delete(request.name, request.caller, force=request.force)
             return {"deleted": request.name}
@@ -107,7 +109,7 @@ def handle(request: CredentialRequest, credentials: Credentials) -> dict[str, An
         case "retire":
             return retire(credentials)
         case _:
-            return {"senders": [sender_view(sender) for sender in credentials.list()]}
+            return {"senders": [credentials.view(sender) for sender in credentials.list()]}
 
 
 def retire(credentials: Credentials) -> dict[str, Any]:
