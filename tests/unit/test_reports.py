@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from ses_smtp import reports
 from ses_smtp.admin import cli
+from ses_smtp.admin import reports as admin_reports
 from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.handlers import reports as reports_handler
 from ses_smtp.reports import (
@@ -385,6 +386,7 @@ def test_the_cli_prints_pass_rates_failing_sources_and_tls_failures(
     out = capsys.readouterr().out
     assert "DMARC, last 36500 days: 1 reports, 48 messages, 89.6% pass" in out
     assert "our mail (sent through SES): 43 messages, 100.0% pass" in out
+    assert "after two weeks like this, take the next DMARC step" in out
     assert "203.0.113.77" in out and "google.com" in out
     assert "certificate-host-mismatch" in out
     assert cli.main(["--json", "reports", "--table", report_env.settings.table_name, "--days", "36500"]) == 0
@@ -426,3 +428,15 @@ def test_the_dashboard_shows_metrics_the_function_emits() -> None:
     assert len(shown) == 5
     for name in shown:
         assert f'"{name}"' in handler_source, f"the dashboard shows {name}, which the report function never emits"
+
+
+def test_the_cli_says_to_fix_our_side_when_our_own_mail_fails() -> None:
+    """Strict SPF alignment (aspf=s) against the MAIL FROM subdomain, and DKIM broken: SES sent it, it fails."""
+    document = sample("yahoo-aggregate.xml").replace(
+        b"<dkim>pass</dkim>\n        <spf>pass</spf>", b"<dkim>fail</dkim>\n        <spf>fail</spf>", 1
+    )
+    report = parse(document, OURS)
+    assert isinstance(report, AggregateReport)
+    out = admin_reports.for_people(digest([report.to_dict()], days=7))
+    assert "our mail (sent through SES): 8 messages, 12.5% pass" in out
+    assert "fix our side (`ses-smtp dns check`) before tightening dmarc_policy" in out
