@@ -200,7 +200,7 @@ output "receiving_administrators_policy_json" {
 }
 
 output "admin_config" {
-  description = "Everything `ses-smtp` needs to find this deployment, as one versioned object: re-export it with one line (output \"admin_config\" { value = module.ses_smtp.admin_config })."
+  description = "Everything `ses-smtp` needs to find this deployment, as one versioned object (schema_version 1): re-export it with one line, `output \"admin_config\" { value = module.ses_smtp.admin_config }`. Holds no secret."
   value = {
     schema_version               = 1
     name_prefix                  = var.name_prefix
@@ -216,5 +216,8 @@ output "admin_config" {
     events_queue_url             = module.events.events_queue_url
     events_dead_letter_queue_url = module.events.dead_letter_queue_url
     alerts_topic_arn             = module.events.alerts_topic_arn
+    received_mail_bucket_name    = var.receiving_enabled ? module.receiving[0].bucket_name : null
+    dns_records                  = module.dns.records
+    dns_zone_file                = module.dns.zone_file
   }
 }

@@ -24,7 +24,7 @@ from typing import Any
 
 from ses_smtp import render
 from ses_smtp.admin import smtp_check
-from ses_smtp.admin.deployment import Deployment, InProcessInvoker
+from ses_smtp.admin.deployment import Deployment, InProcessInvoker, admin_config
 from ses_smtp.admin.local_stack import StackState
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformError
 from ses_smtp.admin.users import Admin, SmtpCredential
@@ -105,7 +105,7 @@ def show_events(lines: list[dict[str, Any]], sent_to: dict[str, str]) -> None:
 
 
 def tour(state: StackState) -> None:
-    outputs = state.outputs
+    outputs = admin_config(state.outputs, "the local stack")
     with step("DNS records to publish (ses-smtp dns records)"):
         print(render.table(outputs["dns_records"], ["name", "type", "value"]))
 

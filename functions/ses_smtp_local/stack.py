@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ses_smtp.admin.deployment import admin_config
 from ses_smtp.admin.local_stack import STATE_ENVIRONMENT, LocalStackError, StackState
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun, ensure_cli_config
 from ses_smtp_local import tls
@@ -79,14 +80,15 @@ def local_stack(
             run.init()
             run.apply()
         outputs = run.outputs()
+        config = admin_config(outputs, f"terraform output of {EXAMPLE}")
         certificates = tls.issue(work_dir / "tls")
         progress("starting the SMTP endpoint and the event source")
         with SmtpEndpoint(emulator, certificates, max_send_rate=max_send_rate) as endpoint:
             pump = EventPump(
                 LocalEventSource(
                     emulator.session(),
-                    outputs["events_queue_url"],
-                    outputs["events_function_name"],
+                    config["events_queue_url"],
+                    config["events_function_name"],
                     runtime=emulator.environment(),  # as Lambda gives a function its region and credentials
                     log_dir=log_dir,
                 )
@@ -225,7 +227,7 @@ def describe(state: StackState, state_file: Path) -> str:
     return "\n".join(
         [
             f"Local stack up (state file {state_file}):",
-            f"  Domain          {state.outputs.get('domain', '-')}",
+            f"  Domain          {state.outputs.get('admin_config', {}).get('domain', '-')}",
             f"  AWS emulator    {state.endpoint_url} (region {state.region})",
             f"  SMTP STARTTLS   {state.smtp_host}:{state.starttls_port}",
             f"  SMTP TLS        {state.smtp_host}:{state.tls_port}",

@@ -51,7 +51,7 @@ def local_state_file(deployment: TerraformRun, emulator_env: Emulator, tmp_path:
 def write_local_state(emulator: Emulator, outputs: dict[str, Any], directory: Path) -> Path:
     state = StackState(
         endpoint_url=emulator.endpoint_url,
-        region=outputs["region"],
+        region=outputs["admin_config"]["region"],
         smtp_host="127.0.0.1",
         starttls_port=2587,
         tls_port=2465,

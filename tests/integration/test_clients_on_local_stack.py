@@ -321,16 +321,17 @@ def test_simulator_bounce_and_complaint_become_records_and_metrics(
     alice: dict[str, Any],
 ) -> None:
     outputs = deployment.outputs()
+    config = outputs["admin_config"]
     session = emulator_env.session()
     for recipient in ("bounce+q4@simulator.amazonses.com", "complaint@simulator.amazonses.com"):
         send_like_gmail(
             endpoint, certificates, alice["username"], alice["password"], gmail_message("alice@example.com", recipient)
         )
-    source = LocalEventSource(session, outputs["events_queue_url"], outputs["events_function_name"])
+    source = LocalEventSource(session, config["events_queue_url"], config["events_function_name"])
     report = source.drain(max_batches=20, timeout=60)
     assert report.failed == 0 and report.succeeded >= 5  # 2 sends, 1 bounce, 1 delivery, 1 complaint
 
-    history = RecipientHistory(session.client("dynamodb"), outputs["credentials_table_name"])
+    history = RecipientHistory(session.client("dynamodb"), config["credentials_table_name"])
     bounced = {item["sk"]: item for item in history.for_recipient("bounce+q4@simulator.amazonses.com")}
     assert bounced["summary"]["bounces"] == 1
     assert next(i for k, i in bounced.items() if k != "summary")["sender"].endswith("alice")

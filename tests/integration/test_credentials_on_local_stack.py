@@ -135,9 +135,10 @@ def test_the_schedules_own_request_retires_expired_keys(
 ) -> None:
     """What EventBridge Scheduler sends, as the module configured it, run by the deployed function."""
     outputs = deployment.outputs()
+    config = outputs["admin_config"]
     session = emulator.session()
     schedule = session.client("scheduler").get_schedule(Name="ses-smtp-local-rotation")
-    function = session.client("lambda").get_function_configuration(FunctionName=outputs["credentials_function_name"])
+    function = session.client("lambda").get_function_configuration(FunctionName=config["credentials_function_name"])
     assert schedule["Target"]["Arn"] == function["FunctionArn"]
     request = json.loads(schedule["Target"]["Input"])
 
@@ -146,7 +147,7 @@ def test_the_schedules_own_request_retires_expired_keys(
     assert code == 0, err
     current = json.loads(out)["username"]
     try:
-        result = LocalFunction(session, outputs["credentials_function_name"], outputs["region"]).invoke(request)
+        result = LocalFunction(session, config["credentials_function_name"], config["region"]).invoke(request)
         assert result["ok"] is True, result
         assert len(result["retired"]) == 1
         keys = session.client("iam").list_access_keys(UserName="ses-smtp-local-erin")["AccessKeyMetadata"]

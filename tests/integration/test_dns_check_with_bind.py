@@ -260,7 +260,7 @@ def check_with_ses(
     server: Named, records_file: Path, outputs: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, dict[str, Any]]:
     arguments = ["--nameserver", server.address, "--records-file", str(records_file), "--domain", DOMAIN]
-    code = cli.main(["dns", "check", *arguments, "--region", outputs["region"], "--json"])
+    code = cli.main(["dns", "check", *arguments, "--region", outputs["admin_config"]["region"], "--json"])
     return code, json.loads(capsys.readouterr().out)
 
 

@@ -34,9 +34,10 @@ def test_events_flow_from_sns_to_the_handler_and_bad_ones_to_the_dead_letter_que
     deployment: TerraformRun, emulator_env: Emulator
 ) -> None:
     outputs = deployment.outputs()
+    config = outputs["admin_config"]
     session = emulator_env.session()
     sns, sqs = session.client("sns"), session.client("sqs")
-    source = LocalEventSource(session, outputs["events_queue_url"], outputs["events_function_name"])
+    source = LocalEventSource(session, config["events_queue_url"], config["events_function_name"])
     source.drain(max_batches=50, timeout=60)  # events of mail sent by earlier tests
     for kind in ("Send", "Delivery", "Bounce", "Complaint", "DeliveryDelay"):
         sns.publish(TopicArn=outputs["events_topic_arn"], Message=json.dumps(ses_event(kind)))
@@ -48,11 +49,11 @@ def test_events_flow_from_sns_to_the_handler_and_bad_ones_to_the_dead_letter_que
     assert report.received == report.succeeded + report.failed
     assert report.succeeded == 7 - 1
     assert report.failed == 5, "the malformed message is tried maxReceiveCount (5) times"
-    assert visible(sqs, outputs["events_queue_url"]) == 0
-    dead = sqs.receive_message(QueueUrl=outputs["events_dead_letter_queue_url"], MaxNumberOfMessages=10)["Messages"]
+    assert visible(sqs, config["events_queue_url"]) == 0
+    dead = sqs.receive_message(QueueUrl=config["events_dead_letter_queue_url"], MaxNumberOfMessages=10)["Messages"]
     assert [json.loads(message["Body"])["Message"] for message in dead] == ["this is not an SES event"]
 
-    history = RecipientHistory(session.client("dynamodb"), outputs["credentials_table_name"])
+    history = RecipientHistory(session.client("dynamodb"), config["credentials_table_name"])
     bob = {item["sk"]: item for item in history.for_recipient("bob@example.net")}
     assert bob["summary"]["bounces"] == 1, "the duplicate bounce changed nothing"
     carol = {item["sk"]: item for item in history.for_recipient("carol@example.org")}
@@ -140,8 +141,9 @@ def test_every_metric_of_the_alarms_and_dashboard_exists(
     deployment: TerraformRun, emulator_env: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     outputs = deployment.outputs()
+    config = outputs["admin_config"]
     session = emulator_env.session()
-    source = LocalEventSource(session, outputs["events_queue_url"], outputs["events_function_name"])
+    source = LocalEventSource(session, config["events_queue_url"], config["events_function_name"])
     sns = session.client("sns")
     for kind in ("Send", "Delivery", "Bounce", "Complaint", "Reject", "DeliveryDelay", "Rendering Failure"):
         sns.publish(TopicArn=outputs["events_topic_arn"], Message=json.dumps(ses_event(kind, f"metrics-{kind}")))
@@ -195,14 +197,15 @@ def test_failed_events_wait_in_the_dead_letter_queue_and_are_redriven(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     outputs = deployment.outputs()
+    config = outputs["admin_config"]
     session = emulator_env.session()
     sqs = session.client("sqs")
-    queue, dead_letters = (outputs["events_queue_url"], outputs["events_dead_letter_queue_url"])
+    queue, dead_letters = (config["events_queue_url"], config["events_dead_letter_queue_url"])
     sqs.purge_queue(QueueUrl=dead_letters)  # the malformed message of the test above has been looked at
     bounce = ses_event("Bounce", "redrive-1", feedbackId="fb-redrive")
     bounce["bounce"]["bouncedRecipients"][0]["emailAddress"] = "dave@example.net"
     session.client("sns").publish(TopicArn=outputs["events_topic_arn"], Message=json.dumps(bounce))
-    source = LocalEventSource(session, queue, outputs["events_function_name"])
+    source = LocalEventSource(session, queue, config["events_function_name"])
 
     with monkeypatch.context() as outage:
         outage.setattr(events_handler, "history", lambda: Unavailable())
@@ -221,6 +224,6 @@ def test_failed_events_wait_in_the_dead_letter_queue_and_are_redriven(
 
     recovered = source.drain(max_batches=10, timeout=60)
     assert (recovered.succeeded, recovered.failed) == (1, 0)
-    history = RecipientHistory(session.client("dynamodb"), outputs["credentials_table_name"])
+    history = RecipientHistory(session.client("dynamodb"), config["credentials_table_name"])
     summary = next(item for item in history.for_recipient("dave@example.net") if item["sk"] == "summary")
     assert summary["bounces"] == 1, "nothing was lost on the way through the dead-letter queue"

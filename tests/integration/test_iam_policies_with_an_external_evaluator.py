@@ -159,11 +159,12 @@ def deployed(
 
 
 def _collect(outputs: dict[str, Any], session: Any, iam: Any, kms: Any, lambda_: Any) -> Deployed:
-    key_arn = outputs["kms_key_arn"]
+    config = outputs["admin_config"]
+    key_arn = config["kms_key_arn"]
     key_policy = _document(kms.get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
     (administration,) = [s for s in key_policy["Statement"] if s.get("Sid") == "KeyAdministration"]
-    credentials = lambda_.get_function_configuration(FunctionName=outputs["credentials_function_name"])
-    events = lambda_.get_function_configuration(FunctionName=outputs["events_function_name"])
+    credentials = lambda_.get_function_configuration(FunctionName=config["credentials_function_name"])
+    events = lambda_.get_function_configuration(FunctionName=config["events_function_name"])
     credentials_role, credentials_policy, _ = _role(iam, credentials["Role"])
     events_role, events_policy, _ = _role(iam, events["Role"])
     boundary_arn = credentials["Environment"]["Variables"]["PERMISSIONS_BOUNDARY_ARN"]
@@ -171,7 +172,7 @@ def _collect(outputs: dict[str, Any], session: Any, iam: Any, kms: Any, lambda_:
     boundary = _document(iam.get_policy_version(PolicyArn=boundary_arn, VersionId=version)["PolicyVersion"]["Document"])
     user = iam.get_user(UserName=f"ses-smtp-local-{SENDER}")["User"]
     domain_user = iam.get_user(UserName=f"ses-smtp-local-{DOMAIN_SENDER}")["User"]
-    table = session.client("dynamodb").describe_table(TableName=outputs["credentials_table_name"])["Table"]
+    table = session.client("dynamodb").describe_table(TableName=config["credentials_table_name"])["Table"]
     table_policy = session.client("dynamodb").get_resource_policy(ResourceArn=table["TableArn"])["Policy"]
     schedule = session.client("scheduler").get_schedule(Name="ses-smtp-local-rotation")
     scheduler_role, scheduler_policy, scheduler_trust = _role(iam, schedule["Target"]["RoleArn"])
@@ -191,7 +192,7 @@ def _collect(outputs: dict[str, Any], session: Any, iam: Any, kms: Any, lambda_:
         sender_policies=_sender_policies(iam, user["UserName"], _groups(iam, user["UserName"])),
         domain_sender_arn=domain_user["Arn"],
         domain_sender_policies=_sender_policies(iam, domain_user["UserName"], _groups(iam, domain_user["UserName"])),
-        identity_arn=outputs["identity_arn"],
+        identity_arn=config["identity_arn"],
         configuration_set_arn=outputs["configuration_set_arn"],
         table_arn=table["TableArn"],
         table_policy=_document(table_policy),

@@ -45,7 +45,8 @@ def made(users: Any) -> Iterator[Any]:
 def drain(deployment: TerraformRun, emulator: Emulator) -> str:
     """Deliver SES's events to the events function; its log lines."""
     outputs = deployment.outputs()
-    source = LocalEventSource(emulator.session(), outputs["events_queue_url"], outputs["events_function_name"])
+    config = outputs["admin_config"]
+    source = LocalEventSource(emulator.session(), config["events_queue_url"], config["events_function_name"])
     report = source.drain(max_batches=50, timeout=120)
     log = source.log_path.read_text()
     assert report.failed == 0, log[-3000:]

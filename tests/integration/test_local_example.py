@@ -66,7 +66,7 @@ def test_extra_email_identity_exists(deployment: TerraformRun, sesv2: Any) -> No
 def test_outputs_give_endpoint_and_every_dns_record(deployment: TerraformRun, sesv2: Any) -> None:
     outputs = deployment.outputs()
     tokens = sesv2.get_email_identity(EmailIdentity=DOMAIN)["DkimAttributes"]["Tokens"]
-    assert outputs["smtp_endpoint"] == "email-smtp.eu-west-1.amazonaws.com"
+    assert outputs["admin_config"]["smtp_endpoint"] == "email-smtp.eu-west-1.amazonaws.com"
     records = {(r["name"], r["type"], r["value"]) for r in outputs["dns_records"]}
     assert records == {
         *((f"{token}._domainkey.{DOMAIN}", "CNAME", f"{token}.dkim.amazonses.com") for token in tokens),
@@ -81,7 +81,7 @@ def test_outputs_give_endpoint_and_every_dns_record(deployment: TerraformRun, se
         ),
     }
     assert outputs["configuration_set_arn"].endswith(f":configuration-set/{CONFIGURATION_SET}")
-    assert outputs["identity_arn"] == f"arn:aws:ses:eu-west-1:123456789012:identity/{DOMAIN}"
+    assert outputs["admin_config"]["identity_arn"] == f"arn:aws:ses:eu-west-1:123456789012:identity/{DOMAIN}"
 
 
 def test_a_second_plan_shows_no_changes(deployment: TerraformRun) -> None:

@@ -13,7 +13,8 @@ from ses_smtp.admin.deployment import Deployment
 from ses_smtp.admin.users import SmtpCredential
 
 PASSWORD = "BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2"
-STATE_OUTPUTS: dict[str, Any] = {
+STATE_OUTPUTS: dict[str, Any] = {  # admin_config's fields
+    "schema_version": 1,
     "region": "eu-west-1",
     "smtp_endpoint": "smtp.attacker.example",  # whoever can write state
     "smtp_starttls_port": 2525,
@@ -25,7 +26,7 @@ STATE_OUTPUTS: dict[str, Any] = {
 
 
 def test_the_smtp_host_shown_with_a_password_comes_from_the_region(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(deployment_module, "terraform_outputs", lambda _: dict(STATE_OUTPUTS))
+    monkeypatch.setattr(deployment_module, "terraform_outputs", lambda _: {"admin_config": dict(STATE_OUTPUTS)})
     found = Deployment.find("any-dir", {})
     assert (found.smtp_endpoint, found.starttls_port, found.tls_port) == (
         "email-smtp.eu-west-1.amazonaws.com",
@@ -35,7 +36,8 @@ def test_the_smtp_host_shown_with_a_password_comes_from_the_region(monkeypatch: 
 
 
 def test_a_region_without_smtp_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(deployment_module, "terraform_outputs", lambda _: {**STATE_OUTPUTS, "region": "xx-nowhere-1"})
+    elsewhere = {"admin_config": {**STATE_OUTPUTS, "region": "xx-nowhere-1"}}
+    monkeypatch.setattr(deployment_module, "terraform_outputs", lambda _: elsewhere)
     with pytest.raises(deployment_module.DeploymentError, match="no SMTP endpoint in region 'xx-nowhere-1'"):
         Deployment.find("any-dir", {})
 

@@ -45,7 +45,9 @@ def state_file(tmp_path: Path) -> Path:
         terraform_dir=str(tmp_path),
         state_dir=str(tmp_path),
         pid=os.getpid(),
-        outputs={"dns_records": RECORDS, "dns_zone_file": "", "region": "eu-west-1"},
+        outputs={
+            "admin_config": {"schema_version": 1, "dns_records": RECORDS, "dns_zone_file": "", "region": "eu-west-1"}
+        },
     )
     path = tmp_path / "stack.json"
     state.save(path)

@@ -10,6 +10,7 @@ import pytest
 
 from ses_smtp import render
 from ses_smtp.admin import cli
+from ses_smtp.admin import deployment as deployment_module
 
 RECORDS = [
     {
@@ -27,12 +28,16 @@ RECORDS = [
         "purpose": "SPF, with a comma",
     },
 ]
-OUTPUTS = {"dns_records": RECORDS, "dns_zone_file": '$ORIGIN example.com.\nmail 1800 IN TXT "v=spf1"\n'}
+CONFIG = {
+    "schema_version": 1,
+    "dns_records": RECORDS,
+    "dns_zone_file": '$ORIGIN example.com.\nmail 1800 IN TXT "v=spf1"\n',
+}
 
 
 @pytest.fixture
 def deployment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "terraform_outputs", lambda directory: OUTPUTS)
+    monkeypatch.setattr(deployment_module, "terraform_outputs", lambda directory: {"admin_config": CONFIG})
 
 
 def test_table_aligns_columns_under_headers() -> None:
@@ -61,11 +66,20 @@ def test_dns_records_as_zone_file(deployment: None, capsys: pytest.CaptureFixtur
 def test_a_directory_that_is_not_a_deployment_is_one_clear_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cli, "terraform_outputs", lambda directory: {"something_else": 1})
+    monkeypatch.setattr(deployment_module, "terraform_outputs", lambda directory: {"something_else": 1})
     assert cli.main(["dns", "records", "--terraform-dir", "elsewhere"]) == 1
     error = capsys.readouterr().err
-    assert error.startswith("ses-smtp: elsewhere has no dns_records output")
+    assert error.startswith("ses-smtp: terraform output in elsewhere has no output 'admin_config'")
     assert len(error.strip().splitlines()) == 1
+
+
+def test_an_admin_config_newer_than_the_cli_says_to_upgrade_the_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    newer = {"admin_config": {**CONFIG, "schema_version": 2}}
+    monkeypatch.setattr(deployment_module, "terraform_outputs", lambda directory: newer)
+    assert cli.main(["dns", "records", "--terraform-dir", "elsewhere"]) == 1
+    assert "schema_version 2, this ses-smtp (" in capsys.readouterr().err
 
 
 def test_a_missing_directory_is_one_clear_line(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,7 +22,8 @@ from ses_smtp.admin import dns_check as dns_check_module
 from ses_smtp.admin import local_stack as local_state
 from ses_smtp.admin import queues, smtp_check, users
 from ses_smtp.admin import reports as admin_reports
-from ses_smtp.admin.terraform import TerraformError, terraform_outputs
+from ses_smtp.admin.deployment import config_in
+from ses_smtp.admin.terraform import TerraformError
 from ses_smtp.errors import SesSmtpError
 from ses_smtp.events import RecipientHistory
 from ses_smtp.store import CredentialStore
@@ -35,16 +36,16 @@ class CliError(Exception):
 
 
 def deployment_outputs(args: argparse.Namespace) -> dict[str, Any]:
-    """The deployment's outputs: the local stack's (with --local) or `terraform output` in --terraform-dir."""
+    """The deployment's admin_config: the local stack's (with --local) or the output in --terraform-dir."""
     if args.local_state is not None:
         return dict(args.local_state.deployment_outputs())
-    return terraform_outputs(Path(args.terraform_dir))
+    return config_in(args.terraform_dir)
 
 
 def dns_records(args: argparse.Namespace) -> str:
     outputs = deployment_outputs(args)
     if "dns_records" not in outputs:
-        raise CliError(f"{args.terraform_dir} has no dns_records output: is it a deployment of terraform-aws-ses-smtp?")
+        raise CliError(f"the admin_config of {args.terraform_dir} has no dns_records: upgrade the module")
     records: list[dict[str, Any]] = outputs["dns_records"]
     if args.format == "zone":
         return str(outputs["dns_zone_file"]).rstrip("\n")

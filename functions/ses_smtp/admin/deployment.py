@@ -16,10 +16,14 @@ from typing import Any
 
 import boto3
 
+from ses_smtp import __version__
 from ses_smtp.admin.environment import temporary_environment
 from ses_smtp.admin.terraform import TerraformError, terraform_outputs
 from ses_smtp.errors import SesSmtpError
 from ses_smtp.regions import UnknownRegion, smtp_endpoint
+
+ADMIN_CONFIG = "admin_config"  # the module's output; outputs.tf documents its fields
+SCHEMA_VERSIONS = (1,)  # admin_config versions this CLI reads
 
 
 class DeploymentError(SesSmtpError):
@@ -54,24 +58,47 @@ class Deployment:
             )
         except KeyError as missing:
             raise DeploymentError(
-                f"{source} has no output {missing}: is it a deployment of terraform-aws-ses-smtp, "
-                "and does it re-export the module's outputs?"
+                f"{source} has no field {missing}: is it a deployment of terraform-aws-ses-smtp?"
             ) from None
 
     @classmethod
     def find(cls, terraform_dir: str, overrides: Mapping[str, str | None]) -> Deployment:
-        """From flags/environment when they name everything, else from `terraform output` in terraform_dir."""
+        """From flags/environment when they name everything, else from the admin_config output in terraform_dir."""
         if all(
             overrides.get(name)
             for name in ("region", "credentials_function_name", "credentials_table_name", "kms_key_arn")
         ):
             return cls.from_outputs(_on_aws(overrides), "flags")
-        try:
-            outputs = terraform_outputs(Path(terraform_dir))
-        except TerraformError as error:
-            raise DeploymentError(f"{error}; or give --function, --table, --kms-key-arn and --region") from error
+        config = config_in(terraform_dir, "; or give --function, --table, --kms-key-arn and --region")
         given = {name: value for name, value in overrides.items() if value}
-        return cls.from_outputs(_on_aws({**outputs, **given}), f"terraform output in {terraform_dir}")
+        return cls.from_outputs(_on_aws({**config, **given}), f"admin_config in {terraform_dir}")
+
+
+def config_in(terraform_dir: str, alternative: str = "") -> dict[str, Any]:
+    """The admin_config output of the Terraform root in terraform_dir (`terraform output -json`)."""
+    try:
+        outputs = terraform_outputs(Path(terraform_dir))
+    except TerraformError as error:
+        raise DeploymentError(f"{error}{alternative}") from error
+    return admin_config(outputs, f"terraform output in {terraform_dir}")
+
+
+def admin_config(outputs: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """The one output the CLI reads, checked for a schema this CLI knows."""
+    config = outputs.get(ADMIN_CONFIG)
+    if not isinstance(config, dict):
+        raise DeploymentError(
+            f"{source} has no output {ADMIN_CONFIG!r}: re-export it next to the module block with "
+            f'`output "{ADMIN_CONFIG}" {{ value = module.ses_smtp.{ADMIN_CONFIG} }}` and apply; a deployment of '
+            f"terraform-aws-ses-smtp older than {ADMIN_CONFIG} must upgrade the module first"
+        )
+    version = config.get("schema_version")
+    if version not in SCHEMA_VERSIONS:
+        raise DeploymentError(
+            f"{source}: {ADMIN_CONFIG} has schema_version {version!r}, this ses-smtp ({__version__}) reads "
+            f"{', '.join(map(str, SCHEMA_VERSIONS))}: install the ses-smtp of the module's release"
+        )
+    return dict(config)
 
 
 def _on_aws(outputs: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ses_smtp.admin.deployment import admin_config
 from ses_smtp.admin.terraform import REPO_ROOT
 from ses_smtp.errors import SesSmtpError
 
@@ -69,9 +70,9 @@ class StackState:
             raise LocalStackError(f"{path} is not a local stack state file: {error}") from None
 
     def deployment_outputs(self) -> dict[str, Any]:
-        """The deployment's outputs, with the local SMTP endpoint in place of SES's."""
+        """The deployment's admin_config, with the local SMTP endpoint in place of SES's."""
         return {
-            **self.outputs,
+            **admin_config(self.outputs, "the local stack's state file"),
             "smtp_endpoint": self.smtp_host,
             "smtp_starttls_port": self.starttls_port,
             "smtp_tls_port": self.tls_port,
