@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -38,3 +41,25 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("fault injection: AWS calls failed, then the operation retried")
         for line in sorted(lines):
             terminalreporter.write_line(line)
+
+
+@contextmanager
+def separate_emulator() -> Iterator[Emulator]:
+    """An emulator in its own process, so its data is its own (moto shares data within a process)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ses_smtp_local.emulator"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        endpoint_url = process.stdout.readline().strip()
+        if not endpoint_url.startswith("http://127."):
+            pytest.fail(f"the emulator process did not start (exit code {process.poll()}): see its stderr above")
+        yield Emulator(endpoint_url=endpoint_url, region="eu-west-1")
+    finally:
+        if process.stdin:
+            process.stdin.close()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,3 +63,18 @@ def running_emulator(region: str = "eu-west-1", host: str = "127.0.0.1", port: i
         yield Emulator(endpoint_url=f"http://{bound_host}:{bound_port}", region=region)
     finally:
         server.stop()
+
+
+def main() -> None:
+    """An emulator in a process of its own: prints its endpoint URL, stops when stdin closes.
+
+    moto keeps its data per process, so a test that must not share the session's emulator (same domain,
+    same names) starts one of these.
+    """
+    with running_emulator() as emulator:
+        print(emulator.endpoint_url, flush=True)
+        sys.stdin.read()  # until the parent closes the pipe (or dies)
+
+
+if __name__ == "__main__":
+    main()

@@ -19,6 +19,7 @@ from moto.awslambda import models as lambda_models
 from moto.dynamodb.responses import DynamoHandler
 from moto.iam import models as iam_models
 from moto.iam.responses import IamResponse
+from moto.route53 import models as route53_models
 from moto.ses import models as ses_models
 from moto.ses.utils import get_arn
 from moto.sesv2 import urls as sesv2_urls
@@ -353,6 +354,17 @@ def lambda_invoke_needs_docker() -> None:
     lambda_models.LambdaFunction.invoke = invoke  # type: ignore[method-assign]
 
 
+def route53_zone_ids_do_not_start_with_z() -> None:
+    """moto's hosted zone ids are 22 random characters; Route53's start with Z (its API reference's examples,
+    e.g. Z3M3LMPEXAMPLE), which the module's existing_route53_zone validation expects."""
+    original = route53_models.create_route53_zone_id
+
+    def zone_id(*args: Any, **kwargs: Any) -> str:
+        return "Z" + str(original(*args, **kwargs))[1:]
+
+    route53_models.create_route53_zone_id = zone_id
+
+
 def _add_action(name: str, method: Callable[[SESV2Response], str], path: str) -> None:
     """Serve a new SES v2 action at path ({Name} marks a path parameter, as in the API reference)."""
     if hasattr(SESV2Response, name):
@@ -379,6 +391,7 @@ GAPS: tuple[Callable[[], None], ...] = (
     sqs_redrive_policy_is_not_compact_json,
     sqs_event_source_mappings_need_docker,
     lambda_invoke_needs_docker,
+    route53_zone_ids_do_not_start_with_z,
 )
 
 __all__ = ["GAPS", "dkim_tokens", "install"]

@@ -141,3 +141,14 @@ def test_an_unverified_domain_is_still_refused(sesv2: Any) -> None:
             Destination={"ToAddresses": ["success@simulator.amazonses.com"]},
             Content={"Raw": {"Data": b"From: alice@example.org\r\n\r\nhi\r\n"}},
         )
+
+
+def test_hosted_zone_ids_look_like_route53s() -> None:
+    emulator_gaps.install()
+    with mock_aws():
+        route53 = boto3.client("route53", region_name=REGION)
+        for number in range(5):
+            zone = route53.create_hosted_zone(Name=f"zone{number}.example.com", CallerReference=str(number))
+            zone_id = zone["HostedZone"]["Id"].rpartition("/")[2]
+            assert zone_id.startswith("Z") and len(zone_id) == 22
+            assert route53.get_hosted_zone(Id=zone_id)["HostedZone"]["Name"] == f"zone{number}.example.com."

@@ -1,0 +1,76 @@
+"""The README's "Use the module" block and docs/getting-started.md, run as written on the local stack.
+
+What cannot work on an emulator is the only change: the module's `source` (this checkout), the Route53 zone
+(one made in the emulator) and an override file pointing the providers at the emulator. The CLI then runs in
+the deployment's directory as the docs say, in its own process, with the emulator's AWS settings in its
+environment (the emulator runs the credentials function when the CLI invokes it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ses_smtp.admin.terraform import REPO_ROOT
+from ses_smtp_local.emulator import Emulator
+from tests.conftest import require_terraform, separate_emulator
+from tests.integration import snippets
+
+pytestmark = pytest.mark.integration
+DOCUMENTED_ZONE = '{ id = "Z0123456789ABCDEFGHIJ" }'
+SNIPPETS = {
+    "readme": (REPO_ROOT / "README.md", "Use the module"),
+    "getting-started": (REPO_ROOT / "docs" / "getting-started.md", "2. Deploy"),
+}
+
+
+def as_applied_here(snippet: str, zone_id: str) -> str:
+    """The snippet with its module source and zone id replaced; nothing else."""
+    assert snippet.count("source = ") == 1 and snippet.count(DOCUMENTED_ZONE) == 1, "the snippet changed shape"
+    local = snippet.replace(DOCUMENTED_ZONE, f'{{ id = "{zone_id}" }}')
+    return "\n".join(
+        f'  source = "{REPO_ROOT}"' if line.strip().startswith("source = ") else line for line in local.splitlines()
+    )
+
+
+@pytest.fixture(scope="module", params=sorted(SNIPPETS))
+def applied(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Path, Emulator]]:
+    require_terraform()
+    document, heading = SNIPPETS[request.param]
+    with separate_emulator() as emulator:
+        zone = emulator.session().client("route53").create_hosted_zone(Name="example.com", CallerReference="docs")
+        zone_id = zone["HostedZone"]["Id"].rpartition("/")[2]
+        root = snippets.write_root(
+            tmp_path_factory.mktemp(request.param),
+            as_applied_here(snippets.hcl_block(document, heading), zone_id),
+            emulator,
+        )
+        snippets.terraform(root, "init")
+        snippets.terraform(root, "apply", "-auto-approve")
+        yield root, emulator  # no destroy: the table is deletion-protected, as the docs leave it; the emulator goes
+
+
+def test_dns_records_reads_the_re_exported_admin_config(applied: tuple[Path, Emulator]) -> None:
+    root, emulator = applied
+    result = snippets.ses_smtp(root, emulator, "dns", "records", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    names = {record["name"] for record in json.loads(result.stdout)}
+    assert {"_dmarc.example.com", "mail.example.com"} <= names
+
+
+def test_the_first_sender_is_created_as_the_docs_say(applied: tuple[Path, Emulator]) -> None:
+    root, emulator = applied
+    created = snippets.ses_smtp(root, emulator, "users", "create", "alice", "--from", "alice@example.com")
+    assert created.returncode == 0, created.stderr
+    shows_the_server = "email-smtp.eu-west-1.amazonaws.com" in created.stdout  # stdout holds a password: no echo
+    assert shows_the_server
+    listed = snippets.ses_smtp(root, emulator, "users", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [sender["name"] for sender in json.loads(listed.stdout)] == ["alice"]
+    deleted = snippets.ses_smtp(root, emulator, "users", "delete", "alice", "--yes")
+    assert deleted.returncode == 0, deleted.stderr
