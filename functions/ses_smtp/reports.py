@@ -226,7 +226,7 @@ def unzip(data: bytes, limit: int = MAX_REPORT_BYTES) -> bytes:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = [info for info in archive.infolist() if not info.is_dir()]
             if not members or len(members) > MAX_ZIP_MEMBERS:
-                raise RejectedReport(f"zip holds {len(members)} files: expected one report")
+                raise RejectedReport(f"zip holds {len(members)} files: expected one report (the first is read)")
             with archive.open(members[0]) as member:
                 return _read_bounded(member, limit)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as error:
@@ -245,7 +245,7 @@ def _read_bounded(stream: io.BufferedIOBase | Any, limit: int) -> bytes:
 
 def parse(document: bytes, ours: OurSenders) -> Report:
     """An aggregate report (XML) or a TLS report (JSON), by its first character."""
-    start = document.lstrip()[:1]
+    start = document[:1024].lstrip(b" \t\r\n\xef\xbb\xbf")[:1]  # whitespace, or a UTF-8 byte order mark
     if start == b"{":
         return parse_tls(document)
     if start == b"<":

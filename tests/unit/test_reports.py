@@ -104,6 +104,11 @@ def test_an_rfc_9990_report_in_its_namespace_with_testing_and_np() -> None:
     assert report.totals.others_failed == 4
 
 
+def test_a_byte_order_mark_before_the_xml_is_allowed() -> None:
+    report = parse(b"\xef\xbb\xbf" + sample("yahoo-aggregate.xml"), OURS)
+    assert isinstance(report, AggregateReport) and report.reporter == "Yahoo"
+
+
 def test_a_plain_xml_attachment_is_read() -> None:
     raw = report_mail("dmarc@receiver.example", "report", "r.xml", "text/xml", sample("yahoo-aggregate.xml"))
     assert aggregate(raw).reporter == "Yahoo"
