@@ -143,6 +143,7 @@ module "credentials" {
   report_role_arn                   = var.receiving_enabled ? module.receiving[0].report_role_arn : null
   default_retire_after_days         = var.default_retire_after_days
   max_credential_age_days           = var.max_credential_age_days
+  unused_sender_days                = var.unused_sender_days
   table_deletion_protection_enabled = var.credentials_table_deletion_protection_enabled
   role_permissions_boundary_arn     = var.role_permissions_boundary_arn
   tags                              = var.tags

@@ -184,6 +184,18 @@ variable "max_credential_age_days" {
   }
 }
 
+variable "unused_sender_days" {
+  description = "Days without any use of a sender's keys after which the scheduled retire run reports the sender (metric UnusedSenders and a log line): a leaver's access gets noticed. `ses-smtp users list --unused-days N` lists them on demand."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.unused_sender_days >= 1 && var.unused_sender_days <= 3650
+    error_message = "unused_sender_days must be between 1 and 3650."
+  }
+}
+
 variable "rotation_schedule_expression" {
   description = "When previous keys past their grace period are retired (the credentials function's scheduled run): an EventBridge Scheduler rate() or cron() expression."
   type        = string

@@ -34,6 +34,7 @@ class Settings:
     default_retire_after: timedelta = timedelta(days=7)
     max_credential_age: timedelta = timedelta(days=90)
     retire_run_interval: timedelta | None = None  # None: a cron() schedule, or not given
+    unused_sender_days: float = 30  # the retire run reports senders whose keys were not used this long
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +60,7 @@ class Settings:
             default_retire_after=timedelta(days=float(env.get("DEFAULT_RETIRE_AFTER_DAYS", "7"))),
             max_credential_age=timedelta(days=float(env.get("MAX_CREDENTIAL_AGE_DAYS", "90"))),
             retire_run_interval=schedule_interval(env.get("RETIRE_SCHEDULE", "")),
+            unused_sender_days=float(env.get("UNUSED_SENDER_DAYS", "30")),
         )
 
 

@@ -29,6 +29,7 @@ from ses_smtp.errors import (
     SenderRevoked,
     SesSmtpError,
 )
+from ses_smtp.key_use import KeyUse, is_unused, retiring_while_in_use
 from ses_smtp.limits import Limits
 from ses_smtp.model import (
     MANAGED_BY_CLI,
@@ -81,11 +82,19 @@ class RetirementReport:
     past_max_age: list[dict[str, Any]]
     unrecorded_deactivated: list[dict[str, Any]] = field(default_factory=list)
     migrated: list[str] = field(default_factory=list)
+    old_password_in_use: list[dict[str, Any]] = field(default_factory=list)  # retired within a day, used today
+    unused: list[dict[str, Any]] = field(default_factory=list)  # no key used for unused_sender_days
 
     @property
     def needs_attention(self) -> int:
-        """Everything an administrator should look at: the one number the alarm watches."""
-        return len(self.skipped_busy) + len(self.past_max_age) + len(self.unrecorded_deactivated)
+        """Everything an administrator should look at: the one number the alarm watches. Unused senders
+        are counted apart (someone who rarely sends is not an emergency)."""
+        return (
+            len(self.skipped_busy)
+            + len(self.past_max_age)
+            + len(self.unrecorded_deactivated)
+            + len(self.old_password_in_use)
+        )
 
 
 @dataclass(frozen=True)
@@ -313,6 +322,23 @@ class Credentials:
     def list(self) -> list[Sender]:
         return sorted(self.store.senders(), key=lambda sender: sender.name)
 
+    def key_use(self, sender: Sender) -> KeyUse:
+        """The last use of the sender's current and previous key, as IAM reports it (one call per key)."""
+        current, previous = sender.current_key, sender.previous_key
+        return KeyUse(
+            current=self.directory.last_used(current.access_key_id) if current else None,
+            previous=self.directory.last_used(previous.access_key_id) if previous else None,
+        )
+
+    def list_with_use(self, unused_days: float | None = None) -> Findings:
+        """Every sender with its keys' last use; with unused_days, only those whose keys were not used that long."""
+        now, listed = self.clock(), []
+        for sender in self.list():
+            use = self.key_use(sender)
+            if unused_days is None or is_unused(sender, use, now, unused_days):
+                listed.append({**self.view(sender), **use.to_dict(sender)})
+        return listed
+
     # Senders declared in Terraform (the module's `senders` input)
 
     def declare(self, wanted: Declared, generation: int, caller: Caller) -> Sender:
@@ -382,15 +408,18 @@ class Credentials:
             }
             for key in self.directory.keys(sender.iam_user)
         ]
-        return {**self.view(sender), "iam_keys": keys}
+        return {**self.view(sender), **self.key_use(sender).to_dict(sender), "iam_keys": keys}
 
     def retire_expired(self) -> RetirementReport:
         """Retire previous keys past their retire_after; deactivate active keys no record knows; report
-        current keys older than the maximum age. An operation left half-done past its stale time no
-        longer holds the sender."""
+        current keys older than the maximum age, previous keys about to be retired that are still in use,
+        and senders whose keys went unused. An operation left half-done past its stale time no longer holds
+        the sender."""
         now = self.clock()
         retired, busy, old, migrated = [], [], [], []
         unrecorded: Findings = []
+        in_use: Findings = []
+        unused: Findings = []
         for record in self.store.senders():
             unrecorded += self._deactivate_unrecorded_keys(record, now)
             sender = self._without_stale_operation(record, now)
@@ -413,7 +442,38 @@ class Credentials:
                     max_age_days=self.settings.max_credential_age.days,
                 )
                 old.append({"sender": sender.name, "access_key_id": current.access_key_id, "age_days": age_days})
-        return RetirementReport(retired, busy, old, unrecorded, migrated)
+            if sender.status in ("active", "quarantined") and current is not None:
+                use = self.key_use(sender)
+                in_use += self._old_password_in_use(sender, use, now)
+                unused += self._unused(sender, use, now)
+        return RetirementReport(retired, busy, old, unrecorded, migrated, in_use, unused)
+
+    def _old_password_in_use(self, sender: Sender, use: KeyUse, now: datetime) -> Findings:
+        """A day's warning: the previous key is retired within a day, and a mail client used it today."""
+        if not retiring_while_in_use(sender, use, now):
+            return []
+        assert sender.previous_key is not None  # retiring_while_in_use: there is one
+        finding: dict[str, Any] = {
+            "sender": sender.name,
+            "access_key_id": sender.previous_key.access_key_id,
+            "last_used_at": _iso(use.previous),
+            "valid_until": _iso(sender.previous_key.retire_after),
+        }
+        logger.warning("old password still in use; its key is retired within a day", **finding)
+        return [finding]
+
+    def _unused(self, sender: Sender, use: KeyUse, now: datetime) -> Findings:
+        """A leaver, perhaps: no key of the sender used for unused_sender_days."""
+        if not is_unused(sender, use, now, self.settings.unused_sender_days):
+            return []
+        unused = use.unused_for(sender, now) or timedelta(0)
+        finding: dict[str, Any] = {
+            "sender": sender.name,
+            "last_used_at": _iso(use.last_used),
+            "unused_days": unused.days,
+        }
+        logger.warning("sender's keys unused", **finding)
+        return [finding]
 
     def _deactivate_unrecorded_keys(self, sender: Sender, now: datetime) -> Findings:
         """Reconcile IAM with the record: the table can be edited by more principals than this function."""

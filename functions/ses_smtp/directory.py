@@ -129,7 +129,13 @@ class SenderDirectory:
         return [AccessKeyInfo(k["AccessKeyId"], k["Status"], k["CreateDate"]) for k in listed]
 
     def last_used(self, access_key_id: str) -> datetime | None:
-        used = self._iam.get_access_key_last_used(AccessKeyId=access_key_id)["AccessKeyLastUsed"]
+        """When IAM last saw the key used; None if never (or the key is gone)."""
+        try:
+            used = self._iam.get_access_key_last_used(AccessKeyId=access_key_id)["AccessKeyLastUsed"]
+        except ClientError as error:
+            if _code(error) == "NoSuchEntity":
+                return None
+            raise
         last: datetime | None = used.get("LastUsedDate")
         return last
 

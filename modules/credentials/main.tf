@@ -39,6 +39,7 @@ locals {
     DEFAULT_RETIRE_AFTER_DAYS    = tostring(var.default_retire_after_days)
     MAX_CREDENTIAL_AGE_DAYS      = tostring(var.max_credential_age_days)
     RETIRE_SCHEDULE              = var.rotation_schedule_expression
+    UNUSED_SENDER_DAYS           = tostring(var.unused_sender_days)
     POWERTOOLS_SERVICE_NAME      = var.name_prefix
     POWERTOOLS_METRICS_NAMESPACE = "SesSmtp"
   }

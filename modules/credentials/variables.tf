@@ -76,6 +76,12 @@ variable "max_credential_age_days" {
   nullable    = false
 }
 
+variable "unused_sender_days" {
+  description = "Days without use of a sender's keys after which the retire run reports the sender."
+  type        = number
+  nullable    = false
+}
+
 variable "table_deletion_protection_enabled" {
   description = "Protect the credentials table from deletion."
   type        = bool

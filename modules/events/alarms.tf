@@ -184,10 +184,11 @@ resource "aws_cloudwatch_metric_alarm" "queue" {
 
 # One alarm for everything the daily retire run finds that needs a person (the module's alarms stay
 # few: each is billed per metric once CloudWatch's ten free alarm metrics are used). The run publishes
-# the parts beside it: CredentialsPastMaxAge, SendersSkippedBusy and UnrecordedAccessKeysDeactivated.
+# the parts beside it: CredentialsPastMaxAge, SendersSkippedBusy, UnrecordedAccessKeysDeactivated and
+# OldPasswordsStillInUse (the dashboard shows them, with UnusedSenders, which is not in the sum).
 resource "aws_cloudwatch_metric_alarm" "credentials_need_attention" {
   alarm_name          = "${var.name_prefix}-credentials-need-attention"
-  alarm_description   = "The daily retire run found credentials that need a person: a key past max_credential_age_days (rotate it), a sender held by an operation in flight, or an active access key that no record knew (now deactivated: find who made it in CloudTrail). `ses-smtp users retire` lists them."
+  alarm_description   = "The daily retire run found credentials that need a person: a key past max_credential_age_days (rotate it), a sender held by an operation in flight, an active access key that no record knew (now deactivated: find who made it in CloudTrail), or an old password used today whose key is retired within a day (call the person). `ses-smtp users retire` lists them."
   namespace           = "SesSmtp"
   metric_name         = "CredentialsNeedAttention"
   dimensions          = { service = var.name_prefix }

@@ -88,7 +88,25 @@ locals {
         ]
       }
     },
+    {
+      # What the scheduled retire run found: the parts of CredentialsNeedAttention, and unused senders.
+      type = "metric", x = 0, y = 24, width = 24, height = 6,
+      properties = {
+        title   = "Credentials: the retire run's findings", region = local.region, stat = "Maximum", period = 86400, view = "timeSeries",
+        metrics = [for name, label in local.credential_metrics : ["SesSmtp", name, "service", var.name_prefix, { label = label }]]
+      }
+    },
   ], local.report_widgets)
+}
+
+locals {
+  credential_metrics = {
+    CredentialsPastMaxAge           = "Keys past max age"
+    SendersSkippedBusy              = "Senders skipped (busy)"
+    UnrecordedAccessKeysDeactivated = "Unrecorded keys deactivated"
+    OldPasswordsStillInUse          = "Old password in use, retired within a day"
+    UnusedSenders                   = "Senders unused (leavers?)"
+  }
 }
 
 resource "aws_cloudwatch_dashboard" "this" {

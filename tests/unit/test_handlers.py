@@ -136,6 +136,8 @@ def test_the_scheduled_retire_request_retires_only_expired_keys(wired: World) ->
         "past_max_age": [],
         "unrecorded_deactivated": [],
         "migrated": [],
+        "old_password_in_use": [],
+        "unused": [],
     }
     wired.now[0] += timedelta(days=2)
     assert invoke(schedule)["retired"] == [rotated["previous_access_key_id"]]

@@ -269,7 +269,8 @@ def _status(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _list(admin: Admin, args: argparse.Namespace) -> list[dict[str, Any]]:
-    return admin.request("list")["senders"]  # type: ignore[no-any-return]
+    unused = {} if args.unused_days is None else {"unused_days": args.unused_days}
+    return admin.request("list", **unused)["senders"]  # type: ignore[no-any-return]
 
 
 def _revoke(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
@@ -294,7 +295,15 @@ def _delete(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
 
 def _retire(admin: Admin, args: argparse.Namespace) -> dict[str, Any]:
     response = admin.request("retire")
-    keys = ("retired", "skipped_busy", "past_max_age", "unrecorded_deactivated", "migrated")
+    keys = [
+        "retired",
+        "skipped_busy",
+        "past_max_age",
+        "unrecorded_deactivated",
+        "migrated",
+        "old_password_in_use",
+        "unused",
+    ]
     return {key: response.get(key, []) for key in keys}
 
 
@@ -326,6 +335,17 @@ ACTIONS: dict[str, Callable[[Admin, argparse.Namespace], Any]] = {
 }
 
 
+OLD_PASSWORD = {True: "still in use", False: "not used since rotation"}
+
+
+def _old_password_note(sender: dict[str, Any]) -> str:
+    return (
+        f"{sender['name']}: a mail client (Gmail?) still has the old password, last used "
+        f"{render.value(sender.get('previous_last_used_at'))}; it stops working after "
+        f"{render.value(sender.get('previous_valid_until'))}: ask {sender['name']} to paste the new one"
+    )
+
+
 def _for_people(command: str, result: Any, rotation_note: str = "") -> str:
     if isinstance(result, receiving.Confirmation):
         return result.for_people()
@@ -337,10 +357,15 @@ def _for_people(command: str, result: Any, rotation_note: str = "") -> str:
         note = {"create": created, "rotate": rotation_note}.get(command, "")
         return result.for_people() + (f"\n\n{note}" if note else "")
     if command == "list":
-        return render.table(
-            result,
-            ["name", "status", "from", "managed_by", "current_access_key_id", "previous_valid_until"],
-            empty="no senders yet: `ses-smtp users create NAME --from ADDRESS` adds one",
+        rows = [{**sender, "old_password": OLD_PASSWORD.get(sender.get("old_password_in_use"))} for sender in result]
+        columns = ["name", "status", "from", "managed_by", "current_access_key_id", "current_last_used_at"]
+        table = render.table(
+            rows,
+            [*columns, "previous_valid_until", "old_password"],
+            empty="no senders (with --unused-days: none unused that long)",
+        )
+        return table + "".join(
+            f"\n{_old_password_note(sender)}" for sender in result if sender.get("old_password_in_use")
         )
     if command == "status":
         keys = render.table(
@@ -348,7 +373,8 @@ def _for_people(command: str, result: Any, rotation_note: str = "") -> str:
             ["access_key_id", "role", "status", "created_at", "last_used_at"],
             empty="no IAM access keys",
         )
-        return f"{render.fields(result, skip=['iam_keys'])}\n\n{keys}"
+        note = f"\n\n{_old_password_note(result)}" if result.get("old_password_in_use") else ""
+        return f"{render.fields(result, skip=['iam_keys'])}\n\n{keys}{note}"
     if command == "release":
         return render.fields(result)
     if command == "delete":
@@ -366,6 +392,15 @@ def _for_people(command: str, result: Any, rotation_note: str = "") -> str:
                 f"\n  {key['sender']}: access key {key['access_key_id']} was active but in no record; deactivated"
                 for key in result["unrecorded_deactivated"]
             )
+            + "".join(
+                f"\n  {key['sender']}: old password used {render.value(key['last_used_at'])} and retired after "
+                f"{render.value(key['valid_until'])}: the person must paste the new one"
+                for key in result.get("old_password_in_use", [])
+            )
+            + "".join(
+                f"\n  {unused['sender']}: no key used for {unused['unused_days']} days (a leaver? revoke it)"
+                for unused in result.get("unused", [])
+            )
         )
     already = "was already" if result.get("already") else "is now"
     claimed = render.value(result.get("revoked_by_claimed"))
@@ -379,6 +414,16 @@ def from_pattern(text: str) -> str:
     if not (at and local_part and "." in domain and not domain.startswith(".") and not domain.endswith(".")):
         raise argparse.ArgumentTypeError(f"{text!r} is not an address: give name@domain or *@domain")
     return text
+
+
+def unused_days(text: str) -> float:
+    try:
+        days = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    if days < 0:
+        raise argparse.ArgumentTypeError(f"{text} days: give 0 or more")
+    return days
 
 
 def grace_days(text: str) -> float:
@@ -461,7 +506,13 @@ def add_parser(commands: Any) -> None:
     show.add_argument("--previous", action="store_true", help="the previous key, during its grace period")
     status = sub.add_parser("status", help="a sender's record and its IAM keys, with last use")
     status.add_argument("name", help=NAME_HELP)
-    sub.add_parser("list", help="every sender")
+    listing = sub.add_parser("list", help="every sender, with its keys' last use")
+    listing.add_argument(
+        "--unused-days",
+        type=unused_days,
+        metavar="N",
+        help="only senders none of whose keys were used for N days (or, never used, issued N days ago)",
+    )
     sub.add_parser("retire", help="retire previous keys past their grace period now (the daily scheduled run)")
     for verb, text in (
         ("revoke", "deactivate and delete every key; keep the record"),

@@ -44,6 +44,7 @@ class CredentialRequest:
     iam_user: str = ""  # quarantine: the sender as SES's events name it
     reason: str = ""
     force: bool = False  # update, delete: also a sender Terraform manages
+    unused_days: float | None = None  # list: only senders whose keys were not used for this many days
 
     @classmethod
     def parse(cls, event: Any) -> CredentialRequest:
@@ -73,6 +74,7 @@ class CredentialRequest:
             iam_user=iam_user,
             reason=reason,
             force=event.get("force") is True,
+            unused_days=_unused_days(event.get("unused_days")),
         )
 
 
@@ -109,7 +111,7 @@ def handle(request: CredentialRequest, credentials: Credentials) -> dict[str, An
         case "retire":
             return retire(credentials)
         case _:
-            return {"senders": [credentials.view(sender) for sender in credentials.list()]}
+            return {"senders": credentials.list_with_use(request.unused_days)}
 
 
 def retire(credentials: Credentials) -> dict[str, Any]:
@@ -121,8 +123,10 @@ def retire(credentials: Credentials) -> dict[str, Any]:
     metrics.add_metric(
         name="UnrecordedAccessKeysDeactivated", unit=MetricUnit.Count, value=len(report.unrecorded_deactivated)
     )
+    metrics.add_metric(name="OldPasswordsStillInUse", unit=MetricUnit.Count, value=len(report.old_password_in_use))
+    metrics.add_metric(name="UnusedSenders", unit=MetricUnit.Count, value=len(report.unused))
     # One alarm watches this sum (the module's alarms stay inside the free allowance); the dashboard
-    # shows the three numbers it adds up.
+    # shows the numbers it adds up. Unused senders are not in it: see RetirementReport.
     metrics.add_metric(name="CredentialsNeedAttention", unit=MetricUnit.Count, value=report.needs_attention)
     logger.info(
         "retire run complete",
@@ -131,6 +135,8 @@ def retire(credentials: Credentials) -> dict[str, Any]:
         past_max_age=len(report.past_max_age),
         unrecorded_deactivated=len(report.unrecorded_deactivated),
         migrated=report.migrated,
+        old_password_in_use=len(report.old_password_in_use),
+        unused=len(report.unused),
     )
     return {
         "retired": report.retired,
@@ -138,6 +144,8 @@ def retire(credentials: Credentials) -> dict[str, Any]:
         "past_max_age": report.past_max_age,
         "unrecorded_deactivated": report.unrecorded_deactivated,
         "migrated": report.migrated,
+        "old_password_in_use": report.old_password_in_use,
+        "unused": report.unused,
     }
 
 
@@ -183,6 +191,14 @@ def _days(value: Any) -> timedelta | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidRequest("retire_after_days must be a number of days")
     return timedelta(days=value)
+
+
+def _unused_days(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise InvalidRequest("unused_days must be a number of days, 0 or more")
+    return float(value)
 
 
 def _caller(event: dict[str, Any]) -> Caller:
