@@ -1,7 +1,7 @@
 data "aws_region" "current" {}
 
 locals {
-  region           = data.aws_region.current.name
+  region           = data.aws_region.current.id
   mail_from_domain = coalesce(var.mail_from_domain, "mail.${var.domain}")
   smtp_regions     = toset(jsondecode(file("${path.module}/functions/ses_smtp/smtp_regions.json")).regions)
 

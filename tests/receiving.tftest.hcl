@@ -438,7 +438,7 @@ run "plan_fails_where_ses_does_not_receive_mail" {
 
   override_data {
     target = data.aws_region.current
-    values = { name = "eu-central-2" }
+    values = { id = "eu-central-2", name = "eu-central-2" }
   }
 
   expect_failures = [output.receiving_mx_record]

@@ -134,6 +134,7 @@ run "a_region_without_smtp_endpoint_fails_at_plan" {
   override_data {
     target = data.aws_region.current
     values = {
+      id   = "ap-east-1"
       name = "ap-east-1"
     }
   }
@@ -250,6 +251,7 @@ run "dkim_cnames_point_into_the_dkim_domain_aws_documents_for_the_region" {
   override_data {
     target = data.aws_region.current
     values = {
+      id   = "il-central-1"
       name = "il-central-1"
     }
   }

@@ -74,7 +74,7 @@ data "aws_iam_policy_document" "credentials_function" {
     condition {
       test     = "StringNotEquals"
       variable = "kms:ViaService"
-      values   = ["dynamodb.${data.aws_region.current.name}.amazonaws.com"]
+      values   = ["dynamodb.${data.aws_region.current.id}.amazonaws.com"]
     }
   }
 

@@ -11,15 +11,15 @@ locals {
 
   # ARNs built from names, so every policy is fully known (and reviewable) at plan time.
   table_name               = "${var.name_prefix}-credentials"
-  table_arn                = "arn:${local.partition}:dynamodb:${data.aws_region.current.name}:${local.account_id}:table/${local.table_name}"
+  table_arn                = "arn:${local.partition}:dynamodb:${data.aws_region.current.id}:${local.account_id}:table/${local.table_name}"
   group_path               = "/${var.name_prefix}/"
   group_name               = "${var.name_prefix}-senders"
   group_arn                = "arn:${local.partition}:iam::${local.account_id}:group${local.group_path}${local.group_name}"
   boundary_name            = "${var.name_prefix}-sender-boundary"
   boundary_arn             = "arn:${local.partition}:iam::${local.account_id}:policy${local.group_path}${local.boundary_name}"
   schedule_name            = "${var.name_prefix}-rotation"
-  schedule_arn             = "arn:${local.partition}:scheduler:${data.aws_region.current.name}:${local.account_id}:schedule/default/${local.schedule_name}"
-  credentials_function_arn = "arn:${local.partition}:lambda:${data.aws_region.current.name}:${local.account_id}:function:${var.name_prefix}-credentials"
+  schedule_arn             = "arn:${local.partition}:scheduler:${data.aws_region.current.id}:${local.account_id}:schedule/default/${local.schedule_name}"
+  credentials_function_arn = "arn:${local.partition}:lambda:${data.aws_region.current.id}:${local.account_id}:function:${var.name_prefix}-credentials"
   code_package             = "${var.package_dir}/ses_smtp.zip"
   layer_package            = "${var.package_dir}/dependencies.zip"
 
@@ -35,7 +35,7 @@ locals {
     PERMISSIONS_BOUNDARY_ARN     = aws_iam_policy.sender_boundary.arn
     USER_NAME_PREFIX             = local.user_name_prefix
     ALLOWED_DOMAINS              = var.domain
-    SMTP_REGION                  = data.aws_region.current.name
+    SMTP_REGION                  = data.aws_region.current.id
     DEFAULT_RETIRE_AFTER_DAYS    = tostring(var.default_retire_after_days)
     MAX_CREDENTIAL_AGE_DAYS      = tostring(var.max_credential_age_days)
     RETIRE_SCHEDULE              = var.rotation_schedule_expression

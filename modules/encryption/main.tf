@@ -10,7 +10,7 @@ data "aws_iam_session_context" "deployer" {
 
 locals {
   account_id           = data.aws_caller_identity.current.account_id
-  region               = data.aws_region.current.name
+  region               = data.aws_region.current.id
   partition            = data.aws_partition.current.partition
   credentials_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/${var.credentials_role_name}"
 

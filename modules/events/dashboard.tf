@@ -1,5 +1,5 @@
 locals {
-  region     = data.aws_region.current.name
+  region     = data.aws_region.current.id
   ses_events = ["Send", "Delivery", "Bounce", "Complaint", "Reject", "DeliveryDelay"]
 
   # Senders are ranked by Metrics Insights (top N) rather than listed by SEARCH, so the dashboard

@@ -149,7 +149,7 @@ data "aws_iam_policy_document" "events_function" {
   statement {
     sid       = "RememberBouncesAndComplaintsCountSenders"
     actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
-    resources = ["arn:${data.aws_partition.current.partition}:dynamodb:${data.aws_region.current.name}:${local.account_id}:table/${var.table_name}"]
+    resources = ["arn:${data.aws_partition.current.partition}:dynamodb:${data.aws_region.current.id}:${local.account_id}:table/${var.table_name}"]
 
     # Keep in step with ses_smtp/events.py and ses_smtp/limits.py: its items are recipient#<address> and
     # usage#<IAM user>; sender records and sealed credentials (sender#...) are not its own.
@@ -168,7 +168,7 @@ data "aws_iam_policy_document" "events_function" {
     content {
       sid       = "AskTheCredentialsFunctionToQuarantine"
       actions   = ["lambda:InvokeFunction"]
-      resources = ["arn:${data.aws_partition.current.partition}:lambda:${data.aws_region.current.name}:${local.account_id}:function:${var.function_names["credentials"]}"]
+      resources = ["arn:${data.aws_partition.current.partition}:lambda:${data.aws_region.current.id}:${local.account_id}:function:${var.function_names["credentials"]}"]
     }
   }
 }

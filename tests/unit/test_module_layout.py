@@ -38,3 +38,25 @@ def test_every_variable_and_output_is_described() -> None:
         blocks = re.split(r'^(?=variable "|output ")', path.read_text(), flags=re.MULTILINE)[1:]
         for block in blocks:
             assert "description = " in block, f"{path.relative_to(ROOT)}: {block.splitlines()[0]} has no description"
+
+
+def terraform_files() -> list[Path]:
+    return [path for path in ROOT.glob("**/*.tf") if ".terraform" not in path.parts]
+
+
+def test_the_region_is_read_from_an_attribute_both_provider_majors_have() -> None:
+    """`name` is deprecated in 6.x and `region` does not exist in 5.x; `id` is the region on both."""
+    read = {
+        attribute
+        for path in terraform_files()
+        for attribute in re.findall(r"data\.aws_region\.\w+\.(\w+)", path.read_text())
+    }
+    assert read == {"id"}
+
+
+def test_the_readme_names_the_admitted_and_the_tested_provider_versions() -> None:
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    admitted = re.search(r'source\s*=\s*"hashicorp/aws"\s*version\s*=\s*"([^"]+)"', (ROOT / "versions.tf").read_text())
+    assert admitted is not None
+    assert f"admits `hashicorp/aws` `{admitted[1]}`" in readme
+    assert "Tested: `hashicorp/aws` 5.100.0" in readme

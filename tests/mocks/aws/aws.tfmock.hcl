@@ -73,8 +73,10 @@ mock_resource "aws_kms_key" {
   }
 }
 
+# The module reads the region from `id` (on both 5.x and 6.x; README "Provider versions").
 mock_data "aws_region" {
   defaults = {
+    id   = "eu-west-1"
     name = "eu-west-1"
   }
 }
