@@ -124,7 +124,8 @@ def test_mailed_reports_are_read_and_shown_by_the_cli(
     outcomes = inbound.outcomes  # type: ignore[attr-defined]
     assert [[report["new"] for report in outcome["reports"]] for outcome in outcomes] == [[True], [True], [False]]
 
-    outputs = {"region": "eu-west-1", "credentials_table_name": deployment["TABLE_NAME"]}
+    config = {"schema_version": 1, "region": "eu-west-1", "credentials_table_name": deployment["TABLE_NAME"]}
+    outputs = {"admin_config": config}  # the one output the CLI reads
     state = write_local_state(emulator, outputs, tmp_path)
     shown = ses_smtp(state, "--json", "--days", "36500")
     assert shown.returncode == 0, shown.stderr

@@ -161,10 +161,11 @@ def events(args: argparse.Namespace) -> str:
 
 
 def reports(args: argparse.Namespace) -> str:
-    table = args.table or deployment_outputs(args).get("credentials_table_name")
+    config = {} if args.table else deployment_outputs(args)
+    table = args.table or config.get("credentials_table_name")
     if not table:
         raise CliError("no credentials table: give --table or --terraform-dir of a deployment")
-    region = args.region or (args.local_state.region if args.local_state else None)
+    region = args.region or config.get("region")
     found = admin_reports.summary(boto3.client("dynamodb", region_name=region), str(table), args.days, args.top)
     return json.dumps(found, indent=2) if args.json else admin_reports.for_people(found)
 
