@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ses_smtp.admin.local_stack import StackState
 from ses_smtp.admin.terraform import REPO_ROOT
 from ses_smtp_local.emulator import Emulator
 
@@ -84,8 +83,9 @@ def environment() -> dict[str, str]:
 
 
 def terraform(directory: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    asks = ["-input=false"] if arguments[0] in ("init", "apply", "plan") else []  # the commands that may prompt
     done = subprocess.run(
-        [shutil.which("terraform") or "terraform", f"-chdir={directory}", *arguments, "-no-color", "-input=false"],
+        [shutil.which("terraform") or "terraform", f"-chdir={directory}", *arguments, "-no-color", *asks],
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
@@ -115,26 +115,6 @@ def has_changes(directory: Path, *arguments: str) -> bool:
 
 def outputs(directory: Path) -> dict[str, Any]:
     return {name: value["value"] for name, value in json.loads(terraform(directory, "output", "-json").stdout).items()}
-
-
-def local_state(emulator: Emulator, directory: Path) -> Path:
-    """A local stack state file describing this root's deployment (what `ses-smtp local up` writes)."""
-    state = StackState(
-        endpoint_url=emulator.endpoint_url,
-        region=emulator.region,
-        smtp_host="127.0.0.1",
-        starttls_port=2587,
-        tls_port=2465,
-        ca_file="",
-        terraform_dir=str(directory),
-        state_dir=str(directory),
-        pid=os.getpid(),
-        outputs=outputs(directory),
-        log_dir=str(directory / "logs"),
-    )
-    path = directory / "stack.json"
-    state.save(path)
-    return path
 
 
 def ses_smtp(directory: Path, emulator: Emulator, *arguments: str) -> subprocess.CompletedProcess[str]:
