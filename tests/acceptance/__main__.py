@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from ses_smtp import __version__
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformError
 from ses_smtp.regions import UnknownRegion, require_smtp_region
@@ -37,6 +39,17 @@ from tests.acceptance.targets import (
 
 ACCOUNT_ENVIRONMENT = "SES_SMTP_ACCEPTANCE_ACCOUNT"
 RESULTS = {"aws": REPO_ROOT / "docs" / "acceptance" / "aws-results.json"}
+# What ends a run early (after the deployment's own cleanup ran): reported, and the exit code is 1.
+FAILURES = (
+    KitError,
+    TerraformError,
+    BotoCoreError,
+    ClientError,
+    smtplib.SMTPException,
+    subprocess.SubprocessError,
+    OSError,
+    ValueError,
+)
 HOW = "make test-aws REGION=eu-west-1 DOMAIN=acceptance.example.org ZONE_ID=Z0123456789ABCDEFGHIJ (docs/acceptance.md)"
 
 
@@ -136,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     results = args.results or RESULTS.get(args.target, work_dir / "results.json")
     try:
         deployment, region, domain = target(args, work_dir)
-    except KitError as refusal:
+    except (KitError, BotoCoreError, ClientError) as refusal:  # no credentials, or not allowed to look
         print(f"acceptance: refused: {refusal}", file=sys.stderr)
         return 2
     header: dict[str, Any] = {"target": args.target, "region": region, "domain": domain, "started_at": now()}
@@ -147,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         with deployment as deployed:
             header["region"] = deployed.region
             run_cases(deployed, domain, outcomes)
-    except (KitError, TerraformError, smtplib.SMTPException, OSError) as failure:
+    except FAILURES as failure:
         error = f"{type(failure).__name__}: {failure}"
         print(f"acceptance: the run failed: {error}", file=sys.stderr)
     if outcomes:

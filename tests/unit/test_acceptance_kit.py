@@ -85,6 +85,17 @@ def test_the_real_aws_run_refuses_a_region_without_smtp(
 
 
 @mock_aws
+def test_the_kit_refuses_credentials_of_another_account_before_it_creates_anything(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(ACCOUNT_ENVIRONMENT, "210987654321")
+    arguments = ["--target", "aws", "--region", "eu-west-1", "--domain", "a.example.com", "--route53-zone-id", "Z1"]
+    assert main([*arguments, "--work-dir", str(tmp_path / "work")]) == 2
+    assert "not the confirmed 210987654321" in capsys.readouterr().err
+    assert not (tmp_path / "work").exists()
+
+
+@mock_aws
 def test_credentials_for_another_account_are_refused() -> None:
     inputs = AwsInputs("eu-west-1", "a.example.com", "Z1", account="210987654321")
     with pytest.raises(KitError, match=f"account {MOTO_ACCOUNT}, not the confirmed 210987654321"):
