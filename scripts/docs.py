@@ -4,6 +4,9 @@
 Written between terraform-docs markers (<!-- BEGIN_TF_DOCS --> ... <!-- END_TF_DOCS -->) in the
 terraform-docs markdown-table layout, so either tool can maintain it. `--check` fails when the README
 is stale (run by `make lint`); without it the README is rewritten in place (`make docs`).
+
+Why a script and not terraform-docs: terraform-docs ships as a Go binary and is in none of the package
+registries the project's machines and CI reach (Debian, PyPI, npm), so `make setup` could not install it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Structure the module promises: examples re-export admin_config, every module has its files."""
+"""Structure the module promises: examples re-export admin_config, every module has its files.
+
+tflint's standard-module-structure rules check much the same, but tflint ships as a Go binary and is in none of
+the package registries the project's machines and CI reach (Debian, PyPI, npm), so the checks are written here.
+"""
 
 from __future__ import annotations
 
