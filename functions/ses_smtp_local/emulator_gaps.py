@@ -338,8 +338,13 @@ def lambda_invoke_needs_docker() -> None:
     """Invoke runs a function in Docker, which the local stack does not have. The project's own functions
     (handler ses_smtp.*) run in-process instead, as ses_smtp.admin.deployment.LocalFunction runs them for
     the CLI, with the emulator's endpoint as their AWS: the events function asking the credentials
-    function to quarantine a sender. Other functions keep moto's behaviour."""
+    function to quarantine a sender, Terraform's aws_lambda_invocation declaring senders. An unhandled
+    error is reported as Lambda reports it (X-Amz-Function-Error: Unhandled, errorMessage and errorType).
+    Other functions keep moto's behaviour."""
     original_invoke = lambda_models.LambdaFunction.invoke
+    # Lambda runs concurrent invocations in separate environments; here they share one process, so the
+    # emulator runs them one after the other (Terraform creates several declared senders in parallel).
+    one_at_a_time = threading.Lock()
 
     def invoke(self: lambda_models.LambdaFunction, body: str, request_headers: Any, response_headers: Any) -> Any:
         if not str(self.handler or "").startswith("ses_smtp."):
@@ -349,7 +354,12 @@ def lambda_invoke_needs_docker() -> None:
 
         emulator = Emulator(endpoint_url=f"http://{request_headers['Host']}", region=self.region)
         function = LocalFunction(emulator.session(), self.function_name, runtime=emulator.environment())
-        return json.dumps(function.invoke(json.loads(body or "{}"))).encode()
+        try:
+            with one_at_a_time:  # a function run here swaps process-wide log streams while it runs
+                return json.dumps(function.invoke(json.loads(body or "{}"))).encode()
+        except Exception as error:  # what Lambda answers for an unhandled error: 200, marked as a function error
+            response_headers["x-amz-function-error"] = "Unhandled"
+            return json.dumps({"errorMessage": str(error), "errorType": type(error).__name__}).encode()
 
     lambda_models.LambdaFunction.invoke = invoke  # type: ignore[method-assign]
 
