@@ -631,3 +631,71 @@ variable "sender_limit_alarm_enabled" {
   default     = true
   nullable    = false
 }
+
+variable "senders" {
+  description = "Senders declared in code: name => the From addresses it may send as (an address of `domain`, or `*@domain`), the person's own mailbox for received mail (forward_to, with receiving), and its own limits (as `ses-smtp users create` takes them; unset ones follow sender_limits). Terraform asks the credentials function to create, change and delete them; passwords never enter state: `ses-smtp users show NAME` reads them. See docs/credentials.md."
+  type = map(object({
+    from       = list(string)
+    forward_to = optional(string)
+    limits = optional(object({
+      per_hour           = optional(number)
+      per_day            = optional(number)
+      max_bounce_rate    = optional(number)
+      max_complaint_rate = optional(number)
+      min_volume         = optional(number)
+    }), {})
+  }))
+  default  = {}
+  nullable = false
+
+  # The same rules as the credentials function's (ses_smtp.model), so a bad name fails at plan.
+  validation {
+    condition = alltrue([
+      for name in keys(var.senders) : can(regex("^[a-z0-9][a-z0-9+=,.@_-]*$", name)) && length(name) <= 64 - length("${var.name_prefix}-")
+    ])
+    error_message = "senders: each name uses lower-case letters, digits and + = , . @ _ -, starts with a letter or digit, and fits an IAM user name with the name_prefix (64 characters in all)."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for sender in values(var.senders) : [
+        for address in sender.from : can(regex("^(\\*|[a-z0-9]([a-z0-9._+=-]{0,62}[a-z0-9_+=-])?)@${replace(var.domain, ".", "\\.")}$", lower(address)))
+      ]
+    ]))
+    error_message = "senders: each from is an address of the domain (alice@DOMAIN: letters, digits and . _ + = - before the @) or *@DOMAIN."
+  }
+
+  validation {
+    condition = alltrue([
+      for sender in values(var.senders) : length(sender.from) > 0 && length([for a in sender.from : a if startswith(a, "*@")]) <= 1 && length(distinct([for a in sender.from : lower(a) if !startswith(a, "*@")])) <= 4
+    ])
+    error_message = "senders: each sender has at least one from, at most one *@domain and at most 4 exact addresses (IAM's inline policy size)."
+  }
+
+  validation {
+    condition = length(flatten([
+      for sender in values(var.senders) : distinct([for a in sender.from : lower(a)])
+    ])) == length(distinct(flatten([for sender in values(var.senders) : [for a in sender.from : lower(a)]])))
+    error_message = "senders: an address (or *@domain) is granted to one sender only; two senders with one address is more often a typo than a shared mailbox."
+  }
+
+  validation {
+    condition = alltrue([
+      for sender in values(var.senders) : sender.forward_to == null ? true : (
+        can(regex("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", sender.forward_to))
+        && !endswith(sender.forward_to, "@${var.domain}")
+      )
+    ])
+    error_message = "senders: forward_to is a plain address such as alice@gmail.com, outside domain (mail forwarded there would come straight back)."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for sender in values(var.senders) : concat(
+        [for count in [sender.limits.per_hour, sender.limits.per_day, sender.limits.min_volume] : count == null ? true : count >= 1 && floor(count) == count],
+        [for rate in [sender.limits.max_bounce_rate, sender.limits.max_complaint_rate] : rate == null ? true : rate > 0 && rate <= 1],
+      )
+    ]))
+    error_message = "senders: limits per_hour, per_day and min_volume are whole numbers of at least 1; max_bounce_rate and max_complaint_rate are fractions above 0 and at most 1."
+  }
+}

@@ -95,6 +95,9 @@ module "ses_smtp" {
   # A throwaway deployment: let `terraform destroy` remove the table.
   credentials_table_deletion_protection_enabled = false
 
+  # Senders declared in code (none by default; `ses-smtp users create` adds senders by hand).
+  senders = var.senders
+
   tags = {
     Environment = "local"
   }

@@ -29,3 +29,10 @@ variable "name_prefix" {
   default     = "ses-smtp-local"
   nullable    = false
 }
+
+variable "senders" {
+  description = "Senders declared in code, as the module's senders input takes them (name => from, forward_to, limits)."
+  type        = any
+  default     = {}
+  nullable    = false
+}
