@@ -4,6 +4,8 @@ data "aws_caller_identity" "current" {}
 
 locals {
   account_id = data.aws_caller_identity.current.account_id
+  # Built from its name, so the function's policy is known (and reviewable) at plan time.
+  queue_arn = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.name}:${local.account_id}:${var.name_prefix}-events"
   # SES event types published to the pipeline.
   event_types = ["SEND", "DELIVERY", "BOUNCE", "COMPLAINT", "REJECT", "DELIVERY_DELAY", "RENDERING_FAILURE"]
 }
@@ -143,7 +145,7 @@ data "aws_iam_policy_document" "events_function" {
   statement {
     sid       = "ConsumeTheQueue"
     actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
-    resources = [aws_sqs_queue.events.arn]
+    resources = [local.queue_arn]
   }
 
   statement {
