@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+from ses_smtp.contract import DEFAULT_RETIRE_AFTER_DAYS, MAX_CREDENTIAL_AGE_DAYS
 from ses_smtp.regions import require_smtp_region
 
 
@@ -31,8 +32,8 @@ class Settings:
     user_name_prefix: str
     allowed_domains: frozenset[str]
     smtp_region: str
-    default_retire_after: timedelta = timedelta(days=7)
-    max_credential_age: timedelta = timedelta(days=90)
+    default_retire_after: timedelta = timedelta(days=DEFAULT_RETIRE_AFTER_DAYS)
+    max_credential_age: timedelta = timedelta(days=MAX_CREDENTIAL_AGE_DAYS)
     retire_run_interval: timedelta | None = None  # None: a cron() schedule, or not given
     unused_sender_days: float = 30  # the retire run reports senders whose keys were not used this long
 
@@ -57,8 +58,8 @@ class Settings:
             user_name_prefix=env.get("USER_NAME_PREFIX", ""),
             allowed_domains=frozenset(d.strip() for d in need("ALLOWED_DOMAINS").split(",") if d.strip()),
             smtp_region=region,
-            default_retire_after=timedelta(days=float(env.get("DEFAULT_RETIRE_AFTER_DAYS", "7"))),
-            max_credential_age=timedelta(days=float(env.get("MAX_CREDENTIAL_AGE_DAYS", "90"))),
+            default_retire_after=timedelta(days=float(env.get("DEFAULT_RETIRE_AFTER_DAYS", DEFAULT_RETIRE_AFTER_DAYS))),
+            max_credential_age=timedelta(days=float(env.get("MAX_CREDENTIAL_AGE_DAYS", MAX_CREDENTIAL_AGE_DAYS))),
             retire_run_interval=schedule_interval(env.get("RETIRE_SCHEDULE", "")),
             unused_sender_days=float(env.get("UNUSED_SENDER_DAYS", "30")),
         )

@@ -19,6 +19,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from ses_smtp.config import Settings
+from ses_smtp.contract import MAX_RETIRE_AFTER_DAYS
 from ses_smtp.directory import AccessKeyLimit, NewAccessKey, SenderDirectory
 from ses_smtp.envelope import encryption_context, seal
 from ses_smtp.errors import (
@@ -57,7 +58,7 @@ class _Unchanged:
 
 UNCHANGED: Any = _Unchanged()
 
-MAX_RETIRE_AFTER = timedelta(days=90)
+MAX_RETIRE_AFTER = timedelta(days=MAX_RETIRE_AFTER_DAYS)
 # An operation creates a key a moment before it records it, and may die (function timeout, 60 s) in
 # between; after STALE_OPERATION (20 minutes) its hold is taken over and the key will never be recorded.
 # A key no record knows that is older than this is therefore nobody's work in progress: the retire run

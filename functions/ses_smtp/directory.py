@@ -9,8 +9,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from ses_smtp.contract import FROM_POLICY_NAME, SENDER_TAG
 from ses_smtp.errors import NotOurs
-from ses_smtp.model import FROM_POLICY_NAME, TAG_SENDER
 
 
 class AccessKeyLimit(Exception):
@@ -43,7 +43,7 @@ class SenderDirectory:
 
     def create_user(self, user: str, sender: str) -> bool:
         """Create the user (True), or confirm an existing one is ours (False); NotOurs otherwise."""
-        tags = [{"Key": TAG_SENDER, "Value": sender}]
+        tags = [{"Key": SENDER_TAG, "Value": sender}]
         try:
             self._iam.create_user(UserName=user, Path=self._path, PermissionsBoundary=self._boundary, Tags=tags)
             return True
@@ -62,7 +62,7 @@ class SenderDirectory:
             raise
         tags = {tag["Key"]: tag["Value"] for tag in found.get("Tags", [])}
         boundary = found.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
-        if found["Path"] != self._path or boundary != self._boundary or tags.get(TAG_SENDER) != sender:
+        if found["Path"] != self._path or boundary != self._boundary or tags.get(SENDER_TAG) != sender:
             raise NotOurs(
                 f"IAM user {user!r} exists but was not created by this deployment "
                 f"(path {found['Path']}, boundary {boundary}); pick another sender name"

@@ -17,16 +17,15 @@ from botocore.exceptions import ClientError
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from ses_smtp.contract import PASSWORD_PURPOSE
 from ses_smtp.errors import TamperedCredential
 
 SCHEME_VERSION = 1
-PURPOSE = "ses-smtp-password"
-CONTEXT_KEYS = ("access_key_id", "purpose", "user")
 NONCE_BYTES = 12  # 96 bits, the size GCM is specified for
 
 
 def encryption_context(user: str, access_key_id: str) -> dict[str, str]:
-    return {"user": user, "access_key_id": access_key_id, "purpose": PURPOSE}
+    return {"user": user, "access_key_id": access_key_id, "purpose": PASSWORD_PURPOSE}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from botocore.exceptions import ClientError
 
+from ses_smtp.contract import BY_SENDER_INDEX, HISTORY_AT, HISTORY_SENDER, RECIPIENT_PREFIX
 from ses_smtp.errors import InvalidRequest
 
 # SES's event type -> the object holding its details. "Rendering Failure" is spelled with a space
@@ -201,10 +202,7 @@ def _json_object(text: Any, what: str) -> dict[str, Any]:
     return value
 
 
-# Keep in step with modules/credentials/main.tf: the table's by-sender index.
-BY_SENDER_INDEX = "by-sender"
-HISTORY_SENDER = "history_sender"
-HISTORY_AT = "history_at"
+# The table's sparse by-sender index (contract.json; modules/credentials creates it).
 INDEX_KEYS = (HISTORY_SENDER, HISTORY_AT)
 
 
@@ -217,7 +215,7 @@ class RecipientHistory:
 
     def remember(self, event: SesEvent, recipient: Recipient) -> bool:
         """One transaction: the event item (only if new) and the recipient's summary. False if seen before."""
-        pk = {"S": f"recipient#{recipient.address}"}
+        pk = {"S": f"{RECIPIENT_PREFIX}{recipient.address}"}
         event_key = event.feedback_id or event.message_id
         item = {
             "pk": pk,
@@ -273,7 +271,7 @@ class RecipientHistory:
         """The recipient's summary and events."""
         return self._query(
             KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues={":pk": {"S": f"recipient#{address.lower()}"}},
+            ExpressionAttributeValues={":pk": {"S": f"{RECIPIENT_PREFIX}{address.lower()}"}},
         )
 
     def for_sender(self, sender: str) -> list[dict[str, Any]]:

@@ -22,10 +22,11 @@ from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
+from ses_smtp.contract import FORWARDED_PREFIX, RECEIVED_MAIL_PREFIX
 from ses_smtp.errors import InvalidRequest
 
-# Where SES's S3 action stores received mail; Terraform passes the same value (OBJECT_PREFIX).
-OBJECT_PREFIX = "inbound/"
+# Where SES's S3 action stores received mail (Terraform passes it as OBJECT_PREFIX too).
+OBJECT_PREFIX = RECEIVED_MAIL_PREFIX
 # Added to every message we forward; a message that carries it is never forwarded again.
 LOOP_HEADER = "X-Ses-Smtp-Forwarded"
 BOUNCE_CLAIM = "bounce"  # the ledger's recipient slot for a message's one bounce (never an address: no @)
@@ -346,7 +347,7 @@ class ForwardedLedger:
 
     @staticmethod
     def key(message_id: str, recipient: str) -> dict[str, Any]:
-        return {"pk": {"S": f"forwarded#{message_id}#{recipient}"}, "sk": {"S": "forwarded"}}
+        return {"pk": {"S": f"{FORWARDED_PREFIX}{message_id}#{recipient}"}, "sk": {"S": "forwarded"}}
 
     def claim(self, message_id: str, recipient: str) -> bool:
         now = datetime.now(UTC)

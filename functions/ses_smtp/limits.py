@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from ses_smtp.contract import EXPIRES_AT, USAGE_PREFIX
 from ses_smtp.errors import InvalidRequest
 
 WARNING_SHARE = 0.9  # a warning at 90% of a limit
@@ -30,7 +31,7 @@ ACTIONS = ("alert", "quarantine")
 
 
 def usage_pk(iam_user: str) -> str:
-    return f"usage#{iam_user}"
+    return f"{USAGE_PREFIX}{iam_user}"
 
 
 def day_sk(moment: datetime) -> str:
@@ -144,8 +145,8 @@ class SenderUsage:
             TableName=self._table,
             Key={"pk": {"S": usage_pk(iam_user)}, "sk": {"S": day_sk(now)}},
             UpdateExpression="ADD sent :sent, #hour :sent, bounces :bounces, complaints :complaints "
-            "SET expires_at = if_not_exists(expires_at, :expires)",
-            ExpressionAttributeNames={"#hour": hour},
+            "SET #expires = if_not_exists(#expires, :expires)",
+            ExpressionAttributeNames={"#hour": hour, "#expires": EXPIRES_AT},
             ExpressionAttributeValues={
                 ":sent": {"N": str(counts.sent_day)},
                 ":bounces": {"N": str(counts.bounces)},

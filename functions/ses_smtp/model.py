@@ -19,8 +19,6 @@ IAM_USER_NAME_MAX = 64
 # longest local part at the longest domain, plus the *@domain statement, still fit: see test_model.py.
 MAX_ADDRESSES = 4
 IAM_USER_POLICY_MAX = 2048
-TAG_SENDER = "ses-smtp-sender"  # names the sender a user belongs to: how the function knows a user is its own
-FROM_POLICY_NAME = "send-as-granted"  # the one inline policy each sender has
 # Who manages a sender's grants, forward_to and limits: the CLI, or the module's `senders` input.
 MANAGED_BY_CLI = "cli"
 MANAGED_BY_TERRAFORM = "terraform"

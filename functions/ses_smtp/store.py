@@ -16,6 +16,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from ses_smtp.contract import SENDER_PREFIX
 from ses_smtp.envelope import SealedSecret
 from ses_smtp.errors import Conflict, SenderExists, SenderNotFound
 from ses_smtp.limits import SenderUsage
@@ -30,7 +31,7 @@ _deserializer = TypeDeserializer()
 
 
 def sender_pk(name: str) -> str:
-    return f"sender#{name}"
+    return f"{SENDER_PREFIX}{name}"
 
 
 def key_sk(access_key_id: str) -> str:

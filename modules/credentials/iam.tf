@@ -22,7 +22,7 @@ data "aws_iam_policy_document" "credentials_function" {
     condition {
       test     = "ForAllValues:StringEquals"
       variable = "aws:TagKeys"
-      values   = ["ses-smtp-sender"]
+      values   = [local.contract.sender.tag]
     }
   }
 
@@ -59,7 +59,7 @@ data "aws_iam_policy_document" "credentials_function" {
     condition {
       test     = "StringEquals"
       variable = "kms:EncryptionContext:purpose"
-      values   = ["ses-smtp-password"]
+      values   = [local.contract.password_envelope.purpose]
     }
   }
 
@@ -98,7 +98,7 @@ data "aws_iam_policy_document" "administrators" {
   statement {
     sid       = "ReadSenderRecords"
     actions   = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"]
-    resources = [local.table_arn, "${local.table_arn}/index/by-sender"]
+    resources = [local.table_arn, "${local.table_arn}/index/${local.contract.table.by_sender_index}"]
   }
 
   statement {
@@ -109,7 +109,7 @@ data "aws_iam_policy_document" "administrators" {
     condition {
       test     = "StringEquals"
       variable = "kms:EncryptionContext:purpose"
-      values   = ["ses-smtp-password"]
+      values   = [local.contract.password_envelope.purpose]
     }
   }
 }

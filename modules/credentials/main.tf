@@ -3,6 +3,8 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
+  # Names and values the functions use too (one file, read by both sides).
+  contract         = jsondecode(file("${path.module}/../../functions/ses_smtp/contract.json"))
   partition        = data.aws_partition.current.partition
   account_id       = data.aws_caller_identity.current.account_id
   senders_path     = "/${var.name_prefix}/senders/"
@@ -41,7 +43,7 @@ locals {
     RETIRE_SCHEDULE              = var.rotation_schedule_expression
     UNUSED_SENDER_DAYS           = tostring(var.unused_sender_days)
     POWERTOOLS_SERVICE_NAME      = var.name_prefix
-    POWERTOOLS_METRICS_NAMESPACE = "SesSmtp"
+    POWERTOOLS_METRICS_NAMESPACE = local.contract.metric_namespace
   }
 }
 
@@ -63,28 +65,27 @@ resource "aws_dynamodb_table" "this" {
     type = "S"
   }
 
-  # Keep in step with ses_smtp/events.py: only remembered bounce and complaint events carry these
-  # attributes, so the index is sparse and `ses-smtp events --sender` is a query, not a scan.
+  # Only remembered bounce and complaint events carry these attributes, so the index is sparse and `ses-smtp events --sender` is a query, not a scan.
   attribute {
-    name = "history_sender"
+    name = local.contract.table.history_sender
     type = "S"
   }
 
   attribute {
-    name = "history_at"
+    name = local.contract.table.history_at
     type = "S"
   }
 
   global_secondary_index {
-    name            = "by-sender"
-    hash_key        = "history_sender"
-    range_key       = "history_at"
+    name            = local.contract.table.by_sender_index
+    hash_key        = local.contract.table.history_sender
+    range_key       = local.contract.table.history_at
     projection_type = "ALL"
   }
 
   # Per-sender daily counts (usage#<IAM user>, day#<date>) expire two days after they start.
   ttl {
-    attribute_name = "expires_at"
+    attribute_name = local.contract.table.expires_at
     enabled        = true
   }
 

@@ -20,9 +20,10 @@ locals {
 
   administrators = length(var.key_administrator_arns) > 0 ? var.key_administrator_arns : [data.aws_iam_session_context.deployer.issuer_arn]
 
-  # Keep in step with ses_smtp/envelope.py: the code sends exactly these context keys.
-  password_context_keys = ["access_key_id", "purpose", "user"]
-  password_purpose      = "ses-smtp-password"
+  # The encryption context the functions send with every password (contract.json, read by both sides).
+  contract              = jsondecode(file("${path.module}/../../functions/ses_smtp/contract.json"))
+  password_context_keys = local.contract.password_envelope.context_keys
+  password_purpose      = local.contract.password_envelope.purpose
 
   topic_arns       = [for name in var.topic_names : "arn:${local.partition}:sns:${local.region}:${local.account_id}:${name}"]
   key_changes_rule = "${var.name_prefix}-key-changes"

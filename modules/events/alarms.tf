@@ -189,7 +189,7 @@ resource "aws_cloudwatch_metric_alarm" "queue" {
 resource "aws_cloudwatch_metric_alarm" "credentials_need_attention" {
   alarm_name          = "${var.name_prefix}-credentials-need-attention"
   alarm_description   = "The daily retire run found credentials that need a person: a key past max_credential_age_days (rotate it), a sender held by an operation in flight, an active access key that no record knew (now deactivated: find who made it in CloudTrail), or an old password used today whose key is retired within a day (call the person). `ses-smtp users retire` lists them."
-  namespace           = "SesSmtp"
+  namespace           = local.contract.metric_namespace
   metric_name         = "CredentialsNeedAttention"
   dimensions          = { service = var.name_prefix }
   statistic           = "Maximum"
@@ -207,7 +207,7 @@ resource "aws_cloudwatch_metric_alarm" "sender" {
 
   alarm_name          = "${var.name_prefix}-${each.key}"
   alarm_description   = each.value.description
-  namespace           = "SesSmtp"
+  namespace           = local.contract.metric_namespace
   metric_name         = each.value.metric
   dimensions          = { service = var.name_prefix }
   statistic           = "Sum"

@@ -18,7 +18,7 @@ locals {
       metrics = [[{
         id         = top.id
         label      = ""
-        expression = "SELECT SUM(${top.metric}) FROM SCHEMA(SesSmtp, Sender, service) WHERE service = '${var.name_prefix}' GROUP BY Sender ORDER BY SUM() DESC LIMIT ${top.limit}"
+        expression = "SELECT SUM(${top.metric}) FROM SCHEMA(${local.contract.metric_namespace}, Sender, service) WHERE service = '${var.name_prefix}' GROUP BY Sender ORDER BY SUM() DESC LIMIT ${top.limit}"
       }]]
     }
   }]
@@ -44,7 +44,7 @@ locals {
       type = "metric", x = 0, y = 0, width = 12, height = 6,
       properties = {
         title   = "Mail by event", region = local.region, stat = "Sum", period = 300, view = "timeSeries",
-        metrics = [for name in local.ses_events : ["SesSmtp", name, "service", var.name_prefix, { label = name }]]
+        metrics = [for name in local.ses_events : [local.contract.metric_namespace, name, "service", var.name_prefix, { label = name }]]
       }
     },
     {
@@ -82,9 +82,9 @@ locals {
         metrics = [
           ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", aws_sqs_queue.dead_letter.name, { label = "Dead letters" }],
           ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", aws_sqs_queue.events.name, { label = "Oldest event (s)", yAxis = "right" }],
-          ["SesSmtp", "EventProcessingErrors", "service", var.name_prefix, { stat = "Sum", label = "Failed on an AWS error (retried)" }],
-          ["SesSmtp", "MalformedEvents", "service", var.name_prefix, { stat = "Sum", label = "Malformed events" }],
-          ["SesSmtp", "UnknownEventType", "service", var.name_prefix, { stat = "Sum", label = "Unknown event types (skipped)" }],
+          [local.contract.metric_namespace, "EventProcessingErrors", "service", var.name_prefix, { stat = "Sum", label = "Failed on an AWS error (retried)" }],
+          [local.contract.metric_namespace, "MalformedEvents", "service", var.name_prefix, { stat = "Sum", label = "Malformed events" }],
+          [local.contract.metric_namespace, "UnknownEventType", "service", var.name_prefix, { stat = "Sum", label = "Unknown event types (skipped)" }],
         ]
       }
     },

@@ -3,6 +3,8 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
+  # Names and values the functions use too (one file, read by both sides).
+  contract   = jsondecode(file("${path.module}/../../functions/ses_smtp/contract.json"))
   account_id = data.aws_caller_identity.current.account_id
   # Built from its name, so the function's policy is known (and reviewable) at plan time.
   queue_arn = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.name}:${local.account_id}:${var.name_prefix}-events"
@@ -153,12 +155,12 @@ data "aws_iam_policy_document" "events_function" {
     actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
     resources = ["arn:${data.aws_partition.current.partition}:dynamodb:${data.aws_region.current.id}:${local.account_id}:table/${var.table_name}"]
 
-    # Keep in step with ses_smtp/events.py and ses_smtp/limits.py: its items are recipient#<address> and
-    # usage#<IAM user>; sender records and sealed credentials (sender#...) are not its own.
+    # Its items are recipient#<address> and usage#<IAM user>; sender records and sealed credentials
+    # (sender#...) are not its own.
     condition {
       test     = "ForAllValues:StringLike"
       variable = "dynamodb:LeadingKeys"
-      values   = ["recipient#*", "usage#*"]
+      values   = ["${local.contract.table.key_prefixes.recipient}*", "${local.contract.table.key_prefixes.usage}*"]
     }
   }
 
@@ -200,7 +202,7 @@ module "function" {
     SENDER_LIMIT_ACTION          = var.sender_limit_action
     CREDENTIALS_FUNCTION_NAME    = var.function_names["credentials"]
     POWERTOOLS_SERVICE_NAME      = var.name_prefix
-    POWERTOOLS_METRICS_NAMESPACE = "SesSmtp"
+    POWERTOOLS_METRICS_NAMESPACE = local.contract.metric_namespace
   }
 }
 

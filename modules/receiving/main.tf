@@ -5,10 +5,12 @@ data "aws_partition" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
+  # Names and values the functions use too (one file, read by both sides).
+  contract      = jsondecode(file("${path.module}/../../functions/ses_smtp/contract.json"))
   account_id    = data.aws_caller_identity.current.account_id
   partition     = data.aws_partition.current.partition
   rule_name     = "${var.name_prefix}-receive"
-  object_prefix = "inbound/" # ses_smtp/forwarding.py OBJECT_PREFIX: the admin CLI reads the bucket there
+  object_prefix = local.contract.received_mail_prefix # the admin CLI reads the bucket there too
   # Known at plan: the bucket policy, the key policy and the function permission all name the rule.
   rule_arn      = "arn:${local.partition}:ses:${var.region}:${local.account_id}:receipt-rule-set/${var.rule_set_name}:receipt-rule/${local.rule_name}"
   table_arn     = "arn:${local.partition}:dynamodb:${var.region}:${local.account_id}:table/${var.table_name}"
@@ -233,7 +235,7 @@ data "aws_iam_policy_document" "forwarding" {
     condition {
       test     = "ForAllValues:StringLike"
       variable = "dynamodb:LeadingKeys"
-      values   = ["forwarded#*"]
+      values   = ["${local.contract.table.key_prefixes.forwarded}*"]
     }
   }
 
@@ -271,7 +273,7 @@ module "function" {
     RETENTION_DAYS               = tostring(var.retention_days)
     IDENTITY_ARN                 = var.identity_arn
     POWERTOOLS_SERVICE_NAME      = var.name_prefix
-    POWERTOOLS_METRICS_NAMESPACE = "SesSmtp"
+    POWERTOOLS_METRICS_NAMESPACE = local.contract.metric_namespace
   }
 }
 

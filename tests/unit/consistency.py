@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ses_smtp.contract import FROM_POLICY_NAME
 from ses_smtp.envelope import encryption_context, open_sealed
-from ses_smtp.model import FROM_POLICY_NAME
 from ses_smtp.smtp_password import derive_smtp_password
 from ses_smtp.store import CredentialStore
 from tests.unit.aws_world import World

@@ -31,7 +31,6 @@ from ses_smtp.credentials import Caller
 from ses_smtp.forwarding import (
     EXPIRES_AT,
     LOOP_HEADER,
-    OBJECT_PREFIX,
     SES_SEND_LIMIT,
     ForwardedLedger,
     Forwarder,
@@ -404,9 +403,3 @@ def test_receiving_regions_are_smtp_regions_read_by_terraform() -> None:
     assert not {"us-gov-east-1", "us-gov-west-1", "ap-south-2", "eu-central-2", "me-central-1"} & set(listed["regions"])
     assert listed["source"] and listed["checked"]
     assert 'file("${path.module}/functions/ses_smtp/receiving_regions.json")' in (ROOT / "main.tf").read_text()
-
-
-def test_terraform_stores_mail_where_the_python_side_reads_it() -> None:
-    main_tf = (ROOT / "modules" / "receiving" / "main.tf").read_text()
-    assert re.search(r'object_prefix = "([^"]+)"', main_tf).group(1) == OBJECT_PREFIX  # type: ignore[union-attr]
-    assert PREFIX == OBJECT_PREFIX

@@ -24,6 +24,7 @@ from ses_smtp.admin import queues, smtp_check, users
 from ses_smtp.admin import reports as admin_reports
 from ses_smtp.admin.deployment import config_in
 from ses_smtp.admin.terraform import TerraformError
+from ses_smtp.contract import RECIPIENT_PREFIX
 from ses_smtp.errors import SesSmtpError
 from ses_smtp.events import RecipientHistory
 from ses_smtp.store import CredentialStore
@@ -146,14 +147,16 @@ def events(args: argparse.Namespace) -> str:
         return json.dumps(items, indent=2, default=str)
     if not items:
         return "no permanent bounces or complaints recorded"  # the empty list says so
-    rows = [{**item, "recipient": item["pk"].removeprefix("recipient#")} for item in items if item["sk"] != "summary"]
+    rows = [
+        {**item, "recipient": item["pk"].removeprefix(RECIPIENT_PREFIX)} for item in items if item["sk"] != "summary"
+    ]
     summaries = [item for item in items if item["sk"] == "summary"]
     text = render.table(
         rows, ["timestamp", "kind", "recipient", "sender", "bounce_type", "complaint_type", "diagnostic"]
     )
     for summary in summaries:
         text += (
-            f"\n\n{summary['pk'].removeprefix('recipient#')}: {summary.get('bounces', 0)} bounces, "
+            f"\n\n{summary['pk'].removeprefix(RECIPIENT_PREFIX)}: {summary.get('bounces', 0)} bounces, "
             f"{summary.get('complaints', 0)} complaints, "
             f"latest {render.value(summary.get('latest_event'))} at {render.value(summary.get('latest_at'))}"
         )

@@ -16,6 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.config import metrics_service
+from ses_smtp.contract import METRIC_NAMESPACE
 from ses_smtp.credentials import UNCHANGED, Caller, Credentials
 from ses_smtp.errors import InvalidRequest, SesSmtpError
 from ses_smtp.handlers import declared_senders
@@ -25,7 +26,7 @@ from ses_smtp.wiring import credentials_from_env
 logger = Logger(service="ses-smtp")
 protect_logs(*logger.handlers)  # no secret in the logs at any level: see ses_smtp.logsafety
 tracer = Tracer(service="ses-smtp")
-metrics = Metrics(namespace="SesSmtp")  # service: set per invocation from the environment
+metrics = Metrics(namespace=METRIC_NAMESPACE)  # service: set per invocation from the environment
 
 ACTIONS = ("create", "update", "rotate", "revoke", "delete", "list", "status", "retire", "quarantine", "release")
 NEEDS_NAME = ("create", "update", "rotate", "revoke", "delete", "status", "release")

@@ -28,6 +28,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.config import metrics_service
+from ses_smtp.contract import METRIC_NAMESPACE
 from ses_smtp.events import (
     MalformedEvent,
     RecipientHistory,
@@ -43,7 +44,7 @@ from ses_smtp.logsafety import protect_logs
 logger = Logger(service="ses-smtp")
 protect_logs(*logger.handlers)  # no secret in the logs at any level: see ses_smtp.logsafety
 tracer = Tracer(service="ses-smtp")
-metrics = Metrics(namespace="SesSmtp")  # service: set per invocation from the environment
+metrics = Metrics(namespace=METRIC_NAMESPACE)  # service: set per invocation from the environment
 ANNOTATION_LIMIT = 500  # characters: a busy batch lists many senders
 # A batch of only bad records is reported record by record too, never raised: nothing escapes.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
@@ -132,7 +133,7 @@ class Tally:
 
 
 def _publish_by(service: str, dimension: str, value: str, counts: Mapping[str, int]) -> None:
-    line = EphemeralMetrics(namespace="SesSmtp", service=service)
+    line = EphemeralMetrics(namespace=METRIC_NAMESPACE, service=service)
     line.add_dimension(name=dimension, value=value)
     for kind, count in counts.items():
         line.add_metric(name=metric_name(kind), unit=MetricUnit.Count, value=count)

@@ -17,11 +17,12 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.config import metrics_service
+from ses_smtp.contract import METRIC_NAMESPACE
 from ses_smtp.forwarding import OBJECT_PREFIX, ForwardedLedger, Forwarder, Outcome, SenderMailboxes, parse_event
 
 logger = Logger(service="ses-smtp")
 tracer = Tracer(service="ses-smtp")
-metrics = Metrics(namespace="SesSmtp")  # service: set per invocation from the environment
+metrics = Metrics(namespace=METRIC_NAMESPACE)  # service: set per invocation from the environment
 METRIC_BY_OUTCOME = {
     "virus": "VirusRejected",
     "spam": "SpamRejected",

@@ -1,0 +1,35 @@
+"""The names and values Terraform and the functions must agree on, read from contract.json.
+
+The modules read the same file with `jsondecode(file(...))`: change a name there, and both sides follow.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+_CONTRACT: dict[str, Any] = json.loads(resources.files("ses_smtp").joinpath("contract.json").read_text())
+
+METRIC_NAMESPACE: str = _CONTRACT["metric_namespace"]
+
+PASSWORD_PURPOSE: str = _CONTRACT["password_envelope"]["purpose"]
+PASSWORD_CONTEXT_KEYS: tuple[str, ...] = tuple(_CONTRACT["password_envelope"]["context_keys"])
+
+SENDER_TAG: str = _CONTRACT["sender"]["tag"]
+FROM_POLICY_NAME: str = _CONTRACT["sender"]["from_policy_name"]
+
+BY_SENDER_INDEX: str = _CONTRACT["table"]["by_sender_index"]
+HISTORY_SENDER: str = _CONTRACT["table"]["history_sender"]
+HISTORY_AT: str = _CONTRACT["table"]["history_at"]
+EXPIRES_AT: str = _CONTRACT["table"]["expires_at"]
+SENDER_PREFIX: str = _CONTRACT["table"]["key_prefixes"]["sender"]
+RECIPIENT_PREFIX: str = _CONTRACT["table"]["key_prefixes"]["recipient"]
+USAGE_PREFIX: str = _CONTRACT["table"]["key_prefixes"]["usage"]
+FORWARDED_PREFIX: str = _CONTRACT["table"]["key_prefixes"]["forwarded"]
+
+RECEIVED_MAIL_PREFIX: str = _CONTRACT["received_mail_prefix"]
+
+DEFAULT_RETIRE_AFTER_DAYS: int = _CONTRACT["defaults"]["retire_after_days"]
+MAX_RETIRE_AFTER_DAYS: int = _CONTRACT["defaults"]["max_retire_after_days"]
+MAX_CREDENTIAL_AGE_DAYS: int = _CONTRACT["defaults"]["max_credential_age_days"]
