@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
-from ses_smtp.contract import FORWARDED_PREFIX, RECEIVED_MAIL_PREFIX
+from ses_smtp.contract import EXPIRES_AT, FORWARDED_PREFIX, RECEIVED_MAIL_PREFIX
 from ses_smtp.errors import InvalidRequest
 
 # Where SES's S3 action stores received mail (Terraform passes it as OBJECT_PREFIX too).
@@ -30,8 +30,6 @@ OBJECT_PREFIX = RECEIVED_MAIL_PREFIX
 # Added to every message we forward; a message that carries it is never forwarded again.
 LOOP_HEADER = "X-Ses-Smtp-Forwarded"
 BOUNCE_CLAIM = "bounce"  # the ledger's recipient slot for a message's one bounce (never an address: no @)
-# The credentials table's TTL attribute (modules/credentials): epoch seconds after which DynamoDB deletes an item.
-EXPIRES_AT = "expires_at"
 # SES's v2 API (and SMTP) limit, measured after base64 encoding of the raw message.
 SES_SEND_LIMIT = 40 * 1024 * 1024
 # Headers that would break or mislead once the message leaves From another address: signatures over

@@ -34,6 +34,7 @@ from botocore.exceptions import ClientError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from ses_smtp.contract import EXPIRES_AT
 from ses_smtp.errors import InvalidRequest
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # as mailed; large receivers' daily reports stay far below
@@ -574,7 +575,7 @@ class ReportStore:
             "begin": {"N": str(report.begin)},
             "end": {"N": str(report.end)},
             "received_at": {"S": now.isoformat(timespec="seconds")},
-            "expires_at": {"N": str(int((now + self._retention).timestamp()))},
+            EXPIRES_AT: {"N": str(int((now + self._retention).timestamp()))},
             "summary": {"S": orjson.dumps(report.to_dict()).decode()},
         }
         try:

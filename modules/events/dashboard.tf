@@ -35,7 +35,7 @@ locals {
     type = "metric", x = 0, y = 18, width = 24, height = 6,
     properties = {
       title   = "DMARC and TLS reports (messages per day, as receivers report them)", region = local.region, stat = "Sum", period = 86400, view = "timeSeries",
-      metrics = [for name, label in local.report_metrics : ["SesSmtp", name, "service", var.name_prefix, { label = label }]]
+      metrics = [for name, label in local.report_metrics : [local.contract.metric_namespace, name, "service", var.name_prefix, { label = label }]]
     }
   }]
 

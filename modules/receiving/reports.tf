@@ -112,7 +112,7 @@ module "report_function" {
     MAIL_FROM_DOMAIN             = var.mail_from_domain
     REPORT_RETENTION_DAYS        = tostring(var.report_retention_days)
     POWERTOOLS_SERVICE_NAME      = var.name_prefix
-    POWERTOOLS_METRICS_NAMESPACE = "SesSmtp"
+    POWERTOOLS_METRICS_NAMESPACE = local.contract.metric_namespace
   }
 }
 

@@ -51,9 +51,8 @@ def terraform_sources() -> list[Path]:
 @pytest.mark.parametrize("value", shared_values())
 def test_no_function_writes_a_contract_value_itself(value: str) -> None:
     found = {str(path.relative_to(ROOT)): quoted_copies(path.read_text(), value) for path in python_sources()}
-    assert not {path: hits for path, hits in found.items() if hits}, (
-        f"{value!r} is written out: import it from ses_smtp.contract instead"
-    )
+    copies = sorted(path for path, hits in found.items() if hits)
+    assert not copies, f"{value!r} is written out in {copies}: import it from ses_smtp.contract instead"
 
 
 # The deprecated senders group's own policy happens to share the per-sender policy's name; Terraform
@@ -61,9 +60,8 @@ def test_no_function_writes_a_contract_value_itself(value: str) -> None:
 @pytest.mark.parametrize("value", [v for v in shared_values() if v != contract.FROM_POLICY_NAME])
 def test_no_module_writes_a_contract_value_itself(value: str) -> None:
     found = {str(path.relative_to(ROOT)): quoted_copies(path.read_text(), value) for path in terraform_sources()}
-    assert not {path: hits for path, hits in found.items() if hits}, (
-        f"{value!r} is written out: read it from local.contract (contract.json) instead"
-    )
+    copies = sorted(path for path, hits in found.items() if hits)
+    assert not copies, f"{value!r} is written out in {copies}: read it from local.contract (contract.json) instead"
 
 
 def test_every_module_that_uses_the_contract_reads_the_one_file() -> None:

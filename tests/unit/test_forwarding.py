@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 from moto.ses.models import ses_backends
 
 from ses_smtp.admin.deployment import LocalContext, logs_to
+from ses_smtp.contract import EXPIRES_AT
 from ses_smtp.credentials import Caller
 from ses_smtp.forwarding import (
-    EXPIRES_AT,
     LOOP_HEADER,
     SES_SEND_LIMIT,
     ForwardedLedger,
@@ -305,9 +305,9 @@ def test_forwarded_claims_expire_with_the_stored_message(receiving: World) -> No
 
 def test_claims_use_the_tables_ttl_attribute() -> None:
     credentials_tf = (ROOT / "modules" / "credentials" / "main.tf").read_text()
-    ttl = re.search(r'ttl \{\s*attribute_name = "([^"]+)"\s*enabled\s*= true', credentials_tf)
-    assert ttl is not None, "the credentials table has TTL enabled"
-    assert ttl.group(1) == EXPIRES_AT
+    # The attribute's name comes from contract.json on both sides (tests/unit/test_contract.py).
+    ttl = re.search(r"ttl \{\s*attribute_name = local\.contract\.table\.expires_at\s*enabled\s*= true", credentials_tf)
+    assert ttl is not None, "the credentials table has TTL enabled on the contract's attribute"
 
 
 def test_the_handler_keeps_claims_as_long_as_the_bucket_keeps_mail(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,6 +19,7 @@ from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.config import metrics_service
+from ses_smtp.contract import METRIC_NAMESPACE
 from ses_smtp.errors import InvalidRequest
 from ses_smtp.logsafety import protect_logs
 from ses_smtp.reports import AggregateReport, Carrier, OurSenders, ReportOutcome, ReportReader, ReportStore
@@ -26,7 +27,7 @@ from ses_smtp.reports import AggregateReport, Carrier, OurSenders, ReportOutcome
 logger = Logger(service="ses-smtp")
 protect_logs(*logger.handlers)  # the SDK stays at WARNING: at DEBUG it would log whole report mails
 tracer = Tracer(service="ses-smtp")
-metrics = Metrics(namespace="SesSmtp")  # service: set per invocation from the environment
+metrics = Metrics(namespace=METRIC_NAMESPACE)  # service: set per invocation from the environment
 OBJECT_PREFIX = "reports/"  # modules/receiving's report rule stores mail here
 
 
@@ -78,7 +79,7 @@ def _count_dmarc(report: AggregateReport, reporter: str, service: str) -> None:
 
 def _publish_by(service: str, dimensions: Mapping[str, str], counts: Mapping[str, int]) -> None:
     """One EMF line per dimension set: still no AWS call."""
-    line = EphemeralMetrics(namespace="SesSmtp", service=service)
+    line = EphemeralMetrics(namespace=METRIC_NAMESPACE, service=service)
     for dimension, value in dimensions.items():
         line.add_dimension(name=dimension, value=value)
     for metric, count in counts.items():
