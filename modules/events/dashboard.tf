@@ -93,7 +93,7 @@ locals {
       type = "metric", x = 0, y = 24, width = 24, height = 6,
       properties = {
         title   = "Credentials: the retire run's findings", region = local.region, stat = "Maximum", period = 86400, view = "timeSeries",
-        metrics = [for name, label in local.credential_metrics : ["SesSmtp", name, "service", var.name_prefix, { label = label }]]
+        metrics = [for name, label in local.credential_metrics : [local.contract.metric_namespace, name, "service", var.name_prefix, { label = label }]]
       }
     },
   ], local.report_widgets)
