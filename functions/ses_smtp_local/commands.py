@@ -6,11 +6,12 @@ The admin CLI never imports this package; it finds these commands when the `loca
 from __future__ import annotations
 
 import argparse
+import json
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from ses_smtp.admin.local_stack import DEFAULT_STATE_FILE
+from ses_smtp.admin.local_stack import DEFAULT_STATE_FILE, StackState
 
 NEEDS = ("moto", "aiosmtpd")  # the `local` extra
 
@@ -50,18 +51,33 @@ def local_up(args: argparse.Namespace) -> str:
     from ses_smtp_local import stack  # the emulator and the SMTP server load only when asked for
 
     if args.detach:
-        return stack.up_detached(Path(args.state_file), args.max_send_rate, args.domain)
+        text = stack.up_detached(Path(args.state_file), args.max_send_rate, args.domain)
+        return described(args, text)
     stack.up(Path(args.state_file), args.max_send_rate, args.domain)
-    return "the local stack is stopped; nothing is left running"
+    return stopped(args, "the local stack is stopped; nothing is left running")
 
 
 def local_down(args: argparse.Namespace) -> str:
     from ses_smtp_local import stack
 
-    return stack.down(Path(args.state_file))
+    return stopped(args, stack.down(Path(args.state_file)))
 
 
 def local_status(args: argparse.Namespace) -> str:
     from ses_smtp_local import stack
 
-    return stack.status(Path(args.state_file))
+    return described(args, stack.status(Path(args.state_file)))
+
+
+def described(args: argparse.Namespace, text: str) -> str:
+    """A running stack: the text for people, or with --json where everything is (the state file's fields)."""
+    if not args.json:
+        return text
+    state = StackState.load(Path(args.state_file).resolve())
+    where = {name: value for name, value in vars(state).items() if name != "outputs"}
+    domain = state.outputs.get("admin_config", {}).get("domain")
+    return json.dumps({"running": True, "state_file": str(Path(args.state_file).resolve()), "domain": domain, **where})
+
+
+def stopped(args: argparse.Namespace, text: str) -> str:
+    return json.dumps({"running": False, "message": text}) if args.json else text

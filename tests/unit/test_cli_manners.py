@@ -3,16 +3,20 @@ errors, a stack that is not running), the human rendering of values, and the set
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import boto3
 import pytest
+from moto import mock_aws
 
 from ses_smtp import render
-from ses_smtp.admin.local_stack import resolve_state_file
+from ses_smtp.admin import cli
+from ses_smtp.admin.local_stack import StackState, resolve_state_file
 from ses_smtp.admin.terraform import REPO_ROOT
 
 SES_SMTP = Path(sys.executable).parent / "ses-smtp"
@@ -120,3 +124,56 @@ def test_system_deps_stops_at_once_with_the_command_when_it_cannot_install(tmp_p
     assert result.returncode == 1
     assert "bind9 bind9-utils swaks libnet-ssleay-perl" in result.stderr
     assert "apt-get update && apt-get install -y --no-install-recommends" in result.stderr
+
+
+def stack_state(tmp_path: Path, pid: int) -> Path:
+    state = StackState(
+        endpoint_url="http://127.0.0.1:9",
+        region="eu-west-1",
+        smtp_host="127.0.0.1",
+        starttls_port=2587,
+        tls_port=2465,
+        ca_file=str(tmp_path / "ca.pem"),
+        terraform_dir=str(tmp_path),
+        state_dir=str(tmp_path),
+        pid=pid,
+        outputs={"admin_config": {"schema_version": 1, "domain": "company.example"}},
+    )
+    state.save(tmp_path / "stack.json")
+    return tmp_path / "stack.json"
+
+
+def test_local_status_and_down_speak_json(tmp_path: Path) -> None:
+    running = stack_state(tmp_path, os.getpid())  # this test's process: alive while the CLI looks
+    status = ses_smtp("--json", "local", "status", "--state-file", str(running))
+    assert status.returncode == 0, status.stderr
+    described = json.loads(status.stdout)
+    assert (described["running"], described["domain"], described["starttls_port"]) == (True, "company.example", 2587)
+    assert described["state_file"] == str(running)
+
+    gone = subprocess.Popen(["/bin/true"])
+    gone.wait()  # its pid no longer runs
+    stale = stack_state(tmp_path, gone.pid)
+    down = ses_smtp("local", "down", "--state-file", str(stale), "--json")
+    assert down.returncode == 0, down.stderr
+    assert json.loads(down.stdout)["running"] is False
+    assert not stale.exists()
+
+
+def test_events_redrive_speaks_json(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    with mock_aws():
+        sqs = boto3.client("sqs", region_name="eu-west-1")
+        dead, queue = (sqs.create_queue(QueueName=name)["QueueUrl"] for name in ("dlq", "events"))
+        sqs.send_message(QueueUrl=dead, MessageBody="event")
+        arguments = [
+            "events",
+            "--redrive",
+            "--queue-url",
+            queue,
+            "--dead-letter-queue-url",
+            dead,
+            "--region",
+            "eu-west-1",
+        ]
+        assert cli.main([*arguments, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"moved": 1}

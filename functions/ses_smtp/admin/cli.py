@@ -185,6 +185,8 @@ def _redrive(args: argparse.Namespace) -> str:
     outputs = given if len(given) == 2 else {**deployment_outputs(args), **given}
     sqs = boto3.client("sqs", region_name=args.region or outputs.get("region"))
     moved = queues.redrive(sqs, outputs["events_dead_letter_queue_url"], outputs["events_queue_url"], args.limit)
+    if args.json:
+        return json.dumps({"moved": moved})
     return f"moved {moved} messages from the dead-letter queue back to the events queue"
 
 
