@@ -14,8 +14,8 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from ses_smtp.config import Settings
-from ses_smtp.credentials import Credentials
 from ses_smtp.contract import BY_SENDER_INDEX, HISTORY_AT, HISTORY_SENDER
+from ses_smtp.credentials import Credentials
 from ses_smtp.wiring import build_credentials
 
 REGION = "eu-west-1"
