@@ -7,7 +7,7 @@ locals {
   contract   = jsondecode(file("${path.module}/../../functions/ses_smtp/contract.json"))
   account_id = data.aws_caller_identity.current.account_id
   # Built from its name, so the function's policy is known (and reviewable) at plan time.
-  queue_arn = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.name}:${local.account_id}:${var.name_prefix}-events"
+  queue_arn = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.id}:${local.account_id}:${var.name_prefix}-events"
   # SES event types published to the pipeline.
   event_types = ["SEND", "DELIVERY", "BOUNCE", "COMPLAINT", "REJECT", "DELIVERY_DELAY", "RENDERING_FAILURE"]
 }
