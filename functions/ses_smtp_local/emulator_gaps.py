@@ -218,6 +218,30 @@ def sesv2_event_destinations_are_not_implemented() -> None:
     _add_action("delete_configuration_set_event_destination", delete, collection + "/{EventDestinationName}")
 
 
+def sesv2_get_account_is_not_implemented() -> None:
+    """GetAccount is missing; SES returns the account's sending quota, its use in the last 24 hours and its
+    reputation status. The quota is the one moto's SES v1 GetSendQuota reports (a sandbox account's: 200
+    messages a day, 1 per second), counting what was sent through the emulator."""
+
+    def get(self: SESV2Response) -> str:
+        quota = self.sesv2_backend.core_backend.get_send_quota()
+        return json.dumps(
+            {
+                "SendQuota": {
+                    "Max24HourSend": float(quota.max24_hour_send),
+                    "MaxSendRate": float(quota.max_send_rate),
+                    "SentLast24Hours": float(quota.sent_last24_hours),
+                },
+                "EnforcementStatus": "HEALTHY",
+                "SendingEnabled": True,
+                "ProductionAccessEnabled": False,
+                "DedicatedIpAutoWarmupEnabled": False,
+            }
+        )
+
+    _add_action("get_account", get, "/v2/email/account")
+
+
 def iam_user_permissions_boundary_is_dropped() -> None:
     """CreateUser ignores PermissionsBoundary and GetUser never returns one; IAM keeps and returns it.
 
@@ -394,6 +418,7 @@ GAPS: tuple[Callable[[], None], ...] = (
     sesv2_identity_configuration_set_cannot_change,
     sesv2_configuration_set_options_cannot_change,
     sesv2_event_destinations_are_not_implemented,
+    sesv2_get_account_is_not_implemented,
     iam_user_permissions_boundary_is_dropped,
     ses_identity_check_is_case_sensitive,
     lambda_logging_config_is_dropped,

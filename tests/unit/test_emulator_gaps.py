@@ -152,3 +152,19 @@ def test_hosted_zone_ids_look_like_route53s() -> None:
             zone_id = zone["HostedZone"]["Id"].rpartition("/")[2]
             assert zone_id.startswith("Z") and len(zone_id) == 22
             assert route53.get_hosted_zone(Id=zone_id)["HostedZone"]["Name"] == f"zone{number}.example.com."
+
+
+def test_the_account_reports_its_sandbox_quota_and_what_was_sent(sesv2: Any) -> None:
+    """SES's GetAccount: a sandbox account may send 200 messages a day, 1 a second (AWS's published sandbox
+    quotas); SentLast24Hours counts recipients, as SES does."""
+    sesv2.create_email_identity(EmailIdentity="example.com")
+    recipients = ["success@simulator.amazonses.com", "bounce@simulator.amazonses.com"]
+    sesv2.send_email(
+        FromEmailAddress="alice@example.com",
+        Destination={"ToAddresses": recipients},
+        Content={"Simple": {"Subject": {"Data": "hi"}, "Body": {"Text": {"Data": "hi"}}}},
+    )
+    account = sesv2.get_account()
+    assert account["SendQuota"] == {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 2.0}
+    assert account["EnforcementStatus"] == "HEALTHY"
+    assert account["ProductionAccessEnabled"] is False
