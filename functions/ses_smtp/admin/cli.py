@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ses_smtp import __version__, render
 from ses_smtp.admin import dns_check as dns_check_module
+from ses_smtp.admin import health, queues, smtp_check, users
 from ses_smtp.admin import local_stack as local_state
-from ses_smtp.admin import queues, smtp_check, users
 from ses_smtp.admin import reports as admin_reports
 from ses_smtp.admin.deployment import config_in
 from ses_smtp.admin.terraform import TerraformError
@@ -161,6 +162,24 @@ def events(args: argparse.Namespace) -> str:
             f"latest {render.value(summary.get('latest_event'))} at {render.value(summary.get('latest_at'))}"
         )
     return text
+
+
+def status(args: argparse.Namespace) -> str:
+    """The health view: quota, reputation, senders, dead letters, alarms, VDM (ses_smtp.admin.health)."""
+    outputs = deployment_outputs(args)
+    region = args.region or outputs.get("region")
+    session = boto3.session.Session(region_name=region)
+    view = health.gather(session, {**outputs, "region": region}, datetime.now(UTC), _max_age(session, outputs))
+    return json.dumps(view, indent=2, default=str) if args.json else health.for_people(view)
+
+
+def _max_age(session: Any, outputs: dict[str, Any]) -> timedelta:
+    """max_credential_age_days as the deployed credentials function has it; the module's default otherwise."""
+    try:
+        found = session.client("lambda").get_function_configuration(FunctionName=outputs["credentials_function_name"])
+        return timedelta(days=float(found["Environment"]["Variables"]["MAX_CREDENTIAL_AGE_DAYS"]))
+    except (ClientError, BotoCoreError, KeyError, ValueError):
+        return timedelta(days=90)
 
 
 def reports(args: argparse.Namespace) -> str:
@@ -312,6 +331,11 @@ def parser() -> argparse.ArgumentParser:
     history.set_defaults(run=events)
 
     admin_reports.add_parser(commands).set_defaults(run=reports)
+    health_view = commands.add_parser(
+        "status", help="one screen: quota and use, reputation, senders today, dead letters, alarms, VDM"
+    )
+    health_view.add_argument("--terraform-dir", default=".", help="directory of the deployment (default: current)")
+    health_view.set_defaults(run=status)
     add_smtp_check_parser(commands)
     add_plugin_parsers(commands)
     users.add_parser(commands)
