@@ -7,6 +7,7 @@ PYTHON      ?= python3
 VENV        ?= .venv
 TOOLS_VENV  ?= .venv-tools
 BUILD       := build
+DIST        := functions/dist
 PY          := $(VENV)/bin/python
 TF_DIRS     := . $(wildcard modules/*) $(wildcard examples/*) $(wildcard tests/fixtures/*)
 # Modules that take the aws.us_east_1 alias cannot be validated on their own (Terraform wants the
@@ -67,8 +68,9 @@ $(BUILD)/.terraform-init: $(BUILD)/terraformrc $(wildcard *.tf modules/*/*.tf ex
 	for dir in $(TF_DIRS); do terraform -chdir=$$dir init -backend=false -input=false -no-color > /dev/null; done
 	touch $@
 
-build: $(VENV)/.installed ## Build the Lambda zips (deterministic) into build/lambda
-	$(PY) scripts/build_lambda.py --output $(BUILD)/lambda
+# The zips are committed: a consumer that sources the module from git gets them with no build step.
+build: $(VENV)/.installed ## Build the Lambda zips (deterministic) into functions/dist; commit them
+	$(PY) scripts/build_lambda.py --output $(DIST)
 
 format: $(VENV)/.installed ## Format Terraform and Python in place
 	terraform fmt -recursive
@@ -84,6 +86,7 @@ lint: setup validate ## fmt, validate, ruff, mypy, checkov
 	$(VENV)/bin/ruff format --check --config functions/pyproject.toml $(PY_SOURCES)
 	$(VENV)/bin/mypy --config-file functions/pyproject.toml $(PY_SOURCES)
 	$(PY) scripts/docs.py --check
+	$(PY) scripts/build_lambda.py --check --output $(DIST)
 	$(TOOLS_VENV)/bin/checkov --config-file .checkov.yaml
 
 # Fake credentials: the provider must be configurable, and no test reaches AWS.

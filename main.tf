@@ -132,7 +132,7 @@ module "credentials" {
   identity_arn                      = module.sending_domain.identity_arn
   configuration_set_arn             = module.sending_domain.configuration_set_arn
   kms_key_arn                       = module.encryption.key_arn
-  package_dir                       = coalesce(var.lambda_package_dir, "${path.module}/build/lambda")
+  package_dir                       = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
   runtime                           = var.lambda_runtime
   log_retention_days                = var.log_retention_days
   credentials_reserved_concurrency  = var.credentials_function_reserved_concurrency
@@ -157,7 +157,7 @@ module "events" {
   configuration_set_arn         = module.sending_domain.configuration_set_arn
   kms_key_arn                   = module.encryption.key_arn
   table_name                    = module.credentials.table_name
-  package_dir                   = coalesce(var.lambda_package_dir, "${path.module}/build/lambda")
+  package_dir                   = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
   layer_arn                     = module.credentials.layer_arn
   runtime                       = var.lambda_runtime
   log_retention_days            = var.log_retention_days
@@ -197,7 +197,7 @@ module "receiving" {
   retention_days                = var.received_mail_retention_days
   unknown_recipient             = var.receiving_unknown_recipient
   tls_policy                    = var.receiving_tls_policy
-  package_dir                   = coalesce(var.lambda_package_dir, "${path.module}/build/lambda")
+  package_dir                   = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
   layer_arn                     = module.credentials.layer_arn
   runtime                       = var.lambda_runtime
   log_retention_days            = var.log_retention_days

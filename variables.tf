@@ -209,7 +209,7 @@ variable "rotation_schedule_expression" {
 }
 
 variable "lambda_package_dir" {
-  description = "Directory with ses_smtp.zip and dependencies.zip from `make build`. null means build/lambda in the module."
+  description = "Directory with ses_smtp.zip and dependencies.zip, for people who build their own. null means the zips committed in the module (functions/dist), which `make build` reproduces byte for byte."
   type        = string
   default     = null
 }

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-LAMBDA_DIR = ROOT / "build" / "lambda"
+LAMBDA_DIR = ROOT / "functions" / "dist"  # the committed zips, as `make build` writes them
 PRICES = ROOT / "bench" / "prices.json"
 HANDLERS = (
     "ses_smtp.handlers.credentials",
@@ -60,7 +60,7 @@ def package_zip_bytes() -> float:
     """All Lambda artifacts together (code and dependencies)."""
     zips = sorted(LAMBDA_DIR.glob("*.zip"))
     if not zips:
-        raise SystemExit("no Lambda zips in build/lambda: run `make build` first")
+        raise SystemExit("no Lambda zips in functions/dist: run `make build` first")
     return float(sum(path.stat().st_size for path in zips))
 
 

@@ -31,7 +31,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     except (OSError, subprocess.CalledProcessError) as error:
         pytest.fail(f"cannot create a virtualenv ({error}): install python3-venv (`make system-deps`)")
     source = shutil.copytree(  # a copy: pip's build leaves nothing in the checkout
-        REPO_ROOT / "functions", where / "source", ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__")
+        REPO_ROOT / "functions",
+        where / "source",
+        ignore=shutil.ignore_patterns("build", "dist", "*.egg-info", "__pycache__"),
     )
     pip = subprocess.run(
         [str(where / "venv" / "bin" / "python"), "-m", "pip", "install", "--quiet", str(source)],

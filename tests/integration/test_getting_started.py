@@ -1,7 +1,9 @@
 """The README's "Use the module" block and docs/getting-started.md, run as written on the local stack.
 
-What cannot work on an emulator is the only change: the module's `source` (this checkout), the Route53 zone
-(one made in the emulator) and an override file pointing the providers at the emulator. The CLI then runs in
+What cannot work on an emulator is the only change: the module's `source`, the Route53 zone (one made in
+the emulator) and an override file pointing the providers at the emulator. The source is a `git::file://`
+URL of a clean clone of this commit (no build/, no virtualenv): the consumer's only steps are `terraform
+init` and `terraform apply`, so the module must ship its functions' zips. The CLI then runs in
 the deployment's directory as the docs say, in its own process, with the emulator's AWS settings in its
 environment (the emulator runs the credentials function when the CLI invokes it).
 """
@@ -9,6 +11,8 @@ environment (the emulator runs the credentials function when the CLI invokes it)
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,18 +31,34 @@ SNIPPETS = {
 }
 
 
-def as_applied_here(snippet: str, zone_id: str) -> str:
+def as_applied_here(snippet: str, source: str, zone_id: str) -> str:
     """The snippet with its module source and zone id replaced; nothing else."""
     assert snippet.count("source = ") == 1 and snippet.count(DOCUMENTED_ZONE) == 1, "the snippet changed shape"
     local = snippet.replace(DOCUMENTED_ZONE, f'{{ id = "{zone_id}" }}')
     return "\n".join(
-        f'  source = "{REPO_ROOT}"' if line.strip().startswith("source = ") else line for line in local.splitlines()
+        f'  source = "{source}"' if line.strip().startswith("source = ") else line for line in local.splitlines()
     )
+
+
+@pytest.fixture(scope="module")
+def git_source(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A `git::file://` URL of a clean clone of the commit under test: what a consumer's init fetches."""
+    git = shutil.which("git") or pytest.fail("git is not on PATH: install git (Debian: apt-get install git)")
+    commit = subprocess.run(
+        [git, "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    )
+    clone = tmp_path_factory.mktemp("module") / "terraform-aws-ses-smtp"
+    subprocess.run([git, "clone", "--quiet", "--no-checkout", str(REPO_ROOT), str(clone)], check=True, timeout=300)
+    subprocess.run([git, "-C", str(clone), "checkout", "--quiet", commit.stdout.strip()], check=True, timeout=300)
+    assert not (clone / "build").exists() and not (clone / ".venv").exists()
+    for name in ("ses_smtp.zip", "dependencies.zip"):
+        assert (clone / "functions" / "dist" / name).is_file(), f"functions/dist/{name} is not committed: `make build`"
+    return f"git::file://{clone}?ref={commit.stdout.strip()}"
 
 
 @pytest.fixture(scope="module", params=sorted(SNIPPETS))
 def applied(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, git_source: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Path, Emulator]]:
     require_terraform()
     document, heading = SNIPPETS[request.param]
@@ -47,7 +67,7 @@ def applied(
         zone_id = zone["HostedZone"]["Id"].rpartition("/")[2]
         root = snippets.write_root(
             tmp_path_factory.mktemp(request.param),
-            as_applied_here(snippets.hcl_block(document, heading), zone_id),
+            as_applied_here(snippets.hcl_block(document, heading), git_source, zone_id),
             emulator,
         )
         snippets.terraform(root, "init")

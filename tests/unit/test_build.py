@@ -4,6 +4,7 @@ import ast
 import hashlib
 import json
 import re
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -81,3 +82,41 @@ def test_the_price_table_prices_every_resource_type_the_module_can_create() -> N
     assert created - priced == set(), "add these to bench/prices.json with a source"
     for entry in prices["fixed_monthly_usd"].values():
         assert entry["source"].startswith("https://") and entry["usd"] > 0
+
+
+def test_every_handler_imports_with_the_trimmed_layer(tmp_path: Path) -> None:
+    """The layer leaves Powertools' event_handler out: every handler must import without it."""
+    layer = build_lambda.DIST / "dependencies.zip"
+    assert layer.is_file(), f"{layer} is missing: run `make build`"
+    with zipfile.ZipFile(layer) as archive:
+        names = archive.namelist()
+        assert not [name for name in names if name.startswith("python/aws_lambda_powertools/event_handler/")]
+        # Its pure-Python packages; the compiled ones are for arm64, so this machine's venv supplies those.
+        for name in names:
+            if name.startswith(("python/aws_lambda_powertools/", "python/aws_xray_sdk/")):
+                archive.extract(name, tmp_path)
+    handlers = sorted(
+        p.stem for p in (ROOT / "functions" / "ses_smtp" / "handlers").glob("*.py") if p.stem != "__init__"
+    )
+    script = "; ".join(
+        [
+            "import importlib, aws_lambda_powertools",
+            *(f"importlib.import_module('ses_smtp.handlers.{name}')" for name in handlers),
+            "print(aws_lambda_powertools.__file__)",
+        ]
+    )
+    environment = {"PYTHONPATH": f"{tmp_path / 'python'}:{ROOT / 'functions'}", "PATH": "/usr/bin:/bin"}
+    environment |= {"AWS_DEFAULT_REGION": "eu-west-1", "POWERTOOLS_TRACE_DISABLED": "true"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environment, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().startswith(str(tmp_path)), "Powertools must come from the layer"
+    assert len(handlers) >= 3
+
+
+def test_the_check_names_what_differs_from_a_fresh_build(tmp_path: Path) -> None:
+    assert build_lambda.stale(build_lambda.DIST) == [], "functions/dist is stale: run `make build`"
+    for name in build_lambda.ARTIFACTS:
+        (tmp_path / name).write_bytes((build_lambda.DIST / name).read_bytes())
+    with zipfile.ZipFile(tmp_path / "ses_smtp.zip", "a") as archive:
+        archive.writestr("ses_smtp/extra.py", "")  # a file the sources do not have
+    assert build_lambda.stale(tmp_path) == ["ses_smtp.zip"]
