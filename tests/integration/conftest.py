@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ses_smtp.admin import cli
 from ses_smtp.admin.local_stack import StackState
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
 from ses_smtp_local.emulator import Emulator
@@ -46,6 +47,19 @@ def local_state_file(deployment: TerraformRun, emulator_env: Emulator, tmp_path:
     """A state file describing the emulator and its deployment, as `ses-smtp local up` writes one:
     `--invoke in-process` is allowed only with `--local` (review L7)."""
     return write_local_state(emulator_env, deployment.outputs(), tmp_path)
+
+
+@pytest.fixture
+def users(local_state_file: Path, capsys: pytest.CaptureFixture[str]) -> Any:
+    """`ses-smtp --local STATE users --invoke in-process ...` as a person runs it: (exit code, stdout, stderr)."""
+    base = ["--local", str(local_state_file), "users", "--invoke", "in-process"]
+
+    def run(*arguments: str) -> tuple[int, str, str]:
+        code = cli.main([*base, *arguments])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
 
 
 def write_local_state(emulator: Emulator, outputs: dict[str, Any], directory: Path) -> Path:

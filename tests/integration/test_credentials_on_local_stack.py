@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from moto.iam.models import iam_backends
 
-from ses_smtp.admin import cli
 from ses_smtp.admin.deployment import LocalFunction
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
 from ses_smtp.credentials import UNRECORDED_KEY_MARGIN
@@ -27,18 +26,6 @@ from tests.conftest import require_terraform
 
 pytestmark = pytest.mark.integration
 ACCOUNT = "123456789012"
-
-
-@pytest.fixture
-def users(local_state_file: Path, capsys: pytest.CaptureFixture[str]) -> Any:
-    base = ["--local", str(local_state_file), "users", "--invoke", "in-process"]
-
-    def run(*arguments: str) -> tuple[int, str, str]:
-        code = cli.main([*base, *arguments])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 def secret_of(access_key_id: str) -> str:

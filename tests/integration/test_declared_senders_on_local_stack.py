@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from moto.iam.models import iam_backends
 
-from ses_smtp.admin import cli
 from ses_smtp.admin.terraform import TerraformRun
 from ses_smtp.smtp_password import derive_smtp_password
 from ses_smtp_local.emulator import Emulator
@@ -27,18 +26,6 @@ ACCOUNT = "123456789012"
 SENDER = 'module.ses_smtp.aws_lambda_invocation.sender["{}"]'
 # Words that would mean a secret (or a way to one) reached the invocations' state.
 SECRET_WORDS = ("secretaccesskey", "secret_access_key", "password", "plaintext", "data_key", "ciphertext")
-
-
-@pytest.fixture
-def users(local_state_file: Path, capsys: pytest.CaptureFixture[str]) -> Any:
-    base = ["--local", str(local_state_file), "users", "--invoke", "in-process"]
-
-    def run(*arguments: str) -> tuple[int, str, str]:
-        code = cli.main([*base, *arguments])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 @pytest.fixture

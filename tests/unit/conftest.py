@@ -4,6 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from ses_smtp.credentials import Credentials
+from ses_smtp.handlers import credentials as credentials_handler
 from ses_smtp_local import emulator_gaps
 from tests.unit.aws_world import World, aws_world
 
@@ -25,3 +27,11 @@ def offline_aws(monkeypatch: pytest.MonkeyPatch) -> None:
 def world() -> Iterator[World]:
     with aws_world() as created:
         yield created
+
+
+@pytest.fixture
+def wired(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
+    """The handlers' Credentials are the test world's (its session records every call and secret)."""
+    credentials: Credentials = world.credentials()
+    monkeypatch.setattr(credentials_handler, "credentials_from_env", lambda: credentials)
+    return world

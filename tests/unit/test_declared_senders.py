@@ -12,20 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ses_smtp.admin.deployment import LocalContext
-from ses_smtp.credentials import Credentials
 from ses_smtp.handlers import credentials as credentials_handler
 from ses_smtp.handlers.declared_senders import TerraformRequestFailed
 from tests.unit.aws_world import World, counted
 
 CONTEXT = LocalContext("ses-smtp-credentials")
 WRITES = ("Put", "Update", "Delete", "Create", "TransactWrite", "GenerateDataKey")
-
-
-@pytest.fixture
-def wired(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
-    credentials: Credentials = world.credentials()
-    monkeypatch.setattr(credentials_handler, "credentials_from_env", lambda: credentials)
-    return world
 
 
 def invoke(event: dict[str, Any]) -> dict[str, Any]:

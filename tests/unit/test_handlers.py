@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.config import schedule_interval
-from ses_smtp.credentials import Credentials
 from ses_smtp.errors import InvalidRequest
 from ses_smtp.handlers import credentials as credentials_handler
 from ses_smtp.handlers.credentials import CredentialRequest
@@ -24,14 +23,6 @@ from ses_smtp.wiring import build_credentials
 from tests.unit.aws_world import World
 
 CONTEXT = LocalContext("ses-smtp-credentials")
-
-
-@pytest.fixture
-def wired(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
-    """The handlers' Credentials are the test world's (its session records every call and secret)."""
-    credentials: Credentials = world.credentials()
-    monkeypatch.setattr(credentials_handler, "credentials_from_env", lambda: credentials)
-    return world
 
 
 def invoke(event: dict[str, Any]) -> dict[str, Any]:
