@@ -488,6 +488,27 @@ run "an_existing_key_replaces_the_created_one" {
   }
 }
 
+run "administrators_read_the_health_view_of_this_deployment_only" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(output.administrators_policy_json).Statement : [
+        for r in flatten([s.Resource]) : r == "arn:aws:ses:eu-west-1:123456789012:configuration-set/ses-smtp" || strcontains(r, ":ses-smtp-")
+      ] if s.Sid == "ReadThisDeploymentsHealth"
+    ]))
+    error_message = "ses-smtp status reads this deployment's configuration set, queues, alarms and function, nothing else."
+  }
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(output.administrators_policy_json).Statement : [
+        for a in flatten([s.Action]) : can(regex(":(Get|List|Describe)", a))
+      ] if startswith(s.Sid, "Read") && s.Sid != "ReadPasswords" && s.Sid != "ReadSenderRecords"
+    ]))
+    error_message = "The health view's statements only read."
+  }
+}
+
 run "bounce_history_is_read_by_sender_through_an_index" {
   command = plan
 

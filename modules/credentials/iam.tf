@@ -101,6 +101,24 @@ data "aws_iam_policy_document" "administrators" {
     resources = [local.table_arn, "${local.table_arn}/index/${local.contract.table.by_sender_index}"]
   }
 
+  # `ses-smtp status`: reads only, of this deployment's own resources where the action allows naming one.
+  statement {
+    sid       = "ReadTheAccountsSendingState"
+    actions   = ["ses:GetAccount", "ses:ListRecommendations"]
+    resources = ["*"] # neither action takes a resource
+  }
+
+  statement {
+    sid     = "ReadThisDeploymentsHealth"
+    actions = ["ses:GetConfigurationSet", "sqs:GetQueueAttributes", "cloudwatch:DescribeAlarms", "lambda:GetFunctionConfiguration"]
+    resources = [
+      var.configuration_set_arn,
+      "arn:${local.partition}:sqs:${data.aws_region.current.id}:${local.account_id}:${var.name_prefix}-*",
+      "arn:${local.partition}:cloudwatch:${data.aws_region.current.id}:${local.account_id}:alarm:${var.name_prefix}-*",
+      local.credentials_function_arn,
+    ]
+  }
+
   statement {
     sid       = "ReadPasswords"
     actions   = ["kms:Decrypt"]
