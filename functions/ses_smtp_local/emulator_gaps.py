@@ -16,11 +16,15 @@ from email.utils import parseaddr
 from typing import Any
 
 from moto.awslambda import models as lambda_models
+from moto.core.responses import EmptyResult
 from moto.dynamodb.responses import DynamoHandler
 from moto.iam import models as iam_models
+from moto.iam.access_control import IAMPolicyStatement, PermissionResult
 from moto.iam.responses import IamResponse
 from moto.route53 import models as route53_models
 from moto.ses import models as ses_models
+from moto.ses.exceptions import RuleSetDoesNotExist
+from moto.ses.responses import EmailResponse
 from moto.ses.utils import get_arn
 from moto.sesv2 import urls as sesv2_urls
 from moto.sesv2.models import SESV2Backend
@@ -285,6 +289,76 @@ def _lower_domain(address: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
+def ses_delete_receipt_rule_is_not_implemented() -> None:
+    """DeleteReceiptRule is missing, so `terraform destroy` of a receipt rule fails. SES removes the named
+    rule from its rule set; only a rule set that does not exist is an error (RuleSetDoesNotExist)."""
+    if hasattr(EmailResponse, "delete_receipt_rule"):
+        raise RuntimeError("moto now implements delete_receipt_rule; remove the workaround from emulator_gaps.py")
+
+    def delete_receipt_rule(self: EmailResponse) -> Any:
+        rule_set_name, rule_name = self._get_param("RuleSetName"), self._get_param("RuleName")
+        rule_set = self.backend.receipt_rule_set.get(rule_set_name)
+        if rule_set is None:
+            raise RuleSetDoesNotExist(f"Rule set does not exist: {rule_set_name}")
+        rule_set.rules = [rule for rule in rule_set.rules if rule["Name"] != rule_name]
+        return EmptyResult()
+
+    EmailResponse.delete_receipt_rule = delete_receipt_rule  # type: ignore[attr-defined]
+
+
+def ses_raw_send_adds_header_recipients() -> None:
+    """A raw send with explicit destinations also goes to every To/Cc/Bcc of its headers. SES delivers to
+    the envelope's destinations when they are given (its "Email format" page: the envelope, not the header,
+    routes the message, as with Bcc); forwarding relies on it (To: the sender's address, sent to forward_to)."""
+    original_send = ses_models.SESBackend.send_raw_email
+
+    def send_raw_email(
+        self: ses_models.SESBackend, source: str, destinations: list[str], raw_data: str
+    ) -> ses_models.RawMessage:
+        envelope = list(destinations)  # moto extends the list it is given with the headers' addresses
+        message = original_send(self, source, destinations, raw_data)
+        if envelope:
+            message.destinations = envelope
+        return message
+
+    ses_models.SESBackend.send_raw_email = send_raw_email  # type: ignore[method-assign]
+
+
+def policy_conditions_on_absent_keys_hold() -> None:
+    """moto counts a condition on a key the request does not carry as met (and a statement whose condition
+    fails as a Deny, whatever its Effect). IAM's condition operators page: a key absent from the request
+    context makes the condition false, and true for a negated operator (StringNotLike, ArnNotLike, ...);
+    ...IfExists and Null test presence. A statement whose condition is false does not apply. moto passes S3
+    requests no condition keys, so the received-mail bucket's statements (SES's Allow on aws:SourceArn,
+    the TLS-only Deny) then apply to nobody, as to the account's own HTTPS requests on AWS."""
+    original = IAMPolicyStatement.is_action_permitted
+
+    def is_action_permitted(
+        self: IAMPolicyStatement,
+        action: str,
+        resource: str = "*",
+        principal: str | None = None,
+        incoming_condition_values: dict[str, str] | None = None,
+    ) -> PermissionResult:
+        condition = self._statement.get("Condition") or {}
+        if not _conditions_hold(condition, incoming_condition_values or {}):
+            return PermissionResult.NEUTRAL
+        return original(self, action, resource, principal, incoming_condition_values)
+
+    IAMPolicyStatement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]
+
+
+def _conditions_hold(condition: dict[str, dict[str, Any]], present: dict[str, str]) -> bool:
+    """False when a key the condition tests is absent and the operator is neither negated nor a presence test."""
+    for operator, keys in condition.items():
+        name = operator.split(":")[-1]  # ForAllValues:/ForAnyValue: qualify the operator
+        if name.endswith("IfExists") or name == "Null" or "Not" in name:
+            continue
+        if any(key not in present for key in keys):
+            return False
+    return True
+
+
 def lambda_logging_config_is_dropped() -> None:
     """CreateFunction ignores LoggingConfig; Lambda keeps it (JSON logs into the module's log group)."""
     original_init = lambda_models.LambdaFunction.__init__
@@ -421,6 +495,9 @@ GAPS: tuple[Callable[[], None], ...] = (
     sesv2_get_account_is_not_implemented,
     iam_user_permissions_boundary_is_dropped,
     ses_identity_check_is_case_sensitive,
+    ses_delete_receipt_rule_is_not_implemented,
+    ses_raw_send_adds_header_recipients,
+    policy_conditions_on_absent_keys_hold,
     lambda_logging_config_is_dropped,
     dynamodb_conditional_writes_race,
     sqs_redrive_policy_is_not_compact_json,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.sesv2 import urls as sesv2_urls
 
@@ -168,3 +170,55 @@ def test_the_account_reports_its_sandbox_quota_and_what_was_sent(sesv2: Any) -> 
     assert account["SendQuota"] == {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 2.0}
     assert account["EnforcementStatus"] == "HEALTHY"
     assert account["ProductionAccessEnabled"] is False
+
+
+def test_a_receipt_rule_can_be_deleted() -> None:
+    emulator_gaps.install()
+    with mock_aws():
+        ses = boto3.client("ses", region_name=REGION)
+        ses.create_receipt_rule_set(RuleSetName="receiving")
+        for name in ("keep", "remove"):
+            ses.create_receipt_rule(RuleSetName="receiving", Rule={"Name": name, "Enabled": True})
+        ses.delete_receipt_rule(RuleSetName="receiving", RuleName="remove")
+        ses.delete_receipt_rule(RuleSetName="receiving", RuleName="never-there")  # SES: no error
+        rules = ses.describe_receipt_rule_set(RuleSetName="receiving")["Rules"]
+        assert [rule["Name"] for rule in rules] == ["keep"]
+        with pytest.raises(ses.exceptions.RuleSetDoesNotExistException):
+            ses.delete_receipt_rule(RuleSetName="missing", RuleName="keep")
+
+
+def test_a_raw_send_goes_to_its_destinations_not_its_headers(sesv2: Any) -> None:
+    from moto.ses.models import ses_backends
+
+    sesv2.create_email_identity(EmailIdentity="example.com")
+    raw = b"From: alice@example.com\r\nTo: alice@example.com\r\nCc: bob@example.org\r\n\r\nforwarded\r\n"
+    sesv2.send_email(
+        FromEmailAddress="alice@example.com",
+        Destination={"ToAddresses": ["alice.personal@example.net"]},
+        Content={"Raw": {"Data": raw}},
+    )
+    sent = ses_backends["123456789012"][REGION].sent_messages[-1]
+    assert sent.destinations == ["alice.personal@example.net"]
+
+
+def test_a_bucket_statement_whose_condition_does_not_hold_does_not_apply() -> None:
+    emulator_gaps.install()
+    bucket, arn = "received", "arn:aws:s3:::received"
+    conditional_deny = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [arn, f"{arn}/*"],
+        "Condition": {"StringEquals": {"aws:SourceAccount": "999999999999"}},
+    }
+    with mock_aws():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_bucket_policy(
+            Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [conditional_deny]})
+        )
+        s3.put_object(Bucket=bucket, Key="inbound/1", Body=b"mail")  # the Deny's condition does not hold
+        unconditional = {key: value for key, value in conditional_deny.items() if key != "Condition"}
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [unconditional]}))
+        with pytest.raises(ClientError):
+            s3.put_object(Bucket=bucket, Key="inbound/2", Body=b"mail")
