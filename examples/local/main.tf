@@ -92,6 +92,11 @@ module "ses_smtp" {
   # A sender over its limits has its keys deactivated until `ses-smtp users release` (the default is alert).
   sender_limit_action = "quarantine"
 
+  # Receiving: Gmail's confirmation and replies reach the person. The emulator has no active rule set,
+  # so the example creates and activates its own (never do that where another rule set is active).
+  receiving_enabled       = true
+  receipt_rule_set_create = true
+
   # A throwaway deployment: let `terraform destroy` remove the table.
   credentials_table_deletion_protection_enabled = false
 

@@ -37,3 +37,8 @@ output "administrators_policy_json" {
   description = "IAM policy for the people who run `ses-smtp users`: invoke the function, read records, decrypt passwords."
   value       = module.ses_smtp.administrators_policy_json
 }
+
+output "forwarding_function_name" {
+  description = "Function that forwards received mail to senders' own mailboxes: the local stack's inbound endpoint invokes it."
+  value       = module.ses_smtp.forwarding_function_name
+}

@@ -1,15 +1,18 @@
 """`ses-smtp local up` / `local down`: the whole system on 127.0.0.1, described by a state file.
 
 One process holds everything, because the emulator keeps its data in memory: moto in server mode,
-`terraform apply` of examples/local, the SMTP endpoint (STARTTLS and implicit TLS), and the event
-source that feeds SQS batches to the events handler as Lambda would. Other processes (the CLI with
-`--local`, mail clients) find it through the state file. Stopping it stops everything and leaves nothing
-running; the emulator's data goes with it.
+`terraform apply` of examples/local, the SMTP endpoint (STARTTLS and implicit TLS), the event source
+that feeds SQS batches to the events handler as Lambda would, and, with receiving, the inbound endpoint
+(SES receiving: mail for the domain is stored and handed to the forwarding function) and the local
+mailboxes where what SES sends to ordinary addresses arrives. Other processes (the CLI with `--local`,
+mail clients) find it through the state file. Stopping it stops everything and leaves nothing running;
+the emulator's data goes with it.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import subprocess
 import sys
@@ -18,12 +21,15 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from ses_smtp.admin.deployment import admin_config
+from ses_smtp.admin.deployment import LocalFunction, admin_config
 from ses_smtp.admin.local_stack import STATE_ENVIRONMENT, LocalStackError, StackState
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun, ensure_cli_config
 from ses_smtp_local import tls
-from ses_smtp_local.emulator import running_emulator
+from ses_smtp_local.emulator import Emulator, running_emulator
+from ses_smtp_local.inbound import InboundEndpoint
+from ses_smtp_local.mailbox import LocalMailboxes
 from ses_smtp_local.runner import LocalEventSource
 from ses_smtp_local.smtp import SmtpEndpoint
 
@@ -33,24 +39,72 @@ DETACH_TIMEOUT = 600.0  # apply takes one to three minutes, more on a loaded mac
 
 
 class EventPump(threading.Thread):
-    """Lambda's SQS poller for the events function: drains the queue every half second until stopped."""
+    """Lambda's pollers: every half second, each task runs (SQS batches to the events function, received
+    mail to the forwarding function, sent mail to the local mailboxes) until stopped. One thread: the
+    in-process functions take turns with the process's environment."""
 
-    def __init__(self, source: LocalEventSource) -> None:
+    def __init__(self, tasks: list[Callable[[], object]]) -> None:
         super().__init__(name="ses-smtp-event-source", daemon=True)
-        self.source = source
+        self.tasks = tasks
         self.stopping = threading.Event()
         self.errors: list[str] = []
 
     def run(self) -> None:
         while not self.stopping.wait(0.5):
+            self.run_tasks()
+
+    def run_tasks(self) -> None:
+        for task in self.tasks:
             try:
-                self.source.drain(max_batches=20, timeout=5)
-            except Exception as error:  # keep polling, as Lambda does; the error is reported on stop
+                task()
+            except Exception as error:  # keep polling, as Lambda does; each new error is said once, at once
+                if repr(error) not in self.errors:
+                    print(f"event source: {error!r}", file=sys.stderr, flush=True)
                 self.errors.append(repr(error))
 
     def stop(self) -> None:
         self.stopping.set()
         self.join(timeout=15)
+        self.run_tasks()  # what arrived during the last half second is not left behind
+
+
+class ReceivedMail:
+    """SES's asynchronous (Event) invocations of the forwarding function: the inbound endpoint queues each
+    event; the pump invokes the function with it, in the pump's thread."""
+
+    def __init__(self, function: LocalFunction) -> None:
+        self.function = function
+        self.pending: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
+
+    def deliver(self, event: dict[str, Any]) -> None:
+        self.pending.put(event)
+
+    def forward_pending(self) -> None:
+        while not self.pending.empty():
+            event = self.pending.get()
+            try:
+                self.function.invoke(event)
+            except Exception as error:  # Lambda would retry, then dead-letter: say so in the terminal
+                message_id = event["Records"][0]["ses"]["mail"]["messageId"]
+                print(f"inbound: forwarding {message_id} failed: {error!r}; see {self.function.log_path}", flush=True)
+
+
+@contextmanager
+def inbound_endpoint(
+    emulator: Emulator, config: dict[str, Any], function_name: str | None, log_dir: Path
+) -> Iterator[tuple[InboundEndpoint, ReceivedMail] | None]:
+    """With receiving: SES's inbound SMTP for the domain, delivering to the deployed forwarding function."""
+    bucket = config.get("received_mail_bucket_name")
+    if not bucket or not function_name:
+        yield None
+        return
+    session = emulator.session()
+    function = LocalFunction(session, function_name, runtime=emulator.environment(), log_dir=log_dir)
+    received = ReceivedMail(function)
+    arn = session.client("lambda").get_function_configuration(FunctionName=function_name)["FunctionArn"]
+    endpoint = InboundEndpoint(session.client("s3"), bucket, config["domain"], received.deliver, function_arn=arn)
+    with endpoint:
+        yield endpoint, received
 
 
 @contextmanager
@@ -82,17 +136,24 @@ def local_stack(
         outputs = run.outputs()
         config = admin_config(outputs, f"terraform output of {EXAMPLE}")
         certificates = tls.issue(work_dir / "tls")
-        progress("starting the SMTP endpoint and the event source")
-        with SmtpEndpoint(emulator, certificates, max_send_rate=max_send_rate) as endpoint:
-            pump = EventPump(
-                LocalEventSource(
-                    emulator.session(),
-                    config["events_queue_url"],
-                    config["events_function_name"],
-                    runtime=emulator.environment(),  # as Lambda gives a function its region and credentials
-                    log_dir=log_dir,
-                )
+        mailboxes = LocalMailboxes(work_dir / "mailboxes", emulator.region)
+        mailboxes.empty()  # what an earlier stack delivered is not this one's mail
+        progress("starting the SMTP endpoints and the event source")
+        with (
+            SmtpEndpoint(emulator, certificates, max_send_rate=max_send_rate) as endpoint,
+            inbound_endpoint(emulator, config, outputs.get("forwarding_function_name"), log_dir) as receiving,
+        ):
+            events = LocalEventSource(
+                emulator.session(),
+                config["events_queue_url"],
+                config["events_function_name"],
+                runtime=emulator.environment(),  # as Lambda gives a function its region and credentials
+                log_dir=log_dir,
             )
+            tasks: list[Callable[[], object]] = [lambda: events.drain(max_batches=20, timeout=5)]
+            if receiving is not None:
+                tasks.append(receiving[1].forward_pending)
+            pump = EventPump([*tasks, mailboxes.deliver_new])
             pump.start()
             try:
                 yield StackState(
@@ -107,10 +168,16 @@ def local_stack(
                     pid=os.getpid(),
                     outputs=outputs,
                     log_dir=str(log_dir),
+                    inbound_port=receiving[0].port if receiving is not None else 0,
+                    mailbox_dir=str(mailboxes.directory),
                 )
             finally:
                 pump.stop()
                 if destroy:
+                    bucket = config.get("received_mail_bucket_name")
+                    if bucket:
+                        deleted = empty_bucket(emulator.session().client("s3"), bucket)
+                        progress(f"deleted the {deleted} received messages: destroy keeps a bucket that holds mail")
                     with elapsed(progress, "terraform destroy"):
                         run.destroy()
                     if run.resources():
@@ -118,6 +185,17 @@ def local_stack(
                 forget_terraform_state(run.work_dir)  # the emulator's data goes with it
                 if pump.errors:
                     progress(f"the event source hit errors: {pump.errors[:3]}")
+
+
+def empty_bucket(s3: Any, bucket: str) -> int:
+    """Delete every object of a bucket (S3 refuses to delete a bucket that holds any); returns how many."""
+    deleted = 0
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+        if keys:
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
+            deleted += len(keys)
+    return deleted
 
 
 def forget_terraform_state(terraform_dir: Path) -> None:
@@ -231,6 +309,8 @@ def describe(state: StackState, state_file: Path) -> str:
             f"  AWS emulator    {state.endpoint_url} (region {state.region})",
             f"  SMTP STARTTLS   {state.smtp_host}:{state.starttls_port}",
             f"  SMTP TLS        {state.smtp_host}:{state.tls_port}",
+            f"  SMTP inbound    {inbound(state)}",
+            f"  Mailboxes       {state.mailbox_dir or '-'} (what SES sends to other addresses, a Maildir each)",
             f"  CA certificate  {state.ca_file}",
             f"  Terraform       {state.terraform_dir} (state in {state.state_dir})",
             f"  Function logs   {state.log_dir or '-'}",
@@ -239,6 +319,13 @@ def describe(state: StackState, state_file: Path) -> str:
             "Stop it with Ctrl-C in its terminal, or `ses-smtp local down`; `ses-smtp local status` says if it runs.",
         ]
     )
+
+
+def inbound(state: StackState) -> str:
+    domain = state.outputs.get("admin_config", {}).get("domain", "-")
+    if not state.inbound_port:
+        return "- (receiving is off in this deployment)"
+    return f"{state.smtp_host}:{state.inbound_port} (mail for @{domain}, received as SES receives it; no AUTH)"
 
 
 def _alive(pid: int) -> bool:

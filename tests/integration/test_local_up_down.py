@@ -1,11 +1,14 @@
 """`ses-smtp local up` as a person runs it, with the installed console script: `local up --detach` in the
 background, the CLI in other processes and another directory with `SES_SMTP_LOCAL`, swaks and curl as
-the mail clients, bounces and complaints found with `ses-smtp events`, and `ses-smtp local down` that stops
+the mail clients, bounces and complaints found with `ses-smtp events`, Gmail's confirmation delivered with
+swaks to the inbound port and its code printed by `ses-smtp users confirmation`, and `ses-smtp local down` that stops
 it and leaves nothing running (no process, no listening port, no state file, no Terraform state).
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import pty
@@ -17,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from mailbox import Maildir
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +126,9 @@ def test_local_up_prints_where_everything_is(stack: dict[str, Any], elsewhere: P
     status = ses_smtp("local", "status", "--state-file", str(stack["state_file"]), cwd=elsewhere)
     assert status.returncode == 0, status.stderr
     assert f"pid {state['pid']}" in status.stdout and str(state["starttls_port"]) in status.stdout
+    inbound = f"SMTP inbound    127.0.0.1:{state['inbound_port']} (mail for @{DOMAIN}"
+    assert state["inbound_port"] and inbound in banner and inbound in status.stdout, "receiving is on locally"
+    assert f"Mailboxes       {state['mailbox_dir']}" in status.stdout
 
 
 def test_a_relative_state_file_is_read_from_the_current_directory(stack: dict[str, Any]) -> None:
@@ -134,7 +141,7 @@ def test_bounces_and_complaints_sent_with_swaks_are_recorded(
 ) -> None:
     for mailbox in ("bounce", "complaint"):
         sent = swaks(stack, alice, f"{mailbox}@simulator.amazonses.com")
-        assert sent.returncode == 0 and "<~  250 Ok" in sent.stdout, sent.stdout + sent.stderr
+        assert sent.returncode == 0 and "<-  250 Ok" in sent.stdout, sent.stdout + sent.stderr  # no TLS: <- not <~
     local = {"SES_SMTP_LOCAL": str(stack["state_file"])}
     deadline = time.monotonic() + 60
     found: dict[str, str] = {}
@@ -299,9 +306,53 @@ def test_on_a_terminal_revoke_asks_and_no_changes_nothing(
     assert json.loads(status.stdout)["status"] == "active"
 
 
+def test_gmails_confirmation_sent_with_swaks_is_forwarded_and_its_code_printed(
+    stack: dict[str, Any], alice: dict[str, Any], elsewhere: Path
+) -> None:
+    local = {"SES_SMTP_LOCAL": str(stack["state_file"])}
+    home = "alice.personal@gmail.com"
+    updated = ses_smtp("users", "update", "alice", "--forward-to", home, cwd=elsewhere, env=local)
+    assert updated.returncode == 0, updated.stderr
+    code = str(int(time.time() * 1000))[-9:]  # differs from run to run: the code found is this mail's
+    body = (
+        f"You have requested to add alice@{DOMAIN} to your Gmail account.\nConfirmation code: {code}\n\n"
+        f"https://mail-settings.google.com/mail/vf-%5Btest%5D-{code}\n"
+    )
+    subject = f"Gmail Confirmation - Send Mail as alice@{DOMAIN}"
+    sent = client(
+        *("swaks", "swaks", "--server", "127.0.0.1", "--port", str(stack["state"]["inbound_port"])),
+        *("--from", "forwarding-noreply@google.com", "--to", f"alice@{DOMAIN}", "--helo", "mx.google.test"),
+        *("--header", "From: Gmail Team <forwarding-noreply@google.com>", "--header", f"Subject: {subject}"),
+        *("--body", body, "--timeout", "30"),
+    )
+    assert sent.returncode == 0 and "<-  250 Ok" in sent.stdout, sent.stdout + sent.stderr  # no TLS: <- not <~
+
+    shown = ses_smtp("users", "confirmation", "alice", cwd=elsewhere, env=local)
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert re.search(rf"^  Code  {code}$", shown.stdout, re.MULTILINE), shown.stdout
+    assert f"https://mail-settings.google.com/mail/vf-%5Btest%5D-{code}" in shown.stdout
+
+    folder = Path(stack["state"]["mailbox_dir"]) / home
+    deadline, arrived = time.monotonic() + 30, list[bytes]()
+    while not arrived and time.monotonic() < deadline:
+        if folder.exists():
+            box = Maildir(folder, factory=None, create=False)
+            arrived = [box.get_bytes(key) for key in box.iterkeys() if code.encode() in box.get_bytes(key)]
+        time.sleep(0.5)
+    assert len(arrived) == 1, f"forwarded to {home}'s local mailbox within 30 s"
+    forwarded = email.message_from_bytes(arrived[0], policy=email.policy.default)
+    assert forwarded["Reply-To"] == "forwarding-noreply@google.com"
+    assert forwarded["From"].addresses[0].addr_spec == f"alice@{DOMAIN}"
+
+
 def test_local_down_stops_everything_and_forgets_the_terraform_state(stack: dict[str, Any], elsewhere: Path) -> None:
     state = stack["state"]
-    ports = (int(state["starttls_port"]), int(state["tls_port"]), int(state["endpoint_url"].rsplit(":", 1)[1]))
+    ports = (
+        int(state["starttls_port"]),
+        int(state["tls_port"]),
+        int(state["inbound_port"]),
+        int(state["endpoint_url"].rsplit(":", 1)[1]),
+    )
     assert all(listening(port) for port in ports)
     assert list(Path(state["state_dir"]).glob("terraform.tfstate"))
     stopped = ses_smtp("local", "down", "--state-file", str(stack["state_file"]), cwd=elsewhere)

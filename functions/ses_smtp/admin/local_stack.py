@@ -50,6 +50,8 @@ class StackState:
     pid: int
     outputs: dict[str, Any] = field(default_factory=dict)
     log_dir: str = ""  # the in-process functions' log files (their CloudWatch Logs)
+    inbound_port: int = 0  # SES receiving's stand-in (0: receiving is off)
+    mailbox_dir: str = ""  # one Maildir per address the local SES sent to
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
