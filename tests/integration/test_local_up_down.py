@@ -24,6 +24,7 @@ from mailbox import Maildir
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from tests.conftest import require_terraform
@@ -141,7 +142,7 @@ def test_bounces_and_complaints_sent_with_swaks_are_recorded(
 ) -> None:
     for mailbox in ("bounce", "complaint"):
         sent = swaks(stack, alice, f"{mailbox}@simulator.amazonses.com")
-        assert sent.returncode == 0 and "<-  250 Ok" in sent.stdout, sent.stdout + sent.stderr  # no TLS: <- not <~
+        assert sent.returncode == 0 and "<~  250 Ok" in sent.stdout, sent.stdout + sent.stderr
     local = {"SES_SMTP_LOCAL": str(stack["state_file"])}
     deadline = time.monotonic() + 60
     found: dict[str, str] = {}
@@ -343,6 +344,30 @@ def test_gmails_confirmation_sent_with_swaks_is_forwarded_and_its_code_printed(
     forwarded = email.message_from_bytes(arrived[0], policy=email.policy.default)
     assert forwarded["Reply-To"] == "forwarding-noreply@google.com"
     assert forwarded["From"].addresses[0].addr_spec == f"alice@{DOMAIN}"
+
+
+def test_a_from_without_a_verified_identity_gets_ses_not_verified(stack: dict[str, Any], alice: dict[str, Any]) -> None:
+    """The domain's identity deleted (as `aws sesv2 delete-email-identity` would): SES's 554, not Access denied."""
+    state = stack["state"]
+    sesv2 = boto3.client(
+        "sesv2",
+        endpoint_url=state["endpoint_url"],
+        region_name=state["region"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    identity = sesv2.get_email_identity(EmailIdentity=DOMAIN)
+    sesv2.delete_email_identity(EmailIdentity=DOMAIN)
+    try:
+        refused = swaks(stack, alice, "success@simulator.amazonses.com")
+    finally:
+        sesv2.create_email_identity(EmailIdentity=DOMAIN, ConfigurationSetName=identity["ConfigurationSetName"])
+    expected = (
+        r"^<~?\* 554 Message rejected: Email address is not verified\. The following identities failed the check "
+        rf"in region {state['region'].upper()}: alice@{re.escape(DOMAIN)}$"
+    )
+    assert re.search(expected, refused.stdout, re.MULTILINE), refused.stdout
+    assert swaks(stack, alice, "success@simulator.amazonses.com").returncode == 0, "sends again once it is back"
 
 
 def test_local_down_stops_everything_and_forgets_the_terraform_state(stack: dict[str, Any], elsewhere: Path) -> None:
