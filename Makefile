@@ -106,7 +106,8 @@ test-unit: setup-runtime build ## The quick loop: Python unit tests only (no Ter
 test-python: system-deps setup build $(EVALUATOR)/node_modules/.installed ## pytest: unit tests, then the integration tests (IAM evaluator included) against the local emulator
 	$(PY) -m pytest -c functions/pyproject.toml --rootdir . tests/unit tests/integration
 
-test: system-deps lint test-terraform test-python demo ## Everything: lint, terraform test, pytest, and the demo
+# The demo runs inside test-python (tests/integration/test_demo.py checks its output): not twice.
+test: system-deps lint test-terraform test-python ## Everything: lint, terraform test, pytest (the demo included)
 
 # Opt-in and never part of `test`: deploys to the account SES_SMTP_ACCEPTANCE_ACCOUNT names (docs/acceptance.md).
 test-aws: setup-runtime build ## The acceptance kit on real AWS: REGION=... DOMAIN=... ZONE_ID=... (costs cents)

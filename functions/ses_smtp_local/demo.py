@@ -1,9 +1,12 @@
 """`make demo`: the guided tour of the whole system on the local stack, with progress as it goes.
 
-Brings the stack up (emulator, examples/local, SMTP endpoint, event source), shows the DNS records,
-creates alice, prints her Gmail settings, sends mail through the SMTP endpoint as Gmail does (to the
-SES mailbox simulator), shows the events, metrics and bounce/complaint records that come back,
-rotates alice's key and shows both passwords working during the overlap, then tears everything down.
+Brings the stack up (emulator, examples/local with receiving, SMTP endpoints, event source), shows the
+DNS records, creates alice (her mail forwarded to her own mailbox), prints her Gmail settings, sends mail
+through the SMTP endpoint as Gmail does (to the SES mailbox simulator), shows the events, metrics and
+bounce/complaint records that come back, then the Gmail journey: Google's confirmation arrives for
+alice@, is forwarded to her own mailbox, `ses-smtp users confirmation alice` prints its code, and a
+reply to her mail reaches her own mailbox with the replier as Reply-To. Then it rotates alice's key,
+shows both passwords working during the overlap, and tears everything down.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import builtins
 import functools
 import json
+import secrets
 import smtplib
 import ssl
 import sys
@@ -26,10 +30,12 @@ from ses_smtp import render
 from ses_smtp.admin import smtp_check
 from ses_smtp.admin.deployment import Deployment, InProcessInvoker, admin_config
 from ses_smtp.admin.local_stack import StackState
+from ses_smtp.admin.receiving import latest_confirmation
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformError
 from ses_smtp.admin.users import Admin, SmtpCredential
 from ses_smtp.errors import SesSmtpError
 from ses_smtp.events import RecipientHistory
+from ses_smtp_local import mailbox
 from ses_smtp_local.emulator import Emulator
 from ses_smtp_local.stack import local_stack
 
@@ -38,6 +44,8 @@ WORK_DIR = REPO_ROOT / "build" / "demo"
 # runs, and the event source runs one in another thread: the tour's lines go to this terminal regardless.
 print = functools.partial(builtins.print, file=sys.stdout, flush=True)
 SIMULATOR = ("success", "bounce", "complaint")
+ALICE_HOME = "alice.personal@gmail.com"  # her own mailbox: on the local stack, a Maildir under the stack
+BOB = "bob@partner.example"  # someone alice writes to, who replies
 
 
 @contextmanager
@@ -53,6 +61,7 @@ def send_like_gmail(state: StackState, credential: SmtpCredential, recipient: st
     sender = credential.from_addresses[0]
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = f"Alice <{sender}>", recipient, "Hello"
+    message["Message-ID"] = f"<{secrets.token_hex(8)}@gmail.local>"
     message.set_content("Sent through the local SES SMTP endpoint, the way Gmail sends.")
     context = ssl.create_default_context(cafile=state.ca_file)
     client = (
@@ -70,6 +79,53 @@ def send_like_gmail(state: StackState, credential: SmtpCredential, recipient: st
         client.rcpt(recipient)
         code, reply = client.data(message.as_bytes())
     return f"{code} {reply.decode()}"
+
+
+def google_confirmation(address: str, code: str) -> EmailMessage:
+    """Shaped like the mail Gmail sends to an address added under "Send mail as": a google.com sender, a
+    confirmation code and a link (written for this demo; the real one's wording may differ)."""
+    message = EmailMessage()
+    message["From"] = "Gmail Team <forwarding-noreply@google.com>"
+    message["To"] = address
+    message["Subject"] = f"Gmail Confirmation - Send Mail as {address}"
+    message["Message-ID"] = f"<{secrets.token_hex(12)}@google.com>"
+    message.set_content(
+        f"You have requested to add {address} to your Gmail account.\n"
+        f"Confirmation code: {code}\n\n"
+        f"Before you can send mail from {address} using your Gmail account ({ALICE_HOME}), "
+        "please click the link below to confirm your request:\n\n"
+        f"https://mail-settings.google.com/mail/vf-%5B{secrets.token_urlsafe(12)}%5D-{code}\n\n"
+        "Thanks for using Gmail!\nThe Gmail Team\n"
+    )
+    return message
+
+
+def deliver_inbound(state: StackState, message: EmailMessage) -> str:
+    """Another mail host delivering to the domain's MX (the local stand-in for SES receiving); its reply."""
+    with smtplib.SMTP(state.smtp_host, state.inbound_port, local_hostname="mx.sender.local", timeout=30) as client:
+        client.ehlo()
+        client.mail(str(message["From"].addresses[0].addr_spec))
+        client.rcpt(str(message["To"].addresses[0].addr_spec))
+        code, reply = client.data(message.as_bytes())
+    return f"{code} {reply.decode()}"
+
+
+def arrival(state: StackState, address: str, subject: str, timeout: float = 30.0) -> EmailMessage:
+    """The newest message with this subject in an address's local mailbox, once it has arrived."""
+    found: list[EmailMessage] = []
+
+    def arrived() -> bool:
+        found[:] = [m for m in mailbox.read(Path(state.mailbox_dir), address) if m["Subject"] == subject]
+        return bool(found)
+
+    if not wait_for(arrived, timeout):
+        raise SesSmtpError(f"{subject!r} did not reach {address}'s mailbox within {timeout:.0f} s")
+    return found[-1]
+
+
+def show_headers(message: EmailMessage, names: tuple[str, ...] = ("From", "Reply-To", "To", "Subject")) -> None:
+    for name in names:
+        print(f"      {name + ':':<10} {message.get(name, '-')}")
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
@@ -113,8 +169,8 @@ def tour(state: StackState) -> None:
     session = Emulator(state.endpoint_url, state.region).session()  # this process's own AWS calls
     log_dir = Path(state.log_dir)
     admin = Admin(deployment, InProcessInvoker(deployment, session, state.environment(), log_dir), session)
-    with step("ses-smtp users create alice --from alice@example.com"):
-        admin.request("create", name="alice", **{"from": ["alice@example.com"]})
+    with step(f"ses-smtp users create alice --from alice@example.com --forward-to {ALICE_HOME}"):
+        admin.request("create", name="alice", forward_to=ALICE_HOME, **{"from": ["alice@example.com"]})
         alice = admin.credential("alice")
         print("    Gmail > Settings > Accounts > Send mail as > Add another email address, then:")
         shown = alice.for_people().replace(
@@ -159,6 +215,8 @@ def tour(state: StackState) -> None:
         if not arrived:
             raise SesSmtpError("the events did not arrive within 30 s: see the events function's log at " + str(log))
 
+    gmail_journey(state, admin, alice)
+
     with step("ses-smtp users rotate alice: both passwords work during the overlap"):
         admin.request("rotate", name="alice")
         current, previous = admin.credential("alice"), admin.credential("alice", previous=True)
@@ -170,6 +228,41 @@ def tour(state: StackState) -> None:
 
     with step("ses-smtp users delete alice --yes"):
         admin.request("delete", name="alice")
+
+
+def gmail_journey(state: StackState, admin: Admin, alice: SmtpCredential) -> None:
+    """Google's confirmation reaches alice, who has no mailbox on the domain; so do replies to her mail."""
+    address = alice.from_addresses[0]
+    code = f"{secrets.randbelow(10**9):09d}"
+    with step(f"Gmail mails its confirmation to {address}: SES receives it, forwards it to {ALICE_HOME}"):
+        confirmation = google_confirmation(address, code)
+        replied = deliver_inbound(state, confirmation)
+        print(f"    mx.google.com -> {address} (inbound port {state.inbound_port}): {replied}")
+        print(f"    the confirmation code in Google's mail: {code}")
+        print(f"    in {ALICE_HOME}'s mailbox ({Path(state.mailbox_dir) / ALICE_HOME}):")
+        show_headers(arrival(state, ALICE_HOME, str(confirmation["Subject"])))
+
+    with step("ses-smtp users confirmation alice: the code, for a person with no other mailbox yet"):
+        bucket = str(admin.deployment.received_mail_bucket_name)  # what `users confirmation` reads
+        found = latest_confirmation(admin.session.client("s3"), bucket, "alice", [address])
+        print("\n".join("    " + line for line in found.for_people().splitlines()))
+        if found.code != code:
+            raise SesSmtpError(f"users confirmation printed {found.code}, but Google's mail says {code}")
+
+    with step(f"alice writes to {BOB}; his reply reaches her own mailbox, Reply-To him"):
+        print(f"    alice -> {BOB} through the SMTP endpoint: {send_like_gmail(state, alice, BOB)}")
+        original = arrival(state, BOB, "Hello")
+        reply = EmailMessage()
+        reply["From"], reply["To"], reply["Subject"] = f"Bob Partner <{BOB}>", address, "Re: Hello"
+        reply["In-Reply-To"] = reply["References"] = str(original["Message-ID"])
+        reply.set_content("Thanks Alice, received.\n\n> Sent through the local SES SMTP endpoint.")
+        print(f"    {BOB} -> {address} (inbound port {state.inbound_port}): {deliver_inbound(state, reply)}")
+        forwarded = arrival(state, ALICE_HOME, "Re: Hello")
+        print(f"    in {ALICE_HOME}'s mailbox:")
+        show_headers(forwarded)
+        if forwarded["Reply-To"] != BOB:
+            raise SesSmtpError(f"the forwarded reply says Reply-To {forwarded['Reply-To']}, not {BOB}")
+        print(f"    Gmail's Reply goes to {BOB}; alice answers as {address} through the SMTP endpoint")
 
 
 def main() -> int:
