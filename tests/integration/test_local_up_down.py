@@ -159,7 +159,7 @@ def test_bounces_and_complaints_sent_with_swaks_are_recorded(
     redriven = ses_smtp("events", "--redrive", cwd=elsewhere, env=local)
     assert redriven.returncode == 0, redriven.stderr
     assert re.search(r"moved 0 messages", redriven.stdout), "nothing failed, so nothing waits in the dead-letter queue"
-    log = Path(stack["state"]["log_dir"]) / f"{stack['state']['outputs']['events_function_name']}.log"
+    log = Path(stack["state"]["log_dir"]) / f"{stack['state']['outputs']['admin_config']['events_function_name']}.log"
     assert '"ses event"' in log.read_text(), "the events function logs to the stack's own log directory"
 
 
