@@ -68,9 +68,11 @@ def test_outputs_give_endpoint_and_every_dns_record(deployment: TerraformRun, se
     tokens = sesv2.get_email_identity(EmailIdentity=DOMAIN)["DkimAttributes"]["Tokens"]
     assert outputs["admin_config"]["smtp_endpoint"] == "email-smtp.eu-west-1.amazonaws.com"
     records = {(r["name"], r["type"], r["value"]) for r in outputs["dns_records"]}
+    receiving_mx = (DOMAIN, "MX", "10 inbound-smtp.eu-west-1.amazonaws.com")  # examples/local receives mail
     assert records == {
         *((f"{token}._domainkey.{DOMAIN}", "CNAME", f"{token}.dkim.amazonses.com") for token in tokens),
         (f"mail.{DOMAIN}", "MX", "10 feedback-smtp.eu-west-1.amazonses.com"),
+        receiving_mx,
         (f"mail.{DOMAIN}", "TXT", "v=spf1 include:amazonses.com -all"),
         (f"_dmarc.{DOMAIN}", "TXT", f"v=DMARC1; p=none; rua=mailto:dmarc-reports@{DOMAIN}; adkim=r; aspf=r"),
         (f"_smtp._tls.{DOMAIN}", "TXT", f"v=TLSRPTv1; rua=mailto:tls-reports@{DOMAIN}"),
