@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +34,7 @@ ARTIFACTS = ("ses_smtp.zip", "dependencies.zip", "dependencies.sha256")
 LAMBDA_PLATFORMS = ("manylinux_2_28_aarch64", "manylinux2014_aarch64")
 LAMBDA_PYTHON = "3.13"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
+RECORD_RULE = "RECORD lines outside the site dropped"  # part of the layer's recipe (see layer_content)
 
 
 def package_files(package: Path = PACKAGE) -> list[Path]:
@@ -63,7 +65,7 @@ def build_layer(output: Path) -> Path:
     """Install the pinned dependencies for Lambda's platform and zip them under python/."""
     target = output / "dependencies.zip"
     stamp = output / "dependencies.sha256"
-    recipe = repr((sorted(LAYER_EXCLUDED_DIRS), LAYER_EXCLUDED_PACKAGES, LAMBDA_PLATFORMS, LAMBDA_PYTHON))
+    recipe = repr((sorted(LAYER_EXCLUDED_DIRS), LAYER_EXCLUDED_PACKAGES, LAMBDA_PLATFORMS, LAMBDA_PYTHON, RECORD_RULE))
     wanted = hashlib.sha256(REQUIREMENTS.read_bytes() + recipe.encode()).hexdigest()  # pins and how they are laid out
     if target.exists() and stamp.exists() and stamp.read_text().strip() == wanted:
         return target  # same pins, same bytes: skip the download
@@ -92,19 +94,32 @@ def build_layer(output: Path) -> Path:
             ],
             check=True,
         )
-        write_zip(target, layer_files(site), site.parent)
+        write_zip(target, layer_files(site), site.parent, content=layer_content)
     stamp.write_text(wanted + "\n")
     return target
 
 
-def write_zip(target: Path, files: list[Path], base: Path) -> None:
+def layer_content(path: Path) -> bytes:
+    """A file's bytes as the layer holds them: a wheel's RECORD without the scripts pip wrote to bin/.
+
+    Those scripts are not shipped, and their hashes depend on the path of the Python that ran pip (it
+    is their shebang), so keeping them would make the layer differ from one checkout to the next.
+    """
+    data = path.read_bytes()
+    if path.name != "RECORD" or not path.parent.name.endswith(".dist-info"):
+        return data
+    kept = [line for line in data.decode().splitlines(keepends=True) if not line.startswith("../")]
+    return "".join(kept).encode()
+
+
+def write_zip(target: Path, files: list[Path], base: Path, content: Callable[[Path], bytes] = Path.read_bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for path in files:
             entry = zipfile.ZipInfo(path.relative_to(base).as_posix(), date_time=FIXED_TIME)
             entry.external_attr = 0o100644 << 16  # regular file, rw-r--r--
             entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, path.read_bytes())
+            archive.writestr(entry, content(path))
 
 
 def build(output: Path) -> Path:

@@ -120,3 +120,13 @@ def test_the_check_names_what_differs_from_a_fresh_build(tmp_path: Path) -> None
     with zipfile.ZipFile(tmp_path / "ses_smtp.zip", "a") as archive:
         archive.writestr("ses_smtp/extra.py", "")  # a file the sources do not have
     assert build_lambda.stale(tmp_path) == ["ses_smtp.zip"]
+
+
+def test_the_layer_keeps_no_record_of_scripts_whose_shebang_names_the_builders_python(tmp_path: Path) -> None:
+    record = tmp_path / "cffi-2.1.1.dist-info" / "RECORD"
+    record.parent.mkdir()
+    record.write_text("../../bin/cffi-gen-src,sha256=abc,178\n_cffi_backend.so,sha256=def,452576\n")
+    assert build_lambda.layer_content(record) == b"_cffi_backend.so,sha256=def,452576\n"
+    other = tmp_path / "module.py"
+    other.write_text("../not-a-record\n")
+    assert build_lambda.layer_content(other) == b"../not-a-record\n"
