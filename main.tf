@@ -144,6 +144,8 @@ module "credentials" {
   default_retire_after_days         = var.default_retire_after_days
   max_credential_age_days           = var.max_credential_age_days
   unused_sender_days                = var.unused_sender_days
+  notices_from                      = var.rotation_notices_from
+  configuration_set_name            = module.sending_domain.configuration_set_name
   table_deletion_protection_enabled = var.credentials_table_deletion_protection_enabled
   role_permissions_boundary_arn     = var.role_permissions_boundary_arn
   tags                              = var.tags

@@ -196,6 +196,17 @@ variable "unused_sender_days" {
   }
 }
 
+variable "rotation_notices_from" {
+  description = "From address of rotation notices (e.g. no-reply@<domain>), an address of the domain: when set, the credentials function mails the person after `rotate`, and a day before the old password stops working (rate() schedules only), with what to do in Gmail. Never a password. null: no notices. See docs/credentials.md."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.rotation_notices_from == null || can(regex("^[a-z0-9]([a-z0-9._+=-]{0,62}[a-z0-9_+=-])?@${replace(var.domain, ".", "\\.")}$", var.rotation_notices_from))
+    error_message = "rotation_notices_from must be a lower-case address of the domain, such as no-reply@<domain>."
+  }
+}
+
 variable "rotation_schedule_expression" {
   description = "When previous keys past their grace period are retired (the credentials function's scheduled run): an EventBridge Scheduler rate() or cron() expression."
   type        = string

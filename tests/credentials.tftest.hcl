@@ -565,3 +565,48 @@ run "with_alert_only_the_events_function_cannot_invoke_anything" {
     error_message = "sender_limit_action = alert (the default) must not let the events role invoke a function."
   }
 }
+
+run "rotation_notices_are_off_by_default_and_the_role_cannot_send" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(module.credentials.credentials_role_policy_json).Statement :
+      !contains(flatten([s.Action]), "ses:SendEmail")
+    ])
+    error_message = "Without rotation_notices_from the credentials function must not be able to send mail."
+  }
+  assert {
+    condition     = one(module.credentials.credentials_function.environment).variables.NOTICES_FROM == ""
+    error_message = "Without rotation_notices_from the function must send no notices."
+  }
+}
+
+run "rotation_notices_are_sent_only_from_the_notices_address" {
+  command = plan
+
+  variables {
+    rotation_notices_from = "no-reply@example.com"
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(module.credentials.credentials_role_policy_json).Statement : s
+      if contains(flatten([s.Action]), "ses:SendEmail")
+      ] == [{
+        Sid       = "SendRotationNotices"
+        Effect    = "Allow"
+        Action    = "ses:SendEmail"
+        Resource  = ["arn:aws:ses:eu-west-1:123456789012:identity/example.com", "arn:aws:ses:eu-west-1:123456789012:configuration-set/ses-smtp"]
+        Condition = { StringEquals = { "ses:FromAddress" = "no-reply@example.com" } }
+    }]
+    error_message = "The credentials function may send only ses:SendEmail, From the notices address, as this identity through this configuration set."
+  }
+  assert {
+    condition = (
+      one(module.credentials.credentials_function.environment).variables.NOTICES_FROM == "no-reply@example.com" &&
+      one(module.credentials.credentials_function.environment).variables.CONFIGURATION_SET_NAME == "ses-smtp"
+    )
+    error_message = "The function must get the notices address and the configuration set to send through."
+  }
+}

@@ -542,3 +542,31 @@ run "rejects_an_hourly_sender_limit_above_the_daily_one" {
 
   expect_failures = [var.sender_limits]
 }
+
+run "rejects_rotation_notices_from_outside_the_domain" {
+  command = plan
+
+  variables {
+    rotation_notices_from = "no-reply@example.org"
+  }
+
+  expect_failures = [var.rotation_notices_from]
+}
+
+run "rejects_rotation_notices_from_a_subdomain" {
+  command = plan
+
+  variables {
+    rotation_notices_from = "no-reply@mail.example.com"
+  }
+
+  expect_failures = [var.rotation_notices_from]
+}
+
+run "accepts_rotation_notices_from_an_address_of_the_domain" {
+  command = plan
+
+  variables {
+    rotation_notices_from = "no-reply@example.com"
+  }
+}

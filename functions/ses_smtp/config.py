@@ -36,6 +36,8 @@ class Settings:
     max_credential_age: timedelta = timedelta(days=MAX_CREDENTIAL_AGE_DAYS)
     retire_run_interval: timedelta | None = None  # None: a cron() schedule, or not given
     unused_sender_days: float = 30  # the retire run reports senders whose keys were not used this long
+    notices_from: str | None = None  # rotation notices' From address; None: no notices
+    configuration_set_name: str | None = None  # what notices are sent through
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -62,6 +64,8 @@ class Settings:
             max_credential_age=timedelta(days=float(env.get("MAX_CREDENTIAL_AGE_DAYS", MAX_CREDENTIAL_AGE_DAYS))),
             retire_run_interval=schedule_interval(env.get("RETIRE_SCHEDULE", "")),
             unused_sender_days=float(env.get("UNUSED_SENDER_DAYS", "30")),
+            notices_from=env.get("NOTICES_FROM") or None,
+            configuration_set_name=env.get("CONFIGURATION_SET_NAME") or None,
         )
 
 

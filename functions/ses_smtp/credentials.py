@@ -43,6 +43,7 @@ from ses_smtp.model import (
     validate_forward_to,
     validate_name,
 )
+from ses_smtp.notices import Notices, Window, retiring_soon
 from ses_smtp.smtp_password import derive_smtp_password
 from ses_smtp.store import STALE_OPERATION, CredentialStore
 
@@ -138,12 +139,14 @@ class Credentials:
         directory: SenderDirectory,
         kms: Any,
         clock: Callable[[], datetime] = utc_now,
+        notices: Notices | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.directory = directory
         self.kms = kms
         self.clock = clock
+        self.notices = notices  # None: the deployment sends no rotation notices
 
     # Operations
 
@@ -247,6 +250,8 @@ class Credentials:
             previous_access_key_id=outgoing.access_key_id,
             previous_valid_until=_iso(outgoing.retire_after),
         )
+        if self.notices is not None:
+            self.notices.rotated(committed, self._window(outgoing))
         return committed
 
     def update(
@@ -443,11 +448,25 @@ class Credentials:
                     max_age_days=self.settings.max_credential_age.days,
                 )
                 old.append({"sender": sender.name, "access_key_id": current.access_key_id, "age_days": age_days})
+            if sender.status == "active" and previous is not None:
+                self._notify_retiring(sender, previous, now)
             if sender.status in ("active", "quarantined") and current is not None:
                 use = self.key_use(sender)
                 in_use += self._old_password_in_use(sender, use, now)
                 unused += self._unused(sender, use, now)
         return RetirementReport(retired, busy, old, unrecorded, migrated, in_use, unused)
+
+    def _notify_retiring(self, sender: Sender, previous: KeyRef, now: datetime) -> None:
+        """A day's notice by mail before the previous key is retired (deployments with notices on)."""
+        if self.notices is None or previous.retire_after is None:
+            return
+        if retiring_soon(previous.retire_after, now, self.settings.retire_run_interval):
+            self.notices.retiring(sender, self._window(previous))
+
+    def _window(self, previous: KeyRef) -> Window:
+        assert previous.retire_after is not None  # a previous key always has one
+        interval = self.settings.retire_run_interval
+        return Window(previous.retire_after, previous.retire_after + interval if interval else None)
 
     def _old_password_in_use(self, sender: Sender, use: KeyUse, now: datetime) -> Findings:
         """A day's warning: the previous key is retired within a day, and a mail client used it today."""

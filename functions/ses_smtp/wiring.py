@@ -10,6 +10,7 @@ import boto3
 from ses_smtp.config import Settings
 from ses_smtp.credentials import Credentials
 from ses_smtp.directory import SenderDirectory
+from ses_smtp.notices import Notices
 from ses_smtp.store import CredentialStore
 
 
@@ -25,7 +26,14 @@ def build_credentials(settings: Settings, session: Any = None) -> Credentials:
             boundary_arn=settings.permissions_boundary_arn,
         ),
         kms=session.client("kms"),
+        notices=build_notices(settings, session),
     )
+
+
+def build_notices(settings: Settings, session: Any) -> Notices | None:
+    if settings.notices_from is None:
+        return None
+    return Notices(session.client("sesv2"), settings.notices_from, settings.configuration_set_name)
 
 
 @cache

@@ -78,6 +78,24 @@ data "aws_iam_policy_document" "credentials_function" {
     }
   }
 
+  # Rotation notices: SES API v2 SendEmail, only From the notices address, only as this identity
+  # through this configuration set. Absent when notices are off.
+  dynamic "statement" {
+    for_each = var.notices_from == null ? [] : [var.notices_from]
+
+    content {
+      sid       = "SendRotationNotices"
+      actions   = ["ses:SendEmail"]
+      resources = [var.identity_arn, var.configuration_set_arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "ses:FromAddress"
+        values   = [statement.value]
+      }
+    }
+  }
+
   statement {
     sid = "CredentialsTable"
     actions = [

@@ -42,6 +42,8 @@ locals {
     MAX_CREDENTIAL_AGE_DAYS      = tostring(var.max_credential_age_days)
     RETIRE_SCHEDULE              = var.rotation_schedule_expression
     UNUSED_SENDER_DAYS           = tostring(var.unused_sender_days)
+    NOTICES_FROM                 = var.notices_from == null ? "" : var.notices_from
+    CONFIGURATION_SET_NAME       = var.configuration_set_name
     POWERTOOLS_SERVICE_NAME      = var.name_prefix
     POWERTOOLS_METRICS_NAMESPACE = local.contract.metric_namespace
   }

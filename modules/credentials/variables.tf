@@ -22,6 +22,18 @@ variable "configuration_set_arn" {
   nullable    = false
 }
 
+variable "configuration_set_name" {
+  description = "Name of the configuration set rotation notices go through."
+  type        = string
+  nullable    = false
+}
+
+variable "notices_from" {
+  description = "From address of rotation notices, an address of the domain; null: no notices."
+  type        = string
+  default     = null
+}
+
 variable "kms_key_arn" {
   description = "KMS key for the table, the sealed passwords and the logs."
   type        = string

@@ -106,6 +106,7 @@ locals {
     UnrecordedAccessKeysDeactivated = "Unrecorded keys deactivated"
     OldPasswordsStillInUse          = "Old password in use, retired within a day"
     UnusedSenders                   = "Senders unused (leavers?)"
+    RotationNoticesFailed           = "Rotation notices not sent"
   }
 }
 

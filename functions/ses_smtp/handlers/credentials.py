@@ -21,6 +21,7 @@ from ses_smtp.credentials import UNCHANGED, Caller, Credentials
 from ses_smtp.errors import InvalidRequest, SesSmtpError
 from ses_smtp.handlers import declared_senders
 from ses_smtp.logsafety import protect_logs
+from ses_smtp.notices import Notices
 from ses_smtp.wiring import credentials_from_env
 
 logger = Logger(service="ses-smtp")
@@ -162,13 +163,25 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         tracer.put_annotation("operation", request.action)
         tracer.put_annotation("sender", request.name)
         logger.append_keys(operation=request.action, sender=request.name, operation_id=request.caller.operation_id)
-        result = handle(request, credentials_from_env())
+        credentials = credentials_from_env()
+        result = handle(request, credentials)
     except SesSmtpError as error:
         logger.warning("request refused", error_code=error.code, reason=str(error))
         metrics.add_metric(name="CredentialRequestsRefused", unit=MetricUnit.Count, value=1)
         return {"ok": False, "error": {"code": error.code, "message": str(error)}}
+    count_notices(credentials.notices)
     metrics.add_metric(name="CredentialRequestsSucceeded", unit=MetricUnit.Count, value=1)
     return {"ok": True, **result}
+
+
+def count_notices(notices: Notices | None) -> None:
+    """Rotation notices sent and failed by this request (a failed one never failed the request)."""
+    if notices is None:
+        return
+    sent, failed = notices.take_counts()
+    if sent or failed:
+        metrics.add_metric(name="RotationNoticesSent", unit=MetricUnit.Count, value=sent)
+        metrics.add_metric(name="RotationNoticesFailed", unit=MetricUnit.Count, value=failed)
 
 
 def from_terraform(event: dict[str, Any]) -> dict[str, Any]:
