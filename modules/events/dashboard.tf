@@ -106,7 +106,6 @@ locals {
     UnrecordedAccessKeysDeactivated = "Unrecorded keys deactivated"
     OldPasswordsStillInUse          = "Old password in use, retired within a day"
     UnusedSenders                   = "Senders unused (leavers?)"
-    RotationNoticesFailed           = "Rotation notices not sent"
   }
 }
 
