@@ -98,7 +98,7 @@ def test_a_sender_whose_keys_went_unused_is_listed(
     issued_long_ago = (datetime.now(UTC) - timedelta(days=40)).isoformat()
     for name in ("ada", "lee"):  # both keys issued 40 days ago; only lee has not sent since
         emulator_env.session().client("dynamodb").update_item(
-            TableName=deployment.outputs()["credentials_table_name"],
+            TableName=deployment.outputs()["admin_config"]["credentials_table_name"],
             Key={"pk": {"S": sender_pk(name)}, "sk": {"S": SENDER_SK}},
             UpdateExpression="SET current_key.created_at = :issued",
             ExpressionAttributeValues={":issued": {"S": issued_long_ago}},
