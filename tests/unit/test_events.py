@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ses_smtp.admin.deployment import LocalContext, logs_to
@@ -45,8 +45,13 @@ def run(event: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return result, captured.getvalue()
 
 
+def lines(output: str) -> list[str]:
+    # Lambda hands CloudWatch one log event per "\n"; str.splitlines() would also split a logged U+0085 or U+2028.
+    return output.split("\n")
+
+
 def log_lines(output: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in output.splitlines() if line.startswith('{"level"')]
+    return [json.loads(line) for line in lines(output) if line.startswith('{"level"')]
 
 
 def event_lines(output: str) -> list[dict[str, Any]]:
@@ -55,7 +60,7 @@ def event_lines(output: str) -> list[dict[str, Any]]:
 
 def counts(output: str) -> dict[str, float]:
     """The SesSmtp counts of the batch's service-only EMF line (the per-sender and bounce-type lines aside)."""
-    for line in output.splitlines():
+    for line in lines(output):
         if '"_aws"' in line:
             record = json.loads(line)
             if record["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["service"]]:
@@ -133,11 +138,11 @@ def test_every_log_line_and_metric_carries_the_deployments_name(
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "acme-mail")  # Terraform sets it to the name prefix
     unknown = {**ses_event("Send"), "eventType": "Teleport"}
     _, output = run(sqs_event(ses_event("Send"), ses_event("Bounce"), "garbage", unknown))
-    lines = [json.loads(line) for line in output.splitlines() if '"_aws"' in line]
-    assert len(lines) == 3, "per kind, per sender, per bounce type"
-    assert {line["service"] for line in lines} == {"acme-mail"}
+    emf = [json.loads(line) for line in lines(output) if '"_aws"' in line]
+    assert len(emf) == 3, "per kind, per sender, per bounce type"
+    assert {line["service"] for line in emf} == {"acme-mail"}
     dimension_sets = [
-        names for line in lines for directive in line["_aws"]["CloudWatchMetrics"] for names in directive["Dimensions"]
+        names for line in emf for directive in line["_aws"]["CloudWatchMetrics"] for names in directive["Dimensions"]
     ]
     assert all("service" in names for names in dimension_sets)
     logged = log_lines(output)
@@ -449,6 +454,9 @@ bodies = (
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batch=st.lists(bodies, min_size=1, max_size=5), with_good_record=st.booleans())
+@example(
+    batch=[json.dumps({"Type": "Notification", "Message": json.dumps({"eventType": "\u0085"})})], with_good_record=False
+)
 def test_malformed_bodies_never_escape_and_every_record_is_accounted_for(
     history: RecipientHistory, batch: list[str], with_good_record: bool
 ) -> None:
