@@ -78,7 +78,7 @@ def test_the_retire_run_publishes_one_attention_metric_for_its_alarm(wired: Worl
     captured = io.StringIO()
     with logs_to(captured):
         invoke({"action": "retire", "actor": "schedule"})
-    emf = [json.loads(line) for line in captured.getvalue().splitlines() if '"_aws"' in line]
+    emf = [json.loads(line) for line in captured.getvalue().split("\n") if '"_aws"' in line]
     metric_names = {m["Name"] for line in emf for d in line["_aws"]["CloudWatchMetrics"] for m in d["Metrics"]}
     values = {name: line[name] for line in emf for name in metric_names if name in line}
     assert values["CredentialsNeedAttention"] == [1.0]

@@ -295,7 +295,7 @@ def deliver(
     captured = io.StringIO()
     with logs_to(captured):
         response = reports_handler.handler(event, LocalContext("ses-smtp-reports"))
-    lines = [json.loads(line) for line in captured.getvalue().splitlines() if line.startswith("{")]
+    lines = [json.loads(line) for line in captured.getvalue().split("\n") if line.startswith("{")]
     return response, lines
 
 
