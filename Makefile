@@ -16,6 +16,8 @@ TF_VALIDATE := $(filter-out . modules/mta-sts,$(TF_DIRS))
 PY_SOURCES  := functions/ses_smtp functions/ses_smtp_local scripts tests
 EVALUATOR   := tests/policies
 DEV_LOCK    := functions/requirements-dev.lock
+# The unit tests use the CPU: pytest-xdist runs them on one worker per core (-n auto).
+PYTEST      := $(PY) -m pytest -c functions/pyproject.toml --rootdir .
 
 # Terraform installs hashicorp/aws from a local mirror when this machine has one.
 export TF_CLI_CONFIG_FILE := $(CURDIR)/$(BUILD)/terraformrc
@@ -101,10 +103,11 @@ $(EVALUATOR)/node_modules/.installed: $(EVALUATOR)/package.json $(EVALUATOR)/pac
 	touch $@
 
 test-unit: setup-runtime build ## The quick loop: Python unit tests only (no Terraform apply, no emulator)
-	$(PY) -m pytest -c functions/pyproject.toml --rootdir . tests/unit
+	$(PYTEST) -n auto tests/unit
 
 test-python: system-deps setup build $(EVALUATOR)/node_modules/.installed ## pytest: unit tests, then the integration tests (IAM evaluator included) against the local emulator
-	$(PY) -m pytest -c functions/pyproject.toml --rootdir . tests/unit tests/integration
+	$(PYTEST) -n auto tests/unit
+	$(PYTEST) tests/integration
 
 # The demo runs inside test-python (tests/integration/test_demo.py checks its output): not twice.
 test: system-deps lint test-terraform test-python ## Everything: lint, terraform test, pytest (the demo included)
