@@ -223,6 +223,7 @@ def _run_forwarding(count: int = 200) -> dict[str, float]:
     sys.path.insert(0, str(ROOT))
     import tracemalloc
 
+    from ses_smtp.contract import RECEIVED_MAIL_PREFIX
     from ses_smtp.credentials import Caller
     from ses_smtp.forwarding import ForwardedLedger, Forwarder, SenderMailboxes, parse_event
     from ses_smtp_local.inbound import receiving_event
@@ -241,14 +242,14 @@ def _run_forwarding(count: int = 200) -> dict[str, float]:
             ses=world.client("ses"),
             s3=s3,
             bucket="bench",
-            object_prefix="inbound/",
+            object_prefix=RECEIVED_MAIL_PREFIX,
             domain="example.com",
             directory=SenderMailboxes(world.client("dynamodb"), table),
             ledger=ForwardedLedger(world.client("dynamodb"), table),
         )
 
         def stored(number: int, raw: bytes) -> dict[str, Any]:
-            s3.put_object(Bucket="bench", Key=f"inbound/bench-{number}", Body=raw)
+            s3.put_object(Bucket="bench", Key=f"{RECEIVED_MAIL_PREFIX}bench-{number}", Body=raw)
             return receiving_event(f"bench-{number}", "bob@partner.example", ["alice@example.com"], raw, "bench")
 
         received = [stored(n, _received_mail(kinds[n % len(kinds)], n)) for n in range(count)]
@@ -346,6 +347,8 @@ def report_function_timeout_s() -> float:
 
 def handler_import_ratio() -> float:
     """Cold import of the slowest handler over `import boto3`, in fresh interpreters laid out as in Lambda."""
+    from ses_smtp.contract import ENV
+
     site = _lambda_site()
     environment = {
         "PATH": os.environ["PATH"],
@@ -354,7 +357,7 @@ def handler_import_ratio() -> float:
         "LAMBDA_TASK_ROOT": str(site),
         "AWS_REGION": "eu-west-1",
         "AWS_DEFAULT_REGION": "eu-west-1",
-        "TABLE_NAME": "bench",
+        ENV.table_name: "bench",
     }
 
     def cold_import(module: str) -> float:

@@ -8,14 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ses_smtp.contract import DEFAULT_RETIRE_AFTER_DAYS, MAX_CREDENTIAL_AGE_DAYS
+from ses_smtp.contract import DEFAULT_RETIRE_AFTER_DAYS, ENV, MAX_CREDENTIAL_AGE_DAYS
 from ses_smtp.regions import require_smtp_region
 
 
 def metrics_service(env: Mapping[str, str] | None = None) -> str:
     """The `service` dimension of the SesSmtp metrics: the deployment's name prefix (Terraform sets
     POWERTOOLS_SERVICE_NAME), so two deployments in one account and region keep their counts apart."""
-    return (os.environ if env is None else env).get("POWERTOOLS_SERVICE_NAME") or "ses-smtp"
+    return (os.environ if env is None else env).get(ENV.service_name) or "ses-smtp"
 
 
 class MissingSetting(RuntimeError):
@@ -49,23 +49,26 @@ class Settings:
                 raise MissingSetting(f"environment variable {name} is not set; it comes from the Terraform module")
             return value
 
-        region = env.get("SMTP_REGION") or need("AWS_REGION")
+        def days(name: str, default: float) -> timedelta:
+            return timedelta(days=float(env.get(name, default)))
+
+        region = env.get(ENV.smtp_region) or need("AWS_REGION")
         require_smtp_region(region)
         return cls(
-            table_name=need("TABLE_NAME"),
-            kms_key_arn=need("KMS_KEY_ARN"),
-            senders_path=need("SENDERS_PATH"),
-            senders_group=need("SENDERS_GROUP"),
-            permissions_boundary_arn=need("PERMISSIONS_BOUNDARY_ARN"),
-            user_name_prefix=env.get("USER_NAME_PREFIX", ""),
-            allowed_domains=frozenset(d.strip() for d in need("ALLOWED_DOMAINS").split(",") if d.strip()),
+            table_name=need(ENV.table_name),
+            kms_key_arn=need(ENV.kms_key_arn),
+            senders_path=need(ENV.senders_path),
+            senders_group=need(ENV.senders_group),
+            permissions_boundary_arn=need(ENV.permissions_boundary_arn),
+            user_name_prefix=env.get(ENV.user_name_prefix, ""),
+            allowed_domains=frozenset(d.strip() for d in need(ENV.allowed_domains).split(",") if d.strip()),
             smtp_region=region,
-            default_retire_after=timedelta(days=float(env.get("DEFAULT_RETIRE_AFTER_DAYS", DEFAULT_RETIRE_AFTER_DAYS))),
-            max_credential_age=timedelta(days=float(env.get("MAX_CREDENTIAL_AGE_DAYS", MAX_CREDENTIAL_AGE_DAYS))),
-            retire_run_interval=schedule_interval(env.get("RETIRE_SCHEDULE", "")),
-            unused_sender_days=float(env.get("UNUSED_SENDER_DAYS", "30")),
-            notices_from=env.get("NOTICES_FROM") or None,
-            configuration_set_name=env.get("CONFIGURATION_SET_NAME") or None,
+            default_retire_after=days(ENV.default_retire_after_days, DEFAULT_RETIRE_AFTER_DAYS),
+            max_credential_age=days(ENV.max_credential_age_days, MAX_CREDENTIAL_AGE_DAYS),
+            retire_run_interval=schedule_interval(env.get(ENV.retire_schedule, "")),
+            unused_sender_days=float(env.get(ENV.unused_sender_days, "30")),
+            notices_from=env.get(ENV.notices_from) or None,
+            configuration_set_name=env.get(ENV.configuration_set_name) or None,
         )
 
 

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
-from ses_smtp.contract import EXPIRES_AT, FORWARDED_PREFIX, RECEIVED_MAIL_PREFIX
+from ses_smtp.contract import EXPIRES_AT, FORWARDED_PREFIX, FORWARDING_READS, RECEIVED_MAIL_PREFIX
 from ses_smtp.errors import InvalidRequest
 
 # Where SES's S3 action stores received mail (Terraform passes it as OBJECT_PREFIX too).
@@ -285,7 +285,6 @@ class SenderMailboxes:
     and keeps them for a minute in a warm function.
     """
 
-    ATTRIBUTES = ("pk", "sk", "name", "from_patterns", "forward_to", "status")
     TTL = timedelta(minutes=1)
 
     def __init__(self, dynamodb: Any, table_name: str) -> None:
@@ -300,12 +299,14 @@ class SenderMailboxes:
         return self._cached[1]
 
     def _scan(self) -> Iterator[dict[str, Any]]:
+        # Placeholders for every name: some (name, status) are DynamoDB reserved words.
+        names = {f"#read{index}": name for index, name in enumerate(FORWARDING_READS)}
         pages = self._db.get_paginator("scan").paginate(
             TableName=self._table,
             Select="SPECIFIC_ATTRIBUTES",
-            ProjectionExpression="pk, sk, #name, from_patterns, forward_to, #status",
+            ProjectionExpression=", ".join(names),
             FilterExpression="sk = :sender",
-            ExpressionAttributeNames={"#name": "name", "#status": "status"},
+            ExpressionAttributeNames=names,
             ExpressionAttributeValues={":sender": {"S": "sender"}},
         )
         for page in pages:

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from ses_smtp.contract import EXPIRES_AT, USAGE_PREFIX
+from ses_smtp.contract import ENV, EXPIRES_AT, USAGE_PREFIX
 from ses_smtp.errors import InvalidRequest
 
 WARNING_SHARE = 0.9  # a warning at 90% of a limit
@@ -66,7 +66,7 @@ class Limits:
     @classmethod
     def defaults_from_env(cls, env: Mapping[str, str] | None = None) -> Limits:
         """The module's defaults (Terraform's SENDER_LIMITS, JSON), or the built-in ones without it."""
-        text = (os.environ if env is None else env).get("SENDER_LIMITS", "")
+        text = (os.environ if env is None else env).get(ENV.sender_limits, "")
         return cls.parse(json.loads(text)) if text else cls()
 
     def to_dict(self) -> dict[str, Any]:

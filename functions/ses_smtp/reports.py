@@ -34,7 +34,7 @@ from botocore.exceptions import ClientError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from ses_smtp.contract import EXPIRES_AT
+from ses_smtp.contract import EXPIRES_AT, REPORT_PREFIX
 from ses_smtp.errors import InvalidRequest
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # as mailed; large receivers' daily reports stay far below
@@ -552,7 +552,7 @@ class Stored:
 class ReportStore:
     """Summaries in the credentials table, one item per (kind, reporter, report id), kept `retention`."""
 
-    PREFIX = "report#"
+    PREFIX = REPORT_PREFIX
 
     def __init__(self, dynamodb: Any, table_name: str, retention: timedelta = timedelta(days=400)) -> None:
         self._db = dynamodb

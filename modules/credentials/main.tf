@@ -30,22 +30,22 @@ locals {
   from_domain_tag   = "ses-smtp-from-domain"
 
   function_environment = {
-    TABLE_NAME                   = aws_dynamodb_table.this.name
-    KMS_KEY_ARN                  = var.kms_key_arn
-    SENDERS_PATH                 = local.senders_path
-    SENDERS_GROUP                = aws_iam_group.senders.name
-    PERMISSIONS_BOUNDARY_ARN     = aws_iam_policy.sender_boundary.arn
-    USER_NAME_PREFIX             = local.user_name_prefix
-    ALLOWED_DOMAINS              = var.domain
-    SMTP_REGION                  = data.aws_region.current.id
-    DEFAULT_RETIRE_AFTER_DAYS    = tostring(var.default_retire_after_days)
-    MAX_CREDENTIAL_AGE_DAYS      = tostring(var.max_credential_age_days)
-    RETIRE_SCHEDULE              = var.rotation_schedule_expression
-    UNUSED_SENDER_DAYS           = tostring(var.unused_sender_days)
-    NOTICES_FROM                 = var.notices_from == null ? "" : var.notices_from
-    CONFIGURATION_SET_NAME       = var.configuration_set_name
-    POWERTOOLS_SERVICE_NAME      = var.name_prefix
-    POWERTOOLS_METRICS_NAMESPACE = local.contract.metric_namespace
+    (local.contract.environment.table_name)                = aws_dynamodb_table.this.name
+    (local.contract.environment.kms_key_arn)               = var.kms_key_arn
+    (local.contract.environment.senders_path)              = local.senders_path
+    (local.contract.environment.senders_group)             = aws_iam_group.senders.name
+    (local.contract.environment.permissions_boundary_arn)  = aws_iam_policy.sender_boundary.arn
+    (local.contract.environment.user_name_prefix)          = local.user_name_prefix
+    (local.contract.environment.allowed_domains)           = var.domain
+    (local.contract.environment.smtp_region)               = data.aws_region.current.id
+    (local.contract.environment.default_retire_after_days) = tostring(var.default_retire_after_days)
+    (local.contract.environment.max_credential_age_days)   = tostring(var.max_credential_age_days)
+    (local.contract.environment.retire_schedule)           = var.rotation_schedule_expression
+    (local.contract.environment.unused_sender_days)        = tostring(var.unused_sender_days)
+    (local.contract.environment.notices_from)              = var.notices_from == null ? "" : var.notices_from
+    (local.contract.environment.configuration_set_name)    = var.configuration_set_name
+    (local.contract.environment.service_name)              = var.name_prefix
+    (local.contract.environment.metrics_namespace)         = local.contract.metric_namespace
   }
 }
 

@@ -196,13 +196,13 @@ module "function" {
   tags                          = var.tags
 
   environment = {
-    TABLE_NAME                   = var.table_name
-    LOG_RECIPIENT_ADDRESSES      = tostring(var.log_recipient_addresses)
-    SENDER_LIMITS                = jsonencode(var.sender_limits)
-    SENDER_LIMIT_ACTION          = var.sender_limit_action
-    CREDENTIALS_FUNCTION_NAME    = var.function_names["credentials"]
-    POWERTOOLS_SERVICE_NAME      = var.name_prefix
-    POWERTOOLS_METRICS_NAMESPACE = local.contract.metric_namespace
+    (local.contract.environment.table_name)                = var.table_name
+    (local.contract.environment.log_recipient_addresses)   = tostring(var.log_recipient_addresses)
+    (local.contract.environment.sender_limits)             = jsonencode(var.sender_limits)
+    (local.contract.environment.sender_limit_action)       = var.sender_limit_action
+    (local.contract.environment.credentials_function_name) = var.function_names["credentials"]
+    (local.contract.environment.service_name)              = var.name_prefix
+    (local.contract.environment.metrics_namespace)         = local.contract.metric_namespace
   }
 }
 

@@ -217,7 +217,7 @@ data "aws_iam_policy_document" "forwarding" {
     condition {
       test     = "ForAllValues:StringEquals"
       variable = "dynamodb:Attributes"
-      values   = ["pk", "sk", "name", "from_patterns", "forward_to", "status"]
+      values   = local.contract.table.forwarding_reads
     }
 
     condition {
@@ -265,15 +265,14 @@ module "function" {
   tags                          = var.tags
 
   environment = {
-    BUCKET_NAME                  = aws_s3_bucket.this.id
-    OBJECT_PREFIX                = local.object_prefix
-    TABLE_NAME                   = var.table_name
-    DOMAIN                       = var.domain
-    UNKNOWN_RECIPIENT            = var.unknown_recipient
-    RETENTION_DAYS               = tostring(var.retention_days)
-    IDENTITY_ARN                 = var.identity_arn
-    POWERTOOLS_SERVICE_NAME      = var.name_prefix
-    POWERTOOLS_METRICS_NAMESPACE = local.contract.metric_namespace
+    (local.contract.environment.bucket_name)       = aws_s3_bucket.this.id
+    (local.contract.environment.object_prefix)     = local.object_prefix
+    (local.contract.environment.table_name)        = var.table_name
+    (local.contract.environment.domain)            = var.domain
+    (local.contract.environment.unknown_recipient) = var.unknown_recipient
+    (local.contract.environment.retention_days)    = tostring(var.retention_days)
+    (local.contract.environment.service_name)      = var.name_prefix
+    (local.contract.environment.metrics_namespace) = local.contract.metric_namespace
   }
 }
 

@@ -5,7 +5,7 @@
 locals {
   reports_enabled      = length(var.report_recipients) > 0
   report_rule_name     = "${var.name_prefix}-reports"
-  report_object_prefix = "reports/" # ses_smtp/handlers/reports.py OBJECT_PREFIX
+  report_object_prefix = local.contract.report_mail_prefix
   report_rule_arn      = "arn:${local.partition}:ses:${var.region}:${local.account_id}:receipt-rule-set/${var.rule_set_name}:receipt-rule/${local.report_rule_name}"
   report_function_name = "${var.name_prefix}-reports"
   rule_arns            = local.reports_enabled ? [local.rule_arn, local.report_rule_arn] : [local.rule_arn]
@@ -75,7 +75,7 @@ data "aws_iam_policy_document" "reports" {
     condition {
       test     = "ForAllValues:StringLike"
       variable = "dynamodb:LeadingKeys"
-      values   = ["report#*"]
+      values   = ["${local.contract.table.key_prefixes.report}*"]
     }
   }
 
@@ -106,13 +106,13 @@ module "report_function" {
   tags                          = var.tags
 
   environment = {
-    BUCKET_NAME                  = aws_s3_bucket.this.id
-    OBJECT_PREFIX                = local.report_object_prefix
-    TABLE_NAME                   = var.table_name
-    MAIL_FROM_DOMAIN             = var.mail_from_domain
-    REPORT_RETENTION_DAYS        = tostring(var.report_retention_days)
-    POWERTOOLS_SERVICE_NAME      = var.name_prefix
-    POWERTOOLS_METRICS_NAMESPACE = local.contract.metric_namespace
+    (local.contract.environment.bucket_name)           = aws_s3_bucket.this.id
+    (local.contract.environment.object_prefix)         = local.report_object_prefix
+    (local.contract.environment.table_name)            = var.table_name
+    (local.contract.environment.mail_from_domain)      = var.mail_from_domain
+    (local.contract.environment.report_retention_days) = tostring(var.report_retention_days)
+    (local.contract.environment.service_name)          = var.name_prefix
+    (local.contract.environment.metrics_namespace)     = local.contract.metric_namespace
   }
 }
 

@@ -30,7 +30,12 @@ def shared_values() -> list[str]:
         table["expires_at"],
         *table["key_prefixes"].values(),
         document["received_mail_prefix"],
+        document["report_mail_prefix"],
     ]
+
+
+def environment_names() -> list[str]:
+    return list(json.loads(CONTRACT_FILE.read_text())["environment"].values())
 
 
 def quoted_copies(text: str, value: str) -> list[str]:
@@ -40,12 +45,23 @@ def quoted_copies(text: str, value: str) -> list[str]:
 
 
 def python_sources() -> list[Path]:
-    sources = [*(ROOT / "functions" / "ses_smtp").rglob("*.py"), *(ROOT / "functions" / "ses_smtp_local").rglob("*.py")]
-    return [path for path in sources if path.name != "contract.py"]
+    packages = [ROOT / "functions" / "ses_smtp", ROOT / "functions" / "ses_smtp_local", ROOT / "scripts"]
+    return [path for package in packages for path in package.rglob("*.py") if path.name != "contract.py"]
 
 
 def terraform_sources() -> list[Path]:
-    return [path for path in [*ROOT.glob("*.tf"), *(ROOT / "modules").rglob("*.tf")] if ".terraform" not in path.parts]
+    sources = [*ROOT.glob("*.tf"), *(ROOT / "modules").rglob("*.tf"), *(ROOT / "examples").rglob("*.tf")]
+    return [path for path in sources if ".terraform" not in path.parts]
+
+
+def environment_copies(path: Path, name: str) -> list[str]:
+    """An environment variable name written out: quoted, or as a Terraform map key (`NAME = ...`)."""
+    key = rf"|^\s*{name}\s*=" if path.suffix == ".tf" else ""
+    return re.findall(rf"""["']{name}["']{key}""", path.read_text(), flags=re.MULTILINE)
+
+
+# Words that are an environment variable's name here and something else there.
+OTHER_MEANINGS = {("DOMAIN", "functions/ses_smtp_local/emulator_gaps.py"): "SES's identity type DOMAIN"}
 
 
 @pytest.mark.parametrize("value", shared_values())
@@ -62,6 +78,29 @@ def test_no_module_writes_a_contract_value_itself(value: str) -> None:
     found = {str(path.relative_to(ROOT)): quoted_copies(path.read_text(), value) for path in terraform_sources()}
     copies = sorted(path for path, hits in found.items() if hits)
     assert not copies, f"{value!r} is written out in {copies}: read it from local.contract (contract.json) instead"
+
+
+@pytest.mark.parametrize("name", environment_names())
+def test_no_function_or_module_writes_an_environment_name_itself(name: str) -> None:
+    sources = [*python_sources(), *terraform_sources()]
+    found = {str(path.relative_to(ROOT)): environment_copies(path, name) for path in sources}
+    copies = sorted(path for path, hits in found.items() if hits and (name, path) not in OTHER_MEANINGS)
+    assert not copies, f"{name} is written out in {copies}: use ENV in Python, local.contract.environment in Terraform"
+
+
+def test_the_functions_read_every_environment_name_the_modules_set() -> None:
+    python = "\n".join(path.read_text() for path in python_sources())
+    unread = [field for field in contract.ENV.__dataclass_fields__ if f"ENV.{field}" not in python]
+    # Powertools reads its metrics namespace itself; the functions never look it up.
+    assert unread == ["metrics_namespace"]
+
+
+def test_every_environment_name_the_functions_read_is_set_by_a_module() -> None:
+    terraform = "\n".join(path.read_text() for path in terraform_sources())
+    python = "\n".join(path.read_text() for path in python_sources())
+    read = set(re.findall(r"\bENV\.(\w+)", python))
+    unset = sorted(name for name in read if f"(local.contract.environment.{name})" not in terraform)
+    assert not unset, f"the functions read {unset} but no module sets it"
 
 
 def test_every_module_that_uses_the_contract_reads_the_one_file() -> None:

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ses_smtp import reports
+from ses_smtp import contract, reports
 from ses_smtp.admin import cli
 from ses_smtp.admin import reports as admin_reports
 from ses_smtp.admin.deployment import LocalContext, logs_to
@@ -412,17 +412,14 @@ def terraform(path: str) -> str:
 
 def test_terraform_stores_reports_where_the_function_reads_them_and_writes_what_it_may() -> None:
     rule = terraform("modules/receiving/reports.tf")
-
-    def setting(name: str) -> str:
-        found = re.search(rf'{name}\s*=\s*"([^"]+)"', rule)
-        assert found, f"{name} is not set in modules/receiving/reports.tf"
-        return found.group(1)
-
-    assert setting("report_object_prefix") == reports_handler.OBJECT_PREFIX
-    assert setting("handler") == "ses_smtp.handlers.reports.handler"
-    assert f'["{ReportStore.PREFIX}*"]' in rule, "the role's LeadingKeys match the store's keys"
-    for name in ("BUCKET_NAME", "TABLE_NAME", "MAIL_FROM_DOMAIN", "OBJECT_PREFIX", "REPORT_RETENTION_DAYS"):
-        assert re.search(rf"^\s+{name}\s+=", rule, re.MULTILINE), f"{name} is set by Terraform"
+    assert re.search(r'handler\s*=\s*"ses_smtp.handlers.reports.handler"', rule)
+    # Both sides read these from contract.json (tests/unit/test_contract.py finds any copy).
+    assert reports_handler.OBJECT_PREFIX == contract.REPORT_MAIL_PREFIX
+    assert ReportStore.PREFIX == contract.REPORT_PREFIX
+    assert re.search(r"report_object_prefix\s*=\s*local.contract.report_mail_prefix", rule)
+    assert '["${local.contract.table.key_prefixes.report}*"]' in rule, "the role's LeadingKeys match the store's keys"
+    for name in ("bucket_name", "table_name", "mail_from_domain", "object_prefix", "report_retention_days"):
+        assert f"(local.contract.environment.{name})" in rule, f"{name} is set by Terraform"
 
 
 def test_the_dashboard_shows_metrics_the_function_emits() -> None:

@@ -25,7 +25,7 @@ from ses_smtp.admin import local_stack as local_state
 from ses_smtp.admin import reports as admin_reports
 from ses_smtp.admin.deployment import config_in
 from ses_smtp.admin.terraform import TerraformError
-from ses_smtp.contract import RECIPIENT_PREFIX
+from ses_smtp.contract import ENV, MAX_CREDENTIAL_AGE_DAYS, RECIPIENT_PREFIX
 from ses_smtp.errors import SesSmtpError
 from ses_smtp.events import RecipientHistory
 from ses_smtp.store import CredentialStore
@@ -177,9 +177,9 @@ def _max_age(session: Any, outputs: dict[str, Any]) -> timedelta:
     """max_credential_age_days as the deployed credentials function has it; the module's default otherwise."""
     try:
         found = session.client("lambda").get_function_configuration(FunctionName=outputs["credentials_function_name"])
-        return timedelta(days=float(found["Environment"]["Variables"]["MAX_CREDENTIAL_AGE_DAYS"]))
+        return timedelta(days=float(found["Environment"]["Variables"][ENV.max_credential_age_days]))
     except (ClientError, BotoCoreError, KeyError, ValueError):
-        return timedelta(days=90)
+        return timedelta(days=MAX_CREDENTIAL_AGE_DAYS)
 
 
 def reports(args: argparse.Namespace) -> str:

@@ -28,7 +28,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.config import metrics_service
-from ses_smtp.contract import METRIC_NAMESPACE
+from ses_smtp.contract import ENV, METRIC_NAMESPACE
 from ses_smtp.events import (
     MalformedEvent,
     RecipientHistory,
@@ -52,12 +52,12 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 
 @cache
 def history() -> RecipientHistory:
-    return RecipientHistory(boto3.client("dynamodb"), os.environ["TABLE_NAME"])
+    return RecipientHistory(boto3.client("dynamodb"), os.environ[ENV.table_name])
 
 
 @cache
 def usage() -> SenderUsage:
-    return SenderUsage(boto3.client("dynamodb"), os.environ["TABLE_NAME"])
+    return SenderUsage(boto3.client("dynamodb"), os.environ[ENV.table_name])
 
 
 @cache
@@ -73,7 +73,7 @@ class EventLog:
     """
 
     def __init__(self, context: LambdaContext, service: str) -> None:
-        self.full_recipients = os.environ.get("LOG_RECIPIENT_ADDRESSES", "false").lower() == "true"
+        self.full_recipients = os.environ.get(ENV.log_recipient_addresses, "false").lower() == "true"
         self._base = {
             "level": "INFO",
             "location": "record_event",
@@ -147,7 +147,7 @@ class LimitGuard:
     def __init__(self, now: datetime | None = None) -> None:
         self.now = now or datetime.now(UTC)
         self.defaults = Limits.defaults_from_env()
-        self.action = os.environ.get("SENDER_LIMIT_ACTION", "alert")
+        self.action = os.environ.get(ENV.sender_limit_action, "alert")
         if self.action not in LIMIT_ACTIONS:
             raise ValueError(f"SENDER_LIMIT_ACTION must be one of {LIMIT_ACTIONS}, not {self.action!r}")
 
@@ -179,7 +179,7 @@ class LimitGuard:
 def quarantine(iam_user: str, reason: str) -> None:
     """Ask the credentials function to deactivate the sender's keys: this function has no IAM rights."""
     response = lambda_client().invoke(
-        FunctionName=os.environ["CREDENTIALS_FUNCTION_NAME"],
+        FunctionName=os.environ[ENV.credentials_function_name],
         Payload=orjson.dumps({"action": "quarantine", "iam_user": iam_user, "reason": reason, "actor": "events"}),
     )
     result = orjson.loads(response["Payload"].read())

@@ -17,7 +17,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.config import metrics_service
-from ses_smtp.contract import METRIC_NAMESPACE
+from ses_smtp.contract import ENV, METRIC_NAMESPACE
 from ses_smtp.forwarding import OBJECT_PREFIX, ForwardedLedger, Forwarder, Outcome, SenderMailboxes, parse_event
 
 logger = Logger(service="ses-smtp")
@@ -34,18 +34,18 @@ METRIC_BY_OUTCOME = {
 @cache
 def forwarder() -> Forwarder:
     """Built on first use (not at import) and reused while warm."""
-    dynamodb, table = boto3.client("dynamodb"), os.environ["TABLE_NAME"]
-    retention = timedelta(days=int(os.environ.get("RETENTION_DAYS", "30")))
+    dynamodb, table = boto3.client("dynamodb"), os.environ[ENV.table_name]
+    retention = timedelta(days=int(os.environ.get(ENV.retention_days, "30")))
     return Forwarder(
         sesv2=boto3.client("sesv2"),
         ses=boto3.client("ses"),
         s3=boto3.client("s3"),
-        bucket=os.environ["BUCKET_NAME"],
-        object_prefix=os.environ.get("OBJECT_PREFIX", OBJECT_PREFIX),
-        domain=os.environ["DOMAIN"],
+        bucket=os.environ[ENV.bucket_name],
+        object_prefix=os.environ.get(ENV.object_prefix, OBJECT_PREFIX),
+        domain=os.environ[ENV.domain],
         directory=SenderMailboxes(dynamodb, table),
         ledger=ForwardedLedger(dynamodb, table, kept=retention),
-        unknown_recipient=os.environ.get("UNKNOWN_RECIPIENT", "drop"),
+        unknown_recipient=os.environ.get(ENV.unknown_recipient, "drop"),
         retention=retention,
     )
 

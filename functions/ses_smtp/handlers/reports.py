@@ -19,7 +19,7 @@ from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.config import metrics_service
-from ses_smtp.contract import METRIC_NAMESPACE
+from ses_smtp.contract import ENV, METRIC_NAMESPACE, REPORT_MAIL_PREFIX
 from ses_smtp.errors import InvalidRequest
 from ses_smtp.logsafety import protect_logs
 from ses_smtp.reports import AggregateReport, Carrier, OurSenders, ReportOutcome, ReportReader, ReportStore
@@ -28,19 +28,19 @@ logger = Logger(service="ses-smtp")
 protect_logs(*logger.handlers)  # the SDK stays at WARNING: at DEBUG it would log whole report mails
 tracer = Tracer(service="ses-smtp")
 metrics = Metrics(namespace=METRIC_NAMESPACE)  # service: set per invocation from the environment
-OBJECT_PREFIX = "reports/"  # modules/receiving's report rule stores mail here
+OBJECT_PREFIX = REPORT_MAIL_PREFIX  # modules/receiving's report rule stores mail here
 
 
 @cache
 def reader() -> ReportReader:
     """Built on first use (not at import) and reused while warm."""
-    retention = timedelta(days=int(os.environ.get("REPORT_RETENTION_DAYS", "400")))
+    retention = timedelta(days=int(os.environ.get(ENV.report_retention_days, "400")))
     return ReportReader(
         s3=boto3.client("s3"),
-        bucket=os.environ["BUCKET_NAME"],
-        object_prefix=os.environ.get("OBJECT_PREFIX", OBJECT_PREFIX),
-        store=ReportStore(boto3.client("dynamodb"), os.environ["TABLE_NAME"], retention),
-        ours=OurSenders(mail_from_domain=os.environ["MAIL_FROM_DOMAIN"]),
+        bucket=os.environ[ENV.bucket_name],
+        object_prefix=os.environ.get(ENV.object_prefix, OBJECT_PREFIX),
+        store=ReportStore(boto3.client("dynamodb"), os.environ[ENV.table_name], retention),
+        ours=OurSenders(mail_from_domain=os.environ[ENV.mail_from_domain]),
     )
 
 
