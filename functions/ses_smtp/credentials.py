@@ -207,7 +207,7 @@ class Credentials:
             for key_id in sender.key_ids():
                 self.directory.deactivate_key(sender.iam_user, key_id)
             held = sender.with_(status="quarantined", quarantined_at=self.clock(), quarantine_reason=reason[:500])
-            committed = self.store.commit(held)
+            committed = self.store.finish(held)
         logger.warning("sender quarantined", sender=name, access_key_ids=sender.key_ids(), reason=reason)
         return committed
 
@@ -222,12 +222,12 @@ class Credentials:
             self.store.usage().reset_today(sender.iam_user, self.clock())
             for key_id in sender.key_ids():
                 self.directory.activate_key(sender.iam_user, key_id)
-            committed = self.store.commit(sender.with_(status="active", quarantined_at=None, quarantine_reason=None))
+            committed = self.store.finish(sender.with_(status="active", quarantined_at=None, quarantine_reason=None))
         logger.info("sender released", sender=name, released_by=caller.actor)
         return committed
 
     def rotate(
-        self, name: str, caller: Caller, retire_after: timedelta | None = None, retire_now: bool = False
+        self, name: str, caller: Caller, retire_after: timedelta | None = None, *, retire_now: bool = False
     ) -> Sender:
         name = validate_name(name, self.settings.user_name_prefix)
         grace = self._grace(retire_after)
@@ -239,7 +239,7 @@ class Credentials:
             if resumed:
                 self._retire_unrecorded_keys(sender, progress)
             if sender.previous_key is not None:
-                self._retire_previous_now(sender, sender.previous_key, retire_now, progress)
+                self._retire_previous_now(sender, sender.previous_key, progress, retire_now=retire_now)
             assert sender.current_key is not None
             outgoing = KeyRef(sender.current_key.access_key_id, sender.current_key.created_at, self.clock() + grace)
             committed = self._issue_key(sender, progress, previous=outgoing)
@@ -260,6 +260,7 @@ class Credentials:
         caller: Caller,
         forward_to: Any = UNCHANGED,
         limits: Mapping[str, Any] | None = None,
+        *,
         force: bool = False,
     ) -> Sender:
         """Change what the request carries: where the sender's received mail is forwarded (set, or cleared
@@ -276,10 +277,10 @@ class Credentials:
         if sender.last_operation_id == caller.operation_id:
             return self._finish_unchanged(sender)
         with self._guarded(sender):
-            _require_not_terraforms(sender, "change", force)
+            _require_not_terraforms(sender, "change", force=force)
             if given:
                 changes["limits"] = _overrides({**sender.limits, **given})
-            committed = self.store.commit(sender.with_(**changes))
+            committed = self.store.finish(sender.with_(**changes))
         logger.info(
             "sender updated",
             sender=name,
@@ -298,16 +299,16 @@ class Credentials:
             revoked = sender.with_(
                 status="revoked", current_key=None, previous_key=None, revoked_at=self.clock(), revoked_by=caller.actor
             )
-            committed = self.store.commit(revoked, dropped=progress.retired)
+            committed = self.store.finish(revoked, retired=progress.retired)
         logger.info("sender revoked", sender=name, access_key_ids=progress.retired, revoked_by=caller.actor)
         return committed
 
-    def delete(self, name: str, caller: Caller, force: bool = False) -> None:
+    def delete(self, name: str, caller: Caller, *, force: bool = False) -> None:
         name = validate_name(name, self.settings.user_name_prefix)
         iam_user = self.settings.user_name_prefix + name
         record = self.store.get(name)
         if record is not None:
-            _require_not_terraforms(record, "delete", force)
+            _require_not_terraforms(record, "delete", force=force)
         if record is None:
             # A retry after the record went: finish the IAM side if anything of ours is left.
             if self.directory.user_exists(iam_user):
@@ -376,7 +377,7 @@ class Credentials:
                 limits=wanted.limits,
                 terraform_generation=generation,
             )
-            committed = self.store.commit(declared)
+            committed = self.store.finish(declared)
         logger.info("declared sender updated", sender=wanted.name, differed=wanted.differences(sender))
         return committed
 
@@ -564,11 +565,11 @@ class Credentials:
         sealed = seal(self.kms, self.settings.kms_key_arn, password, encryption_context(sender.name, key.access_key_id))
         logger.info("smtp password derived and sealed", sender=sender.name, access_key_id=key.access_key_id)
         updated = sender.with_(current_key=KeyRef(key.access_key_id, key.created_at), previous_key=previous)
-        committed = self.store.commit(updated, new=sealed, dropped=progress.retired)
+        committed = self.store.issue(updated, sealed, retired=progress.retired)
         logger.info("credential stored", sender=sender.name, access_key_id=key.access_key_id)
         return committed
 
-    def _retire_previous_now(self, sender: Sender, previous: KeyRef, retire_now: bool, progress: _Progress) -> None:
+    def _retire_previous_now(self, sender: Sender, previous: KeyRef, progress: _Progress, *, retire_now: bool) -> None:
         if previous.retire_after is not None and previous.retire_after > self.clock() and not retire_now:
             raise GracePeriodActive(
                 f"{sender.name}'s previous key {previous.access_key_id} stays valid until "
@@ -656,7 +657,7 @@ class Credentials:
                 self._quietly(self.store.abandon_create, sender)
             elif progress.retired:
                 left = sender.without_keys(progress.retired).with_(status=failed_status or sender.status)
-                self._quietly(self.store.commit, left, None, progress.retired, True, False)
+                self._quietly(self.store.abort, left, progress.retired)
             else:
                 self._quietly(self.store.release, sender)
             raise
@@ -754,7 +755,7 @@ def _require_terraforms(sender: Sender) -> None:
         )
 
 
-def _require_not_terraforms(sender: Sender, verb: str, force: bool) -> None:
+def _require_not_terraforms(sender: Sender, verb: str, *, force: bool) -> None:
     """The CLI may not change or delete what Terraform declares, unless told to (force)."""
     if sender.managed_by != MANAGED_BY_TERRAFORM or force:
         return

@@ -174,7 +174,7 @@ class SenderUsage:
         return SenderState(Limits.parse(overrides, defaults), item.get("quarantined", {}).get("BOOL", False))
 
     @staticmethod
-    def state_item(iam_user: str, overrides: Mapping[str, Any], quarantined: bool) -> dict[str, Any]:
+    def state_item(iam_user: str, overrides: Mapping[str, Any], *, quarantined: bool) -> dict[str, Any]:
         """The item state() reads; the credentials store writes it with every change of the sender."""
         return {
             "pk": {"S": usage_pk(iam_user)},

@@ -8,7 +8,7 @@ operations on a sender cannot both proceed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -153,26 +153,30 @@ class CredentialStore:
             ExpressionAttributeValues=_dynamo({":id": sender.operation.id, ":creating": "creating"}),
         )
 
-    # Committing an operation: the new state and the release, in one transaction
+    # Ending an operation: the new state and the release, in one transaction
 
-    def commit(
-        self,
-        sender: Sender,
-        new: SealedSecret | None = None,
-        dropped: list[str] | None = None,
-        release: bool = True,
-        finished: bool = True,
-    ) -> Sender:
-        """Write sender's new state, store the new sealed credential, delete dropped ones, release.
+    def finish(self, sender: Sender, retired: Sequence[str] = ()) -> Sender:
+        """Write the sender's new state, forget the credentials of retired keys, and release the sender.
 
-        With release=False the operation keeps holding the sender; with finished=False a retry of the
-        same operation id runs again instead of being taken as already done.
+        The operation counts as done: a retry with the same operation id changes nothing.
         """
+        return self._commit(sender, sealed=None, retired=retired, done=True)
+
+    def issue(self, sender: Sender, sealed: SealedSecret, retired: Sequence[str] = ()) -> Sender:
+        """finish(), storing the sealed credential of the sender's new current key with it."""
+        return self._commit(sender, sealed=sealed, retired=retired, done=True)
+
+    def abort(self, sender: Sender, retired: Sequence[str]) -> Sender:
+        """Record what a failed operation retired, and release the sender.
+
+        The operation is not done: a retry with the same operation id runs it again.
+        """
+        return self._commit(sender, sealed=None, retired=retired, done=False)
+
+    def _commit(self, sender: Sender, *, sealed: SealedSecret | None, retired: Sequence[str], done: bool) -> Sender:
         assert sender.operation is not None
-        committed = sender.with_(version=sender.version + 1)
-        if release:
-            committed = committed.with_(operation=None)
-        if finished:
+        committed = sender.with_(version=sender.version + 1, operation=None)
+        if done:
             committed = committed.with_(last_operation_id=sender.operation.id)
         writes: list[dict[str, Any]] = [
             {
@@ -187,12 +191,13 @@ class CredentialStore:
         ]
         if committed.status in ("active", "quarantined"):
             # What the events function reads of the sender, kept with the record in the same transaction.
-            state = self.usage().state_item(committed.iam_user, committed.limits, committed.status == "quarantined")
+            quarantined = committed.status == "quarantined"
+            state = self.usage().state_item(committed.iam_user, committed.limits, quarantined=quarantined)
             writes.append({"Put": {"TableName": self._table, "Item": state}})
-        if new is not None:
-            item = {"pk": sender_pk(sender.name), "sk": key_sk(new.context["access_key_id"]), **new.to_item()}
+        if sealed is not None:
+            item = {"pk": sender_pk(sender.name), "sk": key_sk(sealed.context["access_key_id"]), **sealed.to_item()}
             writes.append({"Put": {"TableName": self._table, "Item": _dynamo(item)}})
-        for key_id in dropped or []:
+        for key_id in retired:
             writes.append({"Delete": {"TableName": self._table, "Key": _key(sender_pk(sender.name), key_sk(key_id))}})
         self._transact(writes, sender.name)
         return committed

@@ -92,7 +92,7 @@ def test_a_cancelled_transaction_is_a_conflict() -> None:
         operation=Operation("op-1", "rotate", datetime(2026, 1, 1, tzinfo=UTC)),
     )
     with stub, pytest.raises(Conflict, match="changed while this operation ran"):
-        CredentialStore(dynamodb, "table").commit(sender)
+        CredentialStore(dynamodb, "table").finish(sender)
 
 
 def test_kms_refusing_the_wrapped_key_is_tampering() -> None:

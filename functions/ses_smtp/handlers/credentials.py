@@ -101,7 +101,9 @@ def handle(request: CredentialRequest, credentials: Credentials) -> dict[str, An
         case "release":
             return {"sender": credentials.view(credentials.release(request.name, request.caller))}
         case "rotate":
-            sender = credentials.rotate(request.name, request.caller, request.retire_after, request.retire_now)
+            sender = credentials.rotate(
+                request.name, request.caller, request.retire_after, retire_now=request.retire_now
+            )
             return {"sender": credentials.view(sender)}
         case "revoke":
             return {"sender": credentials.view(credentials.revoke(request.name, request.caller))}
