@@ -15,6 +15,7 @@ import pytest
 
 from ses_smtp.admin import receiving
 from ses_smtp.admin import users as users
+from ses_smtp.admin.commands import users as users_command
 from ses_smtp.admin.deployment import Deployment
 from ses_smtp.errors import InvalidRequest
 from ses_smtp.handlers.credentials import CredentialRequest, handle
@@ -96,7 +97,7 @@ def test_one_update_changes_forward_to_and_or_limits_and_leaves_the_rest(world: 
 
 def test_users_update_takes_forward_to_and_limits_in_one_command() -> None:
     parser = argparse.ArgumentParser()
-    users.add_parser(parser.add_subparsers(dest="command"))
+    users_command.add_parser(parser.add_subparsers(dest="command"))
     parsed = parser.parse_args(["users", "update", "alice", "--forward-to", "a@b.org", "--per-hour", "5"])
     assert (parsed.forward_to, parsed.per_hour, parsed.per_day) == ("a@b.org", 5, None)
 
@@ -114,10 +115,10 @@ def test_confirmation_prints_googles_code_and_link(admin: users.Admin, world: Wo
     s3.put_object(Bucket=BUCKET, Key="inbound/other", Body=google_confirmation("bob@example.com", "222222222"))
     time.sleep(1.1)  # S3 keeps LastModified to the second; the listing is by key, not time
     s3.put_object(Bucket=BUCKET, Key="inbound/a-newest", Body=google_confirmation("alice@example.com"))
-    printed = users.ACTIONS["confirmation"](admin, args("confirmation", "alice"))
+    printed = users_command.ACTIONS["confirmation"](admin, args("confirmation", "alice"))
     assert isinstance(printed, receiving.Confirmation)
     assert (printed.address, printed.code, printed.link) == ("alice@example.com", CODE, LINK)
-    text = users._for_people("confirmation", printed)
+    text = users_command._for_people("confirmation", printed)
     assert CODE in text and LINK in text
 
 
@@ -130,12 +131,12 @@ def test_mail_that_is_not_from_google_is_not_a_confirmation() -> None:
 def test_no_confirmation_says_what_to_do(admin: users.Admin) -> None:
     admin.request("create", name="alice", **{"from": ["alice@example.com"]})
     with pytest.raises(receiving.NoConfirmation, match="add the address in Gmail again"):
-        users.ACTIONS["confirmation"](admin, args("confirmation", "alice"))
+        users_command.ACTIONS["confirmation"](admin, args("confirmation", "alice"))
 
 
 def test_the_cli_parses_the_receiving_commands() -> None:
     parser = argparse.ArgumentParser()
-    users.add_parser(parser.add_subparsers(dest="command"))
+    users_command.add_parser(parser.add_subparsers(dest="command"))
     parsed = parser.parse_args(["users", "create", "alice", "--from", "alice@example.com", "--forward-to", "a@b.org"])
     assert parsed.forward_to == "a@b.org"
     assert parser.parse_args(["users", "update", "alice", "--forward-to", ""]).forward_to == ""

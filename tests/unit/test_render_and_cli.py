@@ -88,7 +88,7 @@ def test_a_missing_directory_is_one_clear_line(tmp_path: Any, capsys: pytest.Cap
 
 
 def test_a_retire_run_names_what_needs_a_person() -> None:
-    from ses_smtp.admin import users
+    from ses_smtp.admin.commands import users
 
     text = users._for_people(
         "retire",

@@ -1,4 +1,4 @@
-"""`ses-smtp reports`: what the DMARC and TLS reports of the last days say.
+"""What the DMARC and TLS reports of the last days say (`ses-smtp reports` prints it).
 
 Reads the summaries the report function stored in the credentials table (a scan of report#... items;
 the administrator reads the table with their own permissions) and prints pass rates, the failing
@@ -7,7 +7,6 @@ sources that are not this deployment's SES mail, and TLS failures.
 
 from __future__ import annotations
 
-import argparse
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,22 +17,6 @@ NO_REPORTS = (
     "no DMARC or TLS reports in the last {days} days: receivers send them daily once they see mail from "
     "the domain, to the rua addresses of its DMARC and TLS-RPT records (`ses-smtp dns records`)"
 )
-
-
-def add_parser(commands: Any) -> argparse.ArgumentParser:
-    reports: argparse.ArgumentParser = commands.add_parser(
-        "reports",
-        help="what the DMARC and TLS reports say: pass rates, failing sources, TLS failures",
-        description="Summaries of the DMARC aggregate and TLS-RPT reports the report function stored "
-        "(receiving_enabled with receiving_reports_enabled).",
-    )
-    reports.add_argument("--days", type=int, default=7, help="reports whose period ended in the last N days (7)")
-    reports.add_argument("--top", type=int, default=20, help="at most this many failing sources (20)")
-    reports.add_argument("--terraform-dir", default=".", help="directory of the deployment (default: current)")
-    reports.add_argument("--table", help="credentials table name (instead of terraform output)")
-    reports.add_argument("--region", help="AWS region of the deployment")
-    reports.add_argument("--json", action="store_true", help="machine-readable output")
-    return reports
 
 
 def summary(dynamodb: Any, table: str, days: int, top: int = 20, now: datetime | None = None) -> dict[str, Any]:
