@@ -18,6 +18,8 @@ EVALUATOR   := tests/policies
 DEV_LOCK    := functions/requirements-dev.lock
 # The unit tests use the CPU: pytest-xdist runs them on one worker per core (-n auto).
 PYTEST      := $(PY) -m pytest -c functions/pyproject.toml --rootdir .
+# `terraform test` files run at once (scripts/terraform_test.py: one process per file).
+TF_TEST_JOBS ?= 2
 
 # Terraform installs hashicorp/aws from a local mirror when this machine has one.
 export TF_CLI_CONFIG_FILE := $(CURDIR)/$(BUILD)/terraformrc
@@ -94,7 +96,7 @@ lint: setup validate ## fmt, validate, ruff, mypy, checkov
 # Fake credentials: the provider must be configurable, and no test reaches AWS.
 test-terraform: build $(BUILD)/.terraform-init ## terraform test: plan-level assertions and input contracts
 	AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=fake AWS_SESSION_TOKEN= AWS_PROFILE= \
-		terraform test -no-color
+		$(PY) scripts/terraform_test.py --jobs $(TF_TEST_JOBS)
 
 # The external IAM evaluator the policy tests ask (Node.js; pinned by the committed lock file).
 $(EVALUATOR)/node_modules/.installed: $(EVALUATOR)/package.json $(EVALUATOR)/package-lock.json
