@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, redirect_stdout
@@ -24,6 +25,9 @@ from ses_smtp.regions import UnknownRegion, smtp_endpoint
 
 ADMIN_CONFIG = "admin_config"  # the module's output; outputs.tf documents its fields
 SCHEMA_VERSIONS = (1,)  # admin_config versions this CLI reads
+# Functions run in this process share one os.environ and one sys.stdout, where Lambda gives each its own;
+# the local stack invokes them from more than one thread (its event source, the demo's own calls): one at a time.
+IN_PROCESS_TURN = threading.RLock()
 
 
 class DeploymentError(SesSmtpError):
@@ -170,7 +174,7 @@ class LocalFunction:
         from ses_smtp.wiring import credentials_from_env
 
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("a") as log, temporary_environment(self.environment), logs_to(log):
+        with IN_PROCESS_TURN, self.log_path.open("a") as log, temporary_environment(self.environment), logs_to(log):
             credentials_from_env.cache_clear()  # settings come from this function's environment
             try:
                 result: dict[str, Any] = self.handler(event, LocalContext(self.name))
