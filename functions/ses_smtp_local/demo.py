@@ -6,7 +6,7 @@ through the SMTP endpoint as Gmail does (to the SES mailbox simulator), shows th
 bounce/complaint records that come back, then the Gmail journey: Google's confirmation arrives for
 alice@, is forwarded to her own mailbox, `ses-smtp users confirmation alice` prints its code, and a
 reply to her mail reaches her own mailbox with the replier as Reply-To. Then it rotates alice's key,
-shows both passwords working during the overlap, and tears everything down.
+shows both passwords working during the overlap, and stops everything (nothing of it outlives the emulator).
 """
 
 from __future__ import annotations
@@ -269,9 +269,12 @@ def main() -> int:
     started = time.monotonic()
     print("terraform-aws-ses-smtp demo: the whole flow on 127.0.0.1, no AWS account needed")
     try:
-        with local_stack(WORK_DIR, progress=lambda text: print(f"\n==> {text}", flush=True), destroy=True) as state:
+        with local_stack(WORK_DIR, progress=lambda text: print(f"\n==> {text}", flush=True)) as state:
             tour(state)
-            print("\n==> tearing down: terraform destroy, then the SMTP endpoint, event source and emulator stop")
+            print(
+                "\n==> tearing down: the endpoints, event source and emulator stop; what Terraform made lived only"
+                " in the emulator's memory (no destroy needed), and its state file goes too"
+            )
     except (TerraformError, SesSmtpError, smtplib.SMTPException) as error:
         print(f"demo failed: {error}", file=sys.stderr)
         return 1

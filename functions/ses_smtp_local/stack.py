@@ -112,11 +112,11 @@ def local_stack(
     work_dir: Path,
     max_send_rate: float = 14.0,
     progress: Callable[[str], None] = print,
-    destroy: bool = False,
     domain: str = DEFAULT_DOMAIN,
 ) -> Iterator[StackState]:
-    """Start everything, yield its description, and stop everything on the way out (destroy: and prove the
-    module's `terraform destroy` leaves nothing behind first)."""
+    """Start everything, yield its description, and stop everything on the way out. No `terraform destroy`:
+    what Terraform made lives only in the emulator's memory, which goes with it, and its state file is
+    removed (tests/integration/test_local_example.py proves the module's destroy leaves nothing)."""
     ensure_cli_config()
     log_dir = work_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -173,29 +173,9 @@ def local_stack(
                 )
             finally:
                 pump.stop()
-                if destroy:
-                    bucket = config.get("received_mail_bucket_name")
-                    if bucket:
-                        deleted = empty_bucket(emulator.session().client("s3"), bucket)
-                        progress(f"deleted the {deleted} received messages: destroy keeps a bucket that holds mail")
-                    with elapsed(progress, "terraform destroy"):
-                        run.destroy()
-                    if run.resources():
-                        raise LocalStackError(f"terraform destroy left {run.resources()} behind")
                 forget_terraform_state(run.work_dir)  # the emulator's data goes with it
                 if pump.errors:
                     progress(f"the event source hit errors: {pump.errors[:3]}")
-
-
-def empty_bucket(s3: Any, bucket: str) -> int:
-    """Delete every object of a bucket (S3 refuses to delete a bucket that holds any); returns how many."""
-    deleted = 0
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-        keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
-        if keys:
-            s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
-            deleted += len(keys)
-    return deleted
 
 
 def forget_terraform_state(terraform_dir: Path) -> None:
