@@ -25,26 +25,45 @@ TF_TEST_JOBS ?= 2
 export TF_CLI_CONFIG_FILE := $(CURDIR)/$(BUILD)/terraformrc
 export TF_IN_AUTOMATION   := 1
 
-.PHONY: help setup setup-runtime system-deps build lint format docs test test-unit test-terraform test-python test-aws validate precommit lock demo bench clean
+.PHONY: help setup setup-runtime setup-demo system-deps build lint format docs test test-unit test-terraform test-python test-aws validate precommit lock demo bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 setup: $(VENV)/.installed $(TOOLS_VENV)/.installed $(BUILD)/terraformrc ## Create the virtualenvs and the Terraform CLI config
 
-# The runtime virtualenv and the Terraform CLI config: all the demo and the unit tests need.
+# The runtime virtualenv and the Terraform CLI config: all the unit tests need.
 setup-runtime: $(VENV)/.installed $(BUILD)/terraformrc
+
+# What the demo needs and no more: the CLI and the local stack, without the test and lint tools.
+setup-demo: $(VENV)/.local-installed $(BUILD)/terraformrc
 
 system-deps: ## Install the Debian packages the tests need (BIND, swaks, python3-venv), or say how
 	scripts/system-deps.sh test
 
-# Exactly the locked versions (functions/requirements-dev.lock): the local stack patches moto's internals.
-$(VENV)/.installed: functions/pyproject.toml $(DEV_LOCK)
+# The CLI and the local stack (functions[local]) at the lock's versions: as constraints, the lock pins
+# what is installed without adding the rest of the dev set (the local stack patches moto's internals).
+$(VENV)/.local-installed: functions/pyproject.toml $(DEV_LOCK)
 	scripts/system-deps.sh demo
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r $(DEV_LOCK) -e 'functions[dev]'
+	$(call lock_install,--constraint $(DEV_LOCK) -e 'functions[local]')
 	touch $@
+
+# Then the test and lint tools: exactly the locked versions (functions/requirements-dev.lock).
+$(VENV)/.installed: $(VENV)/.local-installed
+	$(call lock_install,-r $(DEV_LOCK) -e 'functions[dev]')
+	touch $@
+
+# uv (its version from the lock) installs the same pins several times faster than pip. It leaves compiling
+# to Python, which compiles what a program imports the first time (pip compiled every file: a minute of
+# CPU on a loaded machine). uv does not read pip's configuration (pip.conf, PIP_INDEX_URL): where it
+# cannot install, pip does instead.
+UV_PIN = $(shell grep -m1 '^uv==' $(DEV_LOCK))
+define lock_install
+	$(VENV)/bin/pip install --quiet '$(UV_PIN)'
+	$(VENV)/bin/uv pip install --quiet --python $(PY) $(1) \
+		|| { echo "uv could not install; pip does (slower)" >&2; $(VENV)/bin/pip install --quiet $(1); }
+endef
 
 # A fresh virtualenv resolves functions/pyproject.toml anew; its versions become the lock.
 lock: ## Re-resolve the dev/test dependencies and rewrite functions/requirements-dev.lock
@@ -73,7 +92,7 @@ $(BUILD)/.terraform-init: $(BUILD)/terraformrc $(wildcard *.tf modules/*/*.tf ex
 	touch $@
 
 # The zips are committed: a consumer that sources the module from git gets them with no build step.
-build: $(VENV)/.installed ## Build the Lambda zips (deterministic) into functions/dist; commit them
+build: $(VENV)/.local-installed ## Build the Lambda zips (deterministic) into functions/dist; commit them
 	$(PY) scripts/build_lambda.py --output $(DIST)
 
 format: $(VENV)/.installed ## Format Terraform and Python in place
@@ -118,7 +137,7 @@ test: system-deps lint test-terraform test-python ## Everything: lint, terraform
 test-aws: setup-runtime build ## The acceptance kit on real AWS: REGION=... DOMAIN=... ZONE_ID=... (costs cents)
 	$(PY) -m tests.acceptance --target aws --region "$(REGION)" --domain "$(DOMAIN)" --route53-zone-id "$(ZONE_ID)"
 
-demo: setup-runtime build ## Deploy the module to the local emulator, show what a person needs, tear down
+demo: setup-demo build ## Deploy the module to the local emulator, show what a person needs, tear down
 	$(PY) -m ses_smtp_local.demo
 
 # Local hooks only (.pre-commit-config.yaml): no network. `.venv/bin/pre-commit install` runs them before each commit.
