@@ -33,46 +33,15 @@ provider "aws" {
   }
 }
 
-# The emulator serves every region at one address.
-provider "aws" {
-  alias  = "us_east_1"
-  region = "us-east-1"
-
-  # checkov:skip=CKV_AWS_41: the local emulator's dummy credentials, not a secret: they work nowhere else
-  access_key                  = "testing"
-  secret_key                  = "testing"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  s3_use_path_style           = true
-
-  endpoints {
-    acm            = var.endpoint_url
-    cloudfront     = var.endpoint_url
-    cloudwatch     = var.endpoint_url
-    cloudwatchlogs = var.endpoint_url
-    dynamodb       = var.endpoint_url
-    events         = var.endpoint_url
-    iam            = var.endpoint_url
-    kms            = var.endpoint_url
-    lambda         = var.endpoint_url
-    route53        = var.endpoint_url
-    s3             = var.endpoint_url
-    scheduler      = var.endpoint_url
-    ses            = var.endpoint_url
-    sesv2          = var.endpoint_url
-    sns            = var.endpoint_url
-    sqs            = var.endpoint_url
-    sts            = var.endpoint_url
-  }
-}
-
 module "ses_smtp" {
   source = "../.."
 
+  # The emulator serves every region at one address, and MTA-STS hosting (the one user of aws.us_east_1)
+  # stays off here: one provider configuration serves both, so Terraform starts one AWS provider per step
+  # instead of two (a plan of this example took 12 s of CPU instead of 19 s; see docs/local-stack.md).
   providers = {
     aws           = aws
-    aws.us_east_1 = aws.us_east_1
+    aws.us_east_1 = aws
   }
 
   domain                   = var.domain
