@@ -7,10 +7,12 @@ Each figure has a target; a figure over its target is reported (exit code 1), ne
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -372,6 +374,24 @@ def handler_import_ratio() -> float:
     return max(statistics.median(r[module] / r["boto3"] for r in rounds) for module in HANDLERS)
 
 
+@functools.cache
+def _run_demo() -> dict[str, float]:
+    """`make demo` twice in a fresh clone of this repository's HEAD: the first sets everything up (the
+    virtualenv, Terraform's data directory), the second finds it done. Wall seconds; the machine's load
+    weighs on both, so docs/local-stack.md gives the load with the figures."""
+    git, make = (shutil.which(tool) or sys.exit(f"bench: {tool} is not on PATH") for tool in ("git", "make"))
+    with tempfile.TemporaryDirectory(prefix="bench-demo-") as scratch:
+        clone = Path(scratch) / "clone"
+        subprocess.run([git, "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        environment = {name: value for name, value in os.environ.items() if name not in ("VIRTUAL_ENV", "MAKEFLAGS")}
+        seconds = {}
+        for run in ("cold", "warm"):
+            started = time.monotonic()
+            subprocess.run([make, "demo"], cwd=clone, env=environment, check=True, capture_output=True)
+            seconds[run] = time.monotonic() - started
+        return seconds
+
+
 def _lambda_site() -> Path:
     """The layer's pinned packages for this machine, boto3 (which the runtime brings) and our code, nothing else."""
     site = ROOT / "build" / "bench-site"
@@ -529,6 +549,9 @@ MEASURES: list[tuple[str, Callable[[], float], float, str]] = [
     ("idle_cost_usd_month_list_price", lambda: idle_cost_usd_month(free_tier=False), 0, "USD"),
     ("idle_cost_usd_month_per_sender", idle_cost_per_sender, 0, "USD"),
     ("dashboard_metrics", dashboard_metrics, FREE_DASHBOARD_METRICS, "lines"),
+    # The newcomer's first `make demo` (nothing set up yet) and the next one: issue 13's targets.
+    ("demo_fresh_clone_seconds", lambda: _run_demo()["cold"], 180, "s"),
+    ("demo_second_run_seconds", lambda: _run_demo()["warm"], 120, "s"),
 ]
 # Figures where more is better; the rest are ceilings.
 AT_LEAST = {"events_per_second", "events_vs_json_ratio"}
