@@ -20,12 +20,14 @@ DEV_LOCK    := functions/requirements-dev.lock
 PYTEST      := $(PY) -m pytest -c functions/pyproject.toml --rootdir .
 # `terraform test` files run at once (scripts/terraform_test.py: one process per file).
 TF_TEST_JOBS ?= 2
+# Terraform directories inited and validated at once.
+TF_JOBS      ?= 2
 
 # Terraform installs hashicorp/aws from a local mirror when this machine has one.
 export TF_CLI_CONFIG_FILE := $(CURDIR)/$(BUILD)/terraformrc
 export TF_IN_AUTOMATION   := 1
 
-.PHONY: help setup setup-runtime setup-demo system-deps build lint format docs test test-unit test-terraform test-python test-aws validate precommit lock demo bench clean
+.PHONY: help setup setup-runtime setup-demo system-deps build lint lint-python checkov format docs test test-unit test-terraform test-python test-aws validate precommit lock demo bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -87,8 +89,10 @@ $(BUILD)/terraformrc: scripts/terraformrc.sh
 	mkdir -p $(BUILD)
 	scripts/terraformrc.sh > $@
 
+# The root first: without a mirror it fills the plugin cache, which inits side by side may then only read.
 $(BUILD)/.terraform-init: $(BUILD)/terraformrc $(wildcard *.tf modules/*/*.tf examples/*/*.tf tests/fixtures/*/*.tf)
-	for dir in $(TF_DIRS); do terraform -chdir=$$dir init -backend=false -input=false -no-color > /dev/null; done
+	terraform init -backend=false -input=false -no-color > /dev/null
+	printf '%s\n' $(filter-out .,$(TF_DIRS)) | xargs -P $(TF_JOBS) -I{} terraform -chdir={} init -backend=false -input=false -no-color > /dev/null
 	touch $@
 
 # The zips are committed: a consumer that sources the module from git gets them with no build step.
@@ -100,16 +104,25 @@ format: $(VENV)/.installed ## Format Terraform and Python in place
 	$(VENV)/bin/ruff format --config functions/pyproject.toml $(PY_SOURCES)
 	$(VENV)/bin/ruff check --config functions/pyproject.toml --fix $(PY_SOURCES)
 
+# Each directory's result on one line, and its diagnostics under it when it fails.
 validate: $(BUILD)/.terraform-init ## terraform fmt -check and validate (root, modules, examples, fixtures)
 	terraform fmt -check -recursive -diff
-	for dir in $(TF_VALIDATE); do echo "terraform validate $$dir"; terraform -chdir=$$dir validate -no-color > /dev/null; done
+	printf '%s\n' $(TF_VALIDATE) | xargs -P $(TF_JOBS) -I{} sh -c \
+		'if out=$$(terraform -chdir="$$1" validate -no-color 2>&1); then echo "terraform validate $$1: ok"; \
+		 else printf "terraform validate %s: FAILED\n%s\n" "$$1" "$$out"; exit 1; fi' validate {}
 
-lint: setup validate ## fmt, validate, ruff, mypy, checkov
+# Three checkers that each keep one core busy, side by side; --output-sync prints each one's output whole.
+lint: setup ## fmt, validate, ruff, mypy, checkov
+	$(MAKE) --no-print-directory -j 3 --output-sync=target validate lint-python checkov
+
+lint-python: $(VENV)/.installed
 	$(VENV)/bin/ruff check --config functions/pyproject.toml $(PY_SOURCES)
 	$(VENV)/bin/ruff format --check --config functions/pyproject.toml $(PY_SOURCES)
 	$(VENV)/bin/mypy --config-file functions/pyproject.toml $(PY_SOURCES)
 	$(PY) scripts/docs.py --check
 	$(PY) scripts/build_lambda.py --check --output $(DIST)
+
+checkov: $(TOOLS_VENV)/.installed
 	$(TOOLS_VENV)/bin/checkov --config-file .checkov.yaml
 
 # Fake credentials: the provider must be configurable, and no test reaches AWS.
