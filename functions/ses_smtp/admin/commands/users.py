@@ -260,21 +260,22 @@ def from_pattern(text: str) -> str:
     return text
 
 
-def unused_days(text: str) -> float:
+def _days(text: str) -> float:
     try:
-        days = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+
+
+def unused_days(text: str) -> float:
+    days = _days(text)
     if days < 0:
         raise argparse.ArgumentTypeError(f"{text} days: give 0 or more")
     return days
 
 
 def grace_days(text: str) -> float:
-    try:
-        days = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    days = _days(text)
     if not 0 <= days <= MAX_RETIRE_AFTER_DAYS:
         raise argparse.ArgumentTypeError(f"{text} is outside 0 to {MAX_RETIRE_AFTER_DAYS} days")
     return days
