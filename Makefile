@@ -45,9 +45,9 @@ system-deps: ## Install the Debian packages the tests need (BIND, swaks, python3
 
 # The CLI and the local stack (functions[local]) at the lock's versions: as constraints, the lock pins
 # what is installed without adding the rest of the dev set (the local stack patches moto's internals).
-$(VENV)/.local-installed: functions/pyproject.toml $(DEV_LOCK)
+$(VENV)/.local-installed: functions/pyproject.toml $(DEV_LOCK) scripts/venv-with-uv.sh
 	scripts/system-deps.sh demo
-	$(PYTHON) -m venv $(VENV)
+	PYTHON=$(PYTHON) scripts/venv-with-uv.sh $(VENV) '$(UV_PIN)'
 	$(call lock_install,--constraint $(DEV_LOCK) -e 'functions[local]')
 	touch $@
 
@@ -62,7 +62,6 @@ $(VENV)/.installed: $(VENV)/.local-installed
 # cannot install, pip does instead.
 UV_PIN = $(shell grep -m1 '^uv==' $(DEV_LOCK))
 define lock_install
-	$(VENV)/bin/pip install --quiet '$(UV_PIN)'
 	$(VENV)/bin/uv pip install --quiet --python $(PY) $(1) \
 		|| { echo "uv could not install; pip does (slower)" >&2; $(VENV)/bin/pip install --quiet $(1); }
 endef
