@@ -38,6 +38,11 @@ locals {
     ["max_age: ${format("%d", var.mta_sts_max_age)}\r\n"],
   ))
   mta_sts_policy_id = local.mta_sts_policy == null ? null : substr(sha256(local.mta_sts_policy), 0, 20)
+
+  # SES publishes no metric for the 24-hour quota: the credentials function reads it this often and the
+  # alarms judge each reading (a daily run would see a quota used up in an afternoon only the next day).
+  send_quota_period_seconds      = 900
+  send_quota_schedule_expression = "rate(${local.send_quota_period_seconds / 60} minutes)"
 }
 
 module "sending_domain" {
@@ -137,6 +142,7 @@ module "credentials" {
   log_retention_days                = var.log_retention_days
   credentials_reserved_concurrency  = var.credentials_function_reserved_concurrency
   rotation_schedule_expression      = var.rotation_schedule_expression
+  send_quota_schedule_expression    = var.send_quota_alarm_enabled ? local.send_quota_schedule_expression : null
   schedule_dead_letter_queue_arn    = module.events.dead_letter_queue_arn
   events_role_arn                   = module.events.events_role_arn
   forwarding_role_arn               = var.receiving_enabled ? module.receiving[0].forwarding_role_arn : null
@@ -173,6 +179,8 @@ module "events" {
   sender_limits                 = var.sender_limits
   sender_limit_action           = var.sender_limit_action
   sender_limit_alarm_enabled    = var.sender_limit_alarm_enabled
+  send_quota_alarm_thresholds   = var.send_quota_alarm_enabled ? var.send_quota_alarm_thresholds : []
+  send_quota_period_seconds     = local.send_quota_period_seconds
   reports_widget_enabled        = length(local.report_recipients) > 0
   role_permissions_boundary_arn = var.role_permissions_boundary_arn
   tags                          = var.tags

@@ -439,6 +439,25 @@ variable "complaint_rate_alarm_thresholds" {
   }
 }
 
+variable "send_quota_alarm_enabled" {
+  description = "Alarms when the account's 24-hour sending quota is close to used up (SES refuses mail over it and does not retry). The credentials function reads SES GetAccount every 15 minutes and publishes SesSmtp/SendQuotaUsed (percent); two alarms watch it. Costs: 0.20 USD a month past CloudWatch's ten free alarm metrics, one custom metric (0.30 USD a month past the ten free ones), about 2,900 invocations a month (inside Lambda's free tier). false removes the schedule, the alarms and the function's ses:GetAccount."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "send_quota_alarm_thresholds" {
+  description = "Warning and critical share of the account's 24-hour sending quota used, as fractions (0.8 is 80%)."
+  type        = list(number)
+  default     = [0.8, 0.95]
+  nullable    = false
+
+  validation {
+    condition     = length(var.send_quota_alarm_thresholds) == 2 && var.send_quota_alarm_thresholds[0] > 0 && var.send_quota_alarm_thresholds[0] < var.send_quota_alarm_thresholds[1] && var.send_quota_alarm_thresholds[1] <= 1
+    error_message = "send_quota_alarm_thresholds must be [warning, critical] with 0 < warning < critical <= 1 (fractions: 0.8 is 80%)."
+  }
+}
+
 variable "log_recipient_addresses" {
   description = "Log full recipient addresses of SES events; by default only their domains (privacy)."
   type        = bool

@@ -543,9 +543,9 @@ MEASURES: list[tuple[str, Callable[[], float], float, str]] = [
     ("report_largest_parse_seconds", lambda: _run_report_parser()["largest_seconds"], report_function_timeout_s(), "s"),
     ("report_peak_heap_mb", lambda: _run_report_parser()["peak_mb"], 64, "MB"),
     ("handler_import_ratio", handler_import_ratio, 1.5, "ratio"),
-    # The KMS key (1.00) and the two alarms past CloudWatch's ten free alarm metrics (0.10 each): see README;
-    # sender_limit_alarm_enabled = false removes one of them.
-    ("idle_cost_usd_month", idle_cost_usd_month, 1.20, "USD"),
+    # The KMS key (1.00) and the four alarms past CloudWatch's ten free alarm metrics (0.10 each): see README;
+    # sender_limit_alarm_enabled = false removes one of them, send_quota_alarm_enabled = false two.
+    ("idle_cost_usd_month", idle_cost_usd_month, 1.40, "USD"),
     ("idle_cost_usd_month_list_price", lambda: idle_cost_usd_month(free_tier=False), 0, "USD"),
     ("idle_cost_usd_month_per_sender", idle_cost_per_sender, 0, "USD"),
     ("dashboard_metrics", dashboard_metrics, FREE_DASHBOARD_METRICS, "lines"),

@@ -466,8 +466,66 @@ run "the_schedule_can_only_ask_the_credentials_function_to_retire_keys" {
     error_message = "A run Scheduler cannot start must land in a dead-letter queue."
   }
   assert {
+    condition = toset(flatten([jsondecode(module.credentials.scheduler_assume_role_policy_json).Statement[0].Condition.ArnEquals["aws:SourceArn"]])) == toset([
+      "arn:aws:scheduler:eu-west-1:123456789012:schedule/default/ses-smtp-rotation",
+      "arn:aws:scheduler:eu-west-1:123456789012:schedule/default/ses-smtp-send-quota",
+    ])
+    error_message = "Only this deployment's two schedules may assume the scheduler's role."
+  }
+}
+
+run "the_send_quota_is_read_every_15_minutes_and_alarmed_at_80_and_95_percent" {
+  command = plan
+
+  assert {
+    condition     = module.credentials.send_quota_schedule.schedule_expression == "rate(15 minutes)" && jsondecode(one(module.credentials.send_quota_schedule.target).input).action == "send_quota"
+    error_message = "The quota must be read every 15 minutes with the fixed send_quota request (a daily run is too slow for a quota)."
+  }
+  assert {
+    condition     = one(module.credentials.send_quota_schedule.target).arn == "arn:aws:lambda:eu-west-1:123456789012:function:ses-smtp-credentials"
+    error_message = "The reading runs in the credentials function, whose errors alarm already exists."
+  }
+  assert {
+    condition     = module.events.alarm_thresholds["send-quota-warning"] == 80 && module.events.alarm_thresholds["send-quota-critical"] == 95
+    error_message = "The send-quota alarms must default to 80% and 95% of the quota."
+  }
+  assert {
+    condition     = contains(module.events.alarm_metrics, "SesSmtp/SendQuotaUsed")
+    error_message = "The alarms must watch the metric the reading publishes."
+  }
+  assert {
+    condition = [
+      for s in jsondecode(module.credentials.credentials_role_policy_json).Statement : s
+      if contains(flatten([s.Action]), "ses:GetAccount")
+    ] == [{ Sid = "ReadTheSendQuota", Effect = "Allow", Action = "ses:GetAccount", Resource = "*" }]
+    error_message = "The credentials role reads the quota with ses:GetAccount alone (it takes no resource), and nothing more."
+  }
+}
+
+run "the_send_quota_alarm_switched_off_leaves_no_schedule_alarm_or_permission" {
+  command = plan
+
+  variables {
+    send_quota_alarm_enabled = false
+  }
+
+  assert {
+    condition     = module.credentials.send_quota_schedule == null
+    error_message = "send_quota_alarm_enabled = false must remove the reading's schedule."
+  }
+  assert {
+    condition     = length([for name in keys(module.events.alarm_thresholds) : name if startswith(name, "send-quota-")]) == 0
+    error_message = "send_quota_alarm_enabled = false must remove both send-quota alarms."
+  }
+  assert {
+    condition = alltrue([
+      for s in jsondecode(module.credentials.credentials_role_policy_json).Statement : !contains(flatten([s.Action]), "ses:GetAccount")
+    ])
+    error_message = "Without the reading the credentials role must not read the account."
+  }
+  assert {
     condition     = jsondecode(module.credentials.scheduler_assume_role_policy_json).Statement[0].Condition.ArnEquals["aws:SourceArn"] == "arn:aws:scheduler:eu-west-1:123456789012:schedule/default/ses-smtp-rotation"
-    error_message = "Only this schedule may assume the scheduler's role."
+    error_message = "Without the reading only the rotation schedule may assume the scheduler's role."
   }
 }
 

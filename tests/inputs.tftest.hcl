@@ -570,3 +570,13 @@ run "accepts_rotation_notices_from_an_address_of_the_domain" {
     rotation_notices_from = "no-reply@example.com"
   }
 }
+
+run "rejects_send_quota_thresholds_given_as_percentages" {
+  command = plan
+
+  variables {
+    send_quota_alarm_thresholds = [80, 95]
+  }
+
+  expect_failures = [var.send_quota_alarm_thresholds]
+}

@@ -40,3 +40,8 @@ def build_notices(settings: Settings, session: Any) -> Notices | None:
 def credentials_from_env() -> Credentials:
     """The Lambda's Credentials, built on first use (not at import) and reused while warm."""
     return build_credentials(Settings.from_env())
+
+
+def sesv2_from_env() -> Any:
+    """SES API v2 for the send-quota reading: a new client each run is cheap next to a run every 15 minutes."""
+    return boto3.session.Session().client("sesv2")

@@ -1,6 +1,7 @@
 # What each function may do, and nothing more.
 
 data "aws_iam_policy_document" "credentials_function" {
+  #checkov:skip=CKV_AWS_356:Only ses:GetAccount (the send-quota reading) is on "*": the action takes no resource (AWS service authorization reference); every other statement names this deployment's resources.
   statement {
     sid       = "CreateSendersOnlyWithTheBoundary"
     actions   = ["iam:CreateUser"]
@@ -93,6 +94,17 @@ data "aws_iam_policy_document" "credentials_function" {
         variable = "ses:FromAddress"
         values   = [statement.value]
       }
+    }
+  }
+
+  # The send-quota reading (every 15 minutes): the account's quota and its use, nothing else.
+  dynamic "statement" {
+    for_each = local.send_quota_enabled ? [1] : []
+
+    content {
+      sid       = "ReadTheSendQuota"
+      actions   = ["ses:GetAccount"]
+      resources = ["*"] # GetAccount takes no resource
     }
   }
 

@@ -21,6 +21,9 @@ locals {
   boundary_arn             = "arn:${local.partition}:iam::${local.account_id}:policy${local.group_path}${local.boundary_name}"
   schedule_name            = "${var.name_prefix}-rotation"
   schedule_arn             = "arn:${local.partition}:scheduler:${data.aws_region.current.id}:${local.account_id}:schedule/default/${local.schedule_name}"
+  send_quota_enabled       = var.send_quota_schedule_expression != null
+  send_quota_schedule_name = "${var.name_prefix}-send-quota"
+  send_quota_schedule_arn  = "arn:${local.partition}:scheduler:${data.aws_region.current.id}:${local.account_id}:schedule/default/${local.send_quota_schedule_name}"
   credentials_function_arn = "arn:${local.partition}:lambda:${data.aws_region.current.id}:${local.account_id}:function:${var.name_prefix}-credentials"
   code_package             = "${var.package_dir}/ses_smtp.zip"
   layer_package            = "${var.package_dir}/dependencies.zip"

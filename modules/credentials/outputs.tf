@@ -39,13 +39,18 @@ output "scheduler_role_policy_json" {
 }
 
 output "scheduler_assume_role_policy_json" {
-  description = "Who may assume the scheduler's role: this schedule only."
+  description = "Who may assume the scheduler's role: this deployment's schedules only."
   value       = data.aws_iam_policy_document.scheduler_assume.json
 }
 
 output "rotation_schedule" {
   description = "The rotation schedule resource."
   value       = aws_scheduler_schedule.rotation
+}
+
+output "send_quota_schedule" {
+  description = "The send-quota reading's schedule resource, or null when the quota alarm is off."
+  value       = one(aws_scheduler_schedule.send_quota)
 }
 
 output "senders_path" {

@@ -70,6 +70,12 @@ variable "rotation_schedule_expression" {
   nullable    = false
 }
 
+variable "send_quota_schedule_expression" {
+  description = "How often the credentials function reads the account's sending quota and publishes SendQuotaUsed (EventBridge Scheduler rate()), or null: never (no schedule, no ses:GetAccount)."
+  type        = string
+  default     = null
+}
+
 variable "schedule_dead_letter_queue_arn" {
   description = "SQS queue (SQS-managed encryption) that keeps retire runs Scheduler could not start; an existing alarm watches it."
   type        = string

@@ -93,7 +93,7 @@ locals {
       metric      = "ApproximateNumberOfMessagesVisible"
       threshold   = 0
       periods     = 1
-      description = "SES events could not be processed and are in ${aws_sqs_queue.dead_letter.name}: an AWS error (EventProcessingErrors: permissions, throttling, a missing region) or malformed input (MalformedEvents). The events function's ERROR lines say which and why. Fix the cause, then `ses-smtp events --redrive`. A message with an ERROR_CODE attribute is a retire run Scheduler could not start: fix the cause it names and run `ses-smtp users retire` (redrive would count it as malformed)."
+      description = "SES events could not be processed and are in ${aws_sqs_queue.dead_letter.name}: an AWS error (EventProcessingErrors: permissions, throttling, a missing region) or malformed input (MalformedEvents). The events function's ERROR lines say which and why. Fix the cause, then `ses-smtp events --redrive`. A message with an ERROR_CODE attribute is a scheduled run Scheduler could not start: fix the cause it names; a retire run, run `ses-smtp users retire`; a send_quota reading needs nothing more (redrive would count either as malformed)."
     }
     events-backlog = {
       queue       = aws_sqs_queue.events.name
@@ -113,6 +113,14 @@ locals {
       description = "A sender passed one of its limits (${var.sender_limit_action == "quarantine" ? "its keys are now deactivated: `ses-smtp users status NAME` says why, `ses-smtp users release NAME` reactivates them" : "alert only: `ses-smtp users revoke NAME` stops it"}). The events function's log line \"sender over a limit\" names the sender. Mail SES already accepted is not recalled."
     }
   } : {}
+
+  # The credentials function reads SES GetAccount every period and publishes SendQuotaUsed, the percent of
+  # the 24-hour quota used (SES has no metric for it). Two alarm metrics past the free ten (0.20 USD a
+  # month); send_quota_alarm_enabled = false removes them and the reading.
+  send_quota_alarms = { for level, index in local.levels : "send-quota-${level}" => {
+    threshold   = var.send_quota_alarm_thresholds[index] * 100
+    description = "The account has used over ${var.send_quota_alarm_thresholds[index] * 100}% of its 24-hour SES sending quota (in this region). SES refuses mail over the quota and does not queue it (mail clients get 454 Daily message quota exceeded). `ses-smtp status` shows the quota and each sender's volume today: find who sends most, or request a higher quota in the SES console (docs/troubleshooting.md)."
+  } if length(var.send_quota_alarm_thresholds) == 2 }
 
   function_alarms = merge(
     { for role, name in var.function_names : "${role}-errors" => {
@@ -217,5 +225,24 @@ resource "aws_cloudwatch_metric_alarm" "sender" {
   threshold           = 0
   treat_missing_data  = "notBreaching"
   alarm_actions       = [local.alerts_topic_arn]
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "send_quota" {
+  for_each = local.send_quota_alarms
+
+  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = local.contract.metric_namespace
+  metric_name         = "SendQuotaUsed"
+  dimensions          = { service = var.name_prefix }
+  statistic           = "Maximum"
+  period              = var.send_quota_period_seconds
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = each.value.threshold
+  treat_missing_data  = "notBreaching" # an unlimited quota publishes nothing; a failed reading is the credentials-errors alarm's
+  alarm_actions       = [local.alerts_topic_arn]
+  ok_actions          = [local.alerts_topic_arn]
   tags                = var.tags
 }

@@ -45,6 +45,7 @@ output "alarm_metrics" {
     [for alarm in aws_cloudwatch_metric_alarm.function : "${alarm.namespace}/${alarm.metric_name}"],
     [for alarm in aws_cloudwatch_metric_alarm.queue : "${alarm.namespace}/${alarm.metric_name}"],
     [for alarm in aws_cloudwatch_metric_alarm.sender : "${alarm.namespace}/${alarm.metric_name}"],
+    [for alarm in aws_cloudwatch_metric_alarm.send_quota : "${alarm.namespace}/${alarm.metric_name}"],
   )))
 }
 
@@ -69,6 +70,7 @@ output "alarm_thresholds" {
     { for key, alarm in aws_cloudwatch_metric_alarm.reputation : key => alarm.threshold },
     { for key, alarm in aws_cloudwatch_metric_alarm.function : key => alarm.threshold },
     { for key, alarm in aws_cloudwatch_metric_alarm.queue : key => alarm.threshold },
+    { for key, alarm in aws_cloudwatch_metric_alarm.send_quota : key => alarm.threshold },
     { credentials-need-attention = aws_cloudwatch_metric_alarm.credentials_need_attention.threshold },
   )
 }

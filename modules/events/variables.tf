@@ -139,6 +139,20 @@ variable "sender_limit_alarm_enabled" {
   nullable    = false
 }
 
+variable "send_quota_alarm_thresholds" {
+  description = "Warning and critical share of the 24-hour sending quota used (fractions) for the SendQuotaUsed alarms; empty: no alarms."
+  type        = list(number)
+  default     = []
+  nullable    = false
+}
+
+variable "send_quota_period_seconds" {
+  description = "How often the credentials function publishes SendQuotaUsed: each alarm period holds one reading."
+  type        = number
+  default     = 900
+  nullable    = false
+}
+
 variable "reports_widget_enabled" {
   description = "Show the DMARC and TLS report widget (the report function's metrics); on when receiving reads reports."
   type        = bool

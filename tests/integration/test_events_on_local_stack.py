@@ -86,8 +86,9 @@ SERVICE_METRICS = {
     "AWS/SQS": {"ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"},
     # Published only when something is wrong, so this test's traffic need not have made them: the retire
     # run's sum (tests/unit/test_handlers.py) and a sender over its limits (tests/unit/test_limits.py,
-    # tests/integration/test_limits_on_local_stack.py).
-    "SesSmtp": {"CredentialsNeedAttention", "SendersOverLimit"},
+    # tests/integration/test_limits_on_local_stack.py). SendQuotaUsed comes from the scheduled send-quota
+    # reading, not from events (tests/unit/test_send_quota.py, tests/integration/test_health_on_local_stack.py).
+    "SesSmtp": {"CredentialsNeedAttention", "SendersOverLimit", "SendQuotaUsed"},
 }
 
 
@@ -180,9 +181,9 @@ def test_every_metric_of_the_alarms_and_dashboard_exists(
     assert len(receiving) == 1
     alarms = [alarm for alarm in every_alarm if alarm not in receiving]
     shown = referenced(dashboard)
-    # Two past CloudWatch's always-free ten alarm metrics (credentials-need-attention, senders-over-limit;
-    # README's cost table says so); dashboards stay within 50 metrics.
-    assert len(alarms) == 12
+    # Four past CloudWatch's always-free ten alarm metrics (credentials-need-attention, senders-over-limit,
+    # send-quota-warning and -critical; README's cost table says so); dashboards stay within 50 metrics.
+    assert len(alarms) == 14
     lines = sum(series for *_, series in shown)
     assert lines <= 50
     readme = (REPO_ROOT / "README.md").read_text()

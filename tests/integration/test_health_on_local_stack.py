@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from ses_smtp.admin.deployment import LocalFunction
 from ses_smtp.admin.terraform import TerraformRun
 from ses_smtp_local import tls
 from ses_smtp_local.emulator import Emulator
@@ -83,3 +84,42 @@ def test_status_shows_quota_senders_dead_letters_alarms_and_says_what_is_not_ava
     assert "noor" in text
     with capsys.disabled():  # the example in docs/operations.md is this output (pytest -s shows it)
         print(text)
+
+
+def test_the_scheduled_send_quota_reading_publishes_what_the_alarms_watch(
+    deployment: TerraformRun, emulator_env: Emulator, local_state_file: Path, tmp_path: Path
+) -> None:
+    """The schedule's own request, as Terraform deployed it, run by the credentials function: the percent
+    it publishes is the emulator's SES v1 GetSendQuota (an API the reading does not use) over its quota,
+    and the alarms as deployed watch that metric, with this deployment's dimension."""
+    session = emulator_env.session()
+    config = deployment.outputs()["admin_config"]
+    schedule = session.client("scheduler").get_schedule(Name="ses-smtp-local-send-quota")
+    assert schedule["ScheduleExpression"] == "rate(15 minutes)"
+    function = LocalFunction(
+        session, config["credentials_function_name"], runtime=emulator_env.environment(), log_dir=tmp_path
+    )
+    reading = function.invoke(json.loads(schedule["Target"]["Input"]))
+
+    v1 = session.client("ses").get_send_quota()
+    expected = round(v1["SentLast24Hours"] / v1["Max24HourSend"] * 100, 2)
+    assert reading == {
+        "ok": True,
+        "send_quota": {
+            "sent_last_24_hours": v1["SentLast24Hours"],
+            "max_24_hour_send": v1["Max24HourSend"],
+            "used_percent": expected,
+        },
+    }
+    [emf] = [json.loads(line) for line in function.log_path.read_text().splitlines() if '"SendQuotaUsed"' in line]
+    assert (emf["SendQuotaUsed"], emf["service"]) == ([expected], "ses-smtp-local")
+
+    alarms = session.client("cloudwatch").describe_alarms(AlarmNamePrefix="ses-smtp-local-send-quota-")["MetricAlarms"]
+    assert sorted((a["Threshold"], a["Namespace"], a["MetricName"]) for a in alarms) == [
+        (80.0, "SesSmtp", "SendQuotaUsed"),
+        (95.0, "SesSmtp", "SendQuotaUsed"),
+    ]
+    assert all(a["Dimensions"] == [{"Name": "service", "Value": "ses-smtp-local"}] for a in alarms)
+    assert "quota alarm                warning at 80%, critical at 95% (read every 15 minutes)" in status(
+        local_state_file
+    )

@@ -13,6 +13,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ses_smtp import render
+from ses_smtp.quota import SendQuota
 from ses_smtp.store import CredentialStore
 
 Part = dict[str, Any]
@@ -37,20 +38,20 @@ def part(read: Callable[[], Part]) -> Part:
         return not_available(error)
 
 
-def account(sesv2: Any) -> Part:
-    """The sending quota, the last 24 hours' use and the account's reputation status (SES's own)."""
+def account(sesv2: Any, alarm_thresholds: list[float] | None = None) -> Part:
+    """The sending quota, the last 24 hours' use and the account's reputation status (SES's own).
+    alarm_thresholds: the deployment's send-quota alarm levels ([] off; None: a deployment that predates them)."""
     found = sesv2.get_account()
-    quota = found.get("SendQuota", {})
-    maximum, sent = quota.get("Max24HourSend"), quota.get("SentLast24Hours")
-    used = sent / maximum if maximum and sent is not None and maximum > 0 else None
+    quota = SendQuota.from_account(found)
     return {
-        "max_24_hour_send": maximum,
-        "sent_last_24_hours": sent,
-        "quota_used": round(used, 4) if used is not None else None,
-        "max_send_rate": quota.get("MaxSendRate"),
+        "max_24_hour_send": quota.max_24_hour_send,
+        "sent_last_24_hours": quota.sent_last_24_hours,
+        "quota_used": round(quota.used, 4) if quota.used is not None else None,
+        "max_send_rate": quota.max_send_rate,
         "enforcement_status": found.get("EnforcementStatus"),  # HEALTHY, PROBATION or SHUTDOWN
         "sending_enabled": found.get("SendingEnabled"),
         "production_access": found.get("ProductionAccessEnabled"),
+        "quota_alarm_thresholds": alarm_thresholds,
     }
 
 
@@ -139,7 +140,7 @@ def gather(session: Any, outputs: dict[str, Any], now: datetime, max_age: timede
     prefix = outputs.get("name_prefix") or str(outputs["credentials_function_name"]).removesuffix("-credentials")
     return {
         "at": now.isoformat(),
-        "account": part(lambda: account(sesv2)),
+        "account": part(lambda: account(sesv2, outputs.get("send_quota_alarm_thresholds"))),
         "configuration_set": part(lambda: configuration_set(sesv2, outputs["configuration_set_name"])),
         "senders": part(lambda: senders(store, now, max_age)),
         "dead_letter_queue": part(
@@ -172,15 +173,28 @@ def _account_lines(found: Part) -> list[str]:
     used = found.get("quota_used")
     share = f" ({used:.0%})" if used is not None else ""
     sandbox = " (the sandbox: mail only to verified addresses)" if found.get("production_access") is False else ""
-    warning = "  CLOSE TO THE QUOTA: SES refuses mail over it" if used is not None and used >= QUOTA_WARNING else ""
+    thresholds = found.get("quota_alarm_thresholds")
+    close = thresholds[0] if thresholds else QUOTA_WARNING  # the deployment's warning alarm, where it has one
+    warning = "  CLOSE TO THE QUOTA: SES refuses mail over it" if used is not None and used >= close else ""
     return [
         f"sent in the last 24 hours  {_count(found.get('sent_last_24_hours'))} of "
         f"{_count(found.get('max_24_hour_send'))}{share}{warning}",
+        *_quota_alarm_line(thresholds),
         f"max send rate              {_count(found.get('max_send_rate'))} per second",
         f"reputation status          {render.value(found.get('enforcement_status'))}",
         f"sending enabled            {render.value(found.get('sending_enabled'))}",
         f"production access          {render.value(found.get('production_access'))}{sandbox}",
     ]
+
+
+def _quota_alarm_line(thresholds: list[float] | None) -> list[str]:
+    """Where the send-quota alarms fire; nothing for a deployment whose admin_config predates them."""
+    if thresholds is None:
+        return []
+    if not thresholds:
+        return ["quota alarm                off (send_quota_alarm_enabled = false)"]
+    warning, critical = thresholds
+    return [f"quota alarm                warning at {warning:.0%}, critical at {critical:.0%} (read every 15 minutes)"]
 
 
 def _configuration_set_lines(found: Part) -> list[str]:

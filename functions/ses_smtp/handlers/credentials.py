@@ -1,5 +1,6 @@
-"""The credentials function: create, rotate, revoke, delete, list and status of senders, and the
-scheduled `retire` run that deletes previous keys whose grace period has passed.
+"""The credentials function: create, rotate, revoke, delete, list and status of senders, the
+scheduled `retire` run that deletes previous keys whose grace period has passed, and the scheduled
+`send_quota` reading of the account's 24-hour quota.
 
 It may create IAM users and keys and ask KMS for data keys, but it cannot decrypt: responses carry
 no secret, and the CLI reads passwords with the administrator's own KMS permission.
@@ -22,7 +23,8 @@ from ses_smtp.errors import InvalidRequest, SesSmtpError
 from ses_smtp.handlers import declared_senders
 from ses_smtp.logsafety import protect_logs
 from ses_smtp.notices import Notices
-from ses_smtp.wiring import credentials_from_env
+from ses_smtp.quota import SendQuota, read_send_quota
+from ses_smtp.wiring import credentials_from_env, sesv2_from_env
 
 logger = Logger(service="ses-smtp")
 protect_logs(*logger.handlers)  # no secret in the logs at any level: see ses_smtp.logsafety
@@ -31,6 +33,7 @@ metrics = Metrics(namespace=METRIC_NAMESPACE)  # service: set per invocation fro
 
 ACTIONS = ("create", "update", "rotate", "revoke", "delete", "list", "status", "retire", "quarantine", "release")
 NEEDS_NAME = ("create", "update", "rotate", "revoke", "delete", "status", "release")
+SEND_QUOTA = "send_quota"  # the schedule's reading; apart from ACTIONS: it touches no sender
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     metrics.service = metrics_service()  # the function's environment, whenever this module was imported
     if declared_senders.is_from_terraform(event):
         return from_terraform(event)
+    if isinstance(event, dict) and event.get("action") == SEND_QUOTA:
+        return {"ok": True, "send_quota": publish_send_quota(read_send_quota(sesv2_from_env()))}
     try:
         request = CredentialRequest.parse(event)
         tracer.put_annotation("operation", request.action)
@@ -174,6 +179,25 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     count_notices(credentials.notices)
     metrics.add_metric(name="CredentialRequestsSucceeded", unit=MetricUnit.Count, value=1)
     return {"ok": True, **result}
+
+
+def publish_send_quota(quota: SendQuota) -> dict[str, Any]:
+    """SendQuotaUsed, the percent of the 24-hour quota used, for the send-quota alarms. Its only metric:
+    every metric published every 15 minutes is billed a whole month, so no request count rides along."""
+    used = None if quota.used is None else round(quota.used * 100, 2)
+    if used is not None:
+        metrics.add_metric(name="SendQuotaUsed", unit=MetricUnit.Percent, value=used)
+    logger.info(
+        "send quota read",
+        sent_last_24_hours=quota.sent_last_24_hours,
+        max_24_hour_send=quota.max_24_hour_send,  # -1: unlimited, nothing to publish
+        used_percent=used,
+    )
+    return {
+        "sent_last_24_hours": quota.sent_last_24_hours,
+        "max_24_hour_send": quota.max_24_hour_send,
+        "used_percent": used,
+    }
 
 
 def count_notices(notices: Notices | None) -> None:
