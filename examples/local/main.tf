@@ -58,6 +58,9 @@ module "ses_smtp" {
   # An MTA-STS policy for the domain's inbound servers: its record and text (hosting stays off locally).
   mta_sts_mx = ["mx1.${var.domain}", "mx2.${var.domain}"]
 
+  # Rotation notices to the person, from a no-reply address of the domain (off by default).
+  rotation_notices_from = "no-reply@${var.domain}"
+
   # A sender over its limits has its keys deactivated until `ses-smtp users release` (the default is alert).
   sender_limit_action = "quarantine"
 

@@ -256,6 +256,19 @@ def _key(
     )
 
 
+def _admin(d: Deployed, action: str, resource: str) -> Row:
+    """A request by an administrator who holds administrators_policy_json."""
+    return Row(
+        id="",
+        principal=ADMIN,
+        action=action,
+        resource=resource,
+        expected="",
+        source="administrators policy",
+        identity={"administrators": d.administrators_policy},
+    )
+
+
 def _password_context(**overrides: str) -> dict[str, str | list[str]]:
     context = {**PASSWORD_CONTEXT, **overrides}
     return {
@@ -275,6 +288,9 @@ def _users_arn(name: str) -> str:
 OTHER_IDENTITY = f"arn:aws:ses:eu-west-1:{ACCOUNT}:identity/other.example"
 OTHER_CONFIGURATION_SET = f"arn:aws:ses:eu-west-1:{ACCOUNT}:configuration-set/other"
 ADMIN = f"arn:aws:iam::{ACCOUNT}:user/local-admin"
+NOTICES_FROM = "no-reply@example.com"  # examples/local's rotation_notices_from
+QUEUES = f"arn:aws:sqs:eu-west-1:{ACCOUNT}"
+ALARMS = f"arn:aws:cloudwatch:eu-west-1:{ACCOUNT}:alarm"
 ACCOUNT_ADMIN = f"arn:aws:iam::{ACCOUNT}:role/AccountAdministrator"
 
 # id -> (expected, how to build the request from what was deployed)
@@ -363,6 +379,38 @@ MATRIX: dict[str, tuple[str, Any]] = {
         _credentials_role(d, "kms:ReEncryptFrom", d.key_arn), context=_password_context())),
     "credentials-role-cannot-create-a-grant": ("Denied", lambda d: _with(
         _credentials_role(d, "kms:CreateGrant", d.key_arn), context={"kms:GrantIsForAWSResource": "false"})),
+    # The send-quota reading: GetAccount (no resource to name) and nothing more of SES's account reads.
+    "credentials-role-reads-the-send-quota": ("Allowed", lambda d: _credentials_role(d, "ses:GetAccount", "*")),
+    "credentials-role-cannot-change-the-account": (
+        "Denied", lambda d: _credentials_role(d, "ses:PutAccountSendingAttributes", "*")),
+    # Rotation notices (examples/local sets rotation_notices_from): SendEmail From that address only.
+    "credentials-role-sends-a-rotation-notice-from-the-notices-address": ("Allowed", lambda d: _credentials_role(
+        d, "ses:SendEmail", d.identity_arn, **{"ses:FromAddress": NOTICES_FROM})),
+    "credentials-role-sends-a-rotation-notice-through-the-configuration-set": ("Allowed", lambda d: _credentials_role(
+        d, "ses:SendEmail", d.configuration_set_arn, **{"ses:FromAddress": NOTICES_FROM})),
+    "credentials-role-cannot-send-from-a-senders-address": ("Denied", lambda d: _credentials_role(
+        d, "ses:SendEmail", d.identity_arn, **{"ses:FromAddress": GRANTED})),
+    "credentials-role-cannot-send-as-another-identity": ("Denied", lambda d: _credentials_role(
+        d, "ses:SendEmail", OTHER_IDENTITY, **{"ses:FromAddress": NOTICES_FROM})),
+    "credentials-role-cannot-send-raw-mail": ("Denied", lambda d: _credentials_role(
+        d, "ses:SendRawEmail", d.identity_arn, **{"ses:FromAddress": NOTICES_FROM})),
+    # `ses-smtp status` (administrators_policy_json): reads, of this deployment's resources where they have one.
+    "named-admin-reads-the-accounts-sending-state": ("Allowed", lambda d: _admin(d, "ses:GetAccount", "*")),
+    "named-admin-reads-the-configuration-set": (
+        "Allowed", lambda d: _admin(d, "ses:GetConfigurationSet", d.configuration_set_arn)),
+    "named-admin-cannot-read-another-configuration-set": (
+        "Denied", lambda d: _admin(d, "ses:GetConfigurationSet", OTHER_CONFIGURATION_SET)),
+    "named-admin-reads-the-dead-letter-queue": (
+        "Allowed", lambda d: _admin(d, "sqs:GetQueueAttributes", f"{QUEUES}:ses-smtp-local-events-dlq")),
+    "named-admin-cannot-read-another-deployments-queue": (
+        "Denied", lambda d: _admin(d, "sqs:GetQueueAttributes", f"{QUEUES}:other-events-dlq")),
+    "named-admin-reads-the-deployments-alarms": ("Allowed", lambda d: _admin(
+        d, "cloudwatch:DescribeAlarms", f"{ALARMS}:ses-smtp-local-send-quota-warning")),
+    "named-admin-reads-the-credentials-functions-settings": (
+        "Allowed", lambda d: _admin(d, "lambda:GetFunctionConfiguration", d.credentials_function_arn)),
+    "named-admin-cannot-read-the-events-functions-settings": (
+        "Denied", lambda d: _admin(d, "lambda:GetFunctionConfiguration", d.events_function_arn)),
+    "named-admin-cannot-change-the-account": ("Denied", lambda d: _admin(d, "ses:PutAccountSendingAttributes", "*")),
     # An account administrator (AdministratorAccess) is not named by the key policy: no reading, no grants.
     "account-administrator-cannot-decrypt": ("Denied", lambda d: _key(
         d, ACCOUNT_ADMIN, "kms:Decrypt", {"AdministratorAccess": ADMINISTRATOR_ACCESS},
