@@ -60,7 +60,9 @@ class Named:
             "options {\n"
             f'  directory "{directory}";\n  pid-file "{directory}/named.pid";\n'
             f"  listen-on port {self.port} {{ 127.0.0.1; }};\n  listen-on-v6 {{ none; }};\n"
-            "  recursion no;\n  dnssec-validation no;\n};\n" + "\n".join(stanzas) + "\n"
+            "  recursion no;\n  dnssec-validation no;\n};\n"
+            # No command channel: the default one (127.0.0.1#953) is the same for every named on the machine.
+            "controls { };\n" + "\n".join(stanzas) + "\n"
         )
         self.process = subprocess.Popen(
             [tool("named"), "-g", "-c", str(directory / "named.conf")],

@@ -1,9 +1,14 @@
-"""One deployment of examples/local on the emulator, shared by the integration tests of a session."""
+"""One deployment of examples/local on the emulator, shared by the integration tests of a worker.
+
+Why shared, not one per test: an apply is the costly part of every test here. Each pytest worker (xdist)
+has its own emulator and so its own deployment, applied when its first test asks for it; a test leaves it
+as it found it (it deletes the senders it made, restores what it applied), so the files can run in any
+order on any worker. test_local_example.py, which destroys what it applies, has a deployment of its own.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +22,7 @@ from tests.conftest import require_terraform
 
 
 @pytest.fixture(scope="session")
-def deployment(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TerraformRun]:
+def deployment(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> TerraformRun:
     require_terraform()
     run = TerraformRun(
         config_dir=REPO_ROOT / "examples" / "local",
@@ -27,9 +32,7 @@ def deployment(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> 
     )
     run.init()
     run.apply()
-    yield run
-    if run.resources():  # a failed test left it standing
-        run.destroy()
+    return run  # no destroy: the worker's emulator, and with it everything applied, ends with the session
 
 
 @pytest.fixture

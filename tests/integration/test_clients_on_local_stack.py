@@ -3,8 +3,7 @@ does, and swaks from Debian as a second, independent client. Rotation through th
 refusals (530, 535, 554, 454, size), and the mailbox simulator's bounce and complaint flowing through
 the events pipeline into the bounce/complaint records and metrics.
 
-Runs before test_local_example.py (file order), which destroys the deployment; senders made here are
-deleted here.
+Shares the worker's deployment (conftest.py): senders made here are deleted here.
 """
 
 from __future__ import annotations

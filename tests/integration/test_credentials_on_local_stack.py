@@ -3,8 +3,8 @@ with the deployed function's settings, IAM/DynamoDB/KMS in the emulator, and the
 own IAM boundary; each sender's own From policy; senders of earlier versions moved out of the
 deprecated senders group.
 
-Runs before test_local_example.py (file order), whose last test destroys the deployment; every sender
-made here is deleted here, or the destroy of the deprecated senders group would fail.
+Shares the worker's deployment (conftest.py): every sender made here is deleted here, or a destroy of the
+deprecated senders group would fail.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Invoke runs the credentials handler); no secret in state or plan; a second plan 
 person runs it, refuses to change a Terraform-managed sender without --force, and the next plan shows
 what --force changed.
 
-Uses the session's deployment (conftest.py) and leaves it with no declared senders, as it found it.
+Uses the worker's deployment (conftest.py) and leaves it with no declared senders, as it found it.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ SECRET_WORDS = ("secretaccesskey", "secret_access_key", "password", "plaintext",
 
 @pytest.fixture
 def declare(deployment: TerraformRun) -> Iterator[Any]:
-    """Apply the session's deployment with these senders declared; at the end, with none again."""
+    """Apply the worker's deployment with these senders declared; at the end, with none again."""
 
     def run(senders: dict[str, Any]) -> TerraformRun:
         return TerraformRun(

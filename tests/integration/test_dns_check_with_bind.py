@@ -1,8 +1,7 @@
 """The module's DNS output checked by independent tools: BIND loads and serves the zone file, and
 `ses-smtp dns check` against that server finds all well, or names exactly what is broken.
 
-Uses the session's deployment of examples/local (its real outputs); runs before
-test_local_example.py, which destroys it.
+Uses the worker's deployment of examples/local (conftest.py): its real outputs.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 the SQS queue, the local event source delivers them to the events handler, bounces and complaints are
 remembered, and a malformed message ends in the dead-letter queue after the queue's retries.
 
-Runs before test_local_example.py, which destroys the deployment.
+Shares the worker's deployment (conftest.py).
 """
 
 from __future__ import annotations

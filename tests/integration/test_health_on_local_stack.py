@@ -1,8 +1,7 @@
 """`ses-smtp status` as a person runs it: the installed command, its own process, against the local stack
 (`--local STATE_FILE`), after mail went through the local SMTP endpoint and its events were counted.
 
-Runs before test_local_example.py (file order), which destroys the deployment; senders made here are
-deleted here.
+Shares the worker's deployment (conftest.py): senders made here are deleted here.
 """
 
 from __future__ import annotations

@@ -2,8 +2,7 @@
 wrote) on the policies as Terraform deployed them to the emulator and as the credentials function set
 them on a real sender. Our own code only collects the policies and names the requests.
 
-Runs before test_local_example.py (file order), whose last test destroys the deployment; the sender
-made here is deleted here.
+Shares the worker's deployment (conftest.py): the sender made here is deleted here.
 """
 
 from __future__ import annotations

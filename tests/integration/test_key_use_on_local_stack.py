@@ -4,8 +4,7 @@ after a rotation, mail sent with the old password shows in `ses-smtp users statu
 the old password still in use, and the retire run warns a day before that key is retired. A sender whose
 keys went unused is listed by `users list --unused-days N`.
 
-Runs before test_local_example.py (file order), which destroys the deployment; senders made here are
-deleted here.
+Shares the worker's deployment (conftest.py): senders made here are deleted here.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@ SES SMTP endpoint, SES's events drained into the events function, which counts t
 credentials function (a Lambda invoke to the emulator) to quarantine a sender over its limits; the
 endpoint then refuses the sender's password with 535 until `ses-smtp users release`.
 
-examples/local deploys with sender_limit_action = "quarantine". Runs before test_local_example.py (file
-order), which destroys the deployment; senders made here are deleted here.
+examples/local deploys with sender_limit_action = "quarantine". Shares the worker's
+deployment (conftest.py): senders made here are deleted here.
 """
 
 from __future__ import annotations

@@ -1,19 +1,22 @@
 """examples/local applied to the emulator with Terraform, checked through boto3, planned again, destroyed.
 
-The tests in this file run in order and share the session's deployment (see conftest.py); the last
-one destroys it, so this file runs after every other integration test (pytest orders files by name).
+The tests in this file run in order on a deployment of their own, in an emulator of its own: the last one
+destroys it and finds the emulator empty, which holds only while no other test's senders share it.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
-from ses_smtp.admin.terraform import TerraformRun
+from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
 from ses_smtp_local.emulator import Emulator
+from tests.conftest import require_terraform, separate_emulator
 
 DOMAIN = "example.com"
 CONFIGURATION_SET = "ses-smtp-local"
@@ -22,17 +25,38 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def sesv2(emulator: Emulator) -> Any:
+def emulator_of_its_own() -> Iterator[Emulator]:
+    """A process of its own: moto keeps one set of data per process, shared by every emulator in it."""
+    with separate_emulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def applied(emulator_of_its_own: Emulator, tmp_path_factory: pytest.TempPathFactory) -> TerraformRun:
+    require_terraform()
+    run = TerraformRun(
+        config_dir=REPO_ROOT / "examples" / "local",
+        work_dir=Path(tmp_path_factory.mktemp("examples-local-destroyed")),
+        variables={"endpoint_url": emulator_of_its_own.endpoint_url},
+        environment=emulator_of_its_own.environment(),
+    )
+    run.init()
+    run.apply()
+    return run
+
+
+@pytest.fixture(scope="module")
+def sesv2(emulator_of_its_own: Emulator) -> Any:
     return boto3.client(
         "sesv2",
-        endpoint_url=emulator.endpoint_url,
-        region_name=emulator.region,
+        endpoint_url=emulator_of_its_own.endpoint_url,
+        region_name=emulator_of_its_own.region,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
 
 
-def test_domain_identity_has_2048_bit_easy_dkim(deployment: TerraformRun, sesv2: Any) -> None:
+def test_domain_identity_has_2048_bit_easy_dkim(applied: TerraformRun, sesv2: Any) -> None:
     identity = sesv2.get_email_identity(EmailIdentity=DOMAIN)
     assert identity["IdentityType"] == "DOMAIN"
     assert identity["DkimAttributes"]["NextSigningKeyLength"] == "RSA_2048_BIT"
@@ -40,17 +64,17 @@ def test_domain_identity_has_2048_bit_easy_dkim(deployment: TerraformRun, sesv2:
     assert len(identity["DkimAttributes"]["Tokens"]) == 3
 
 
-def test_configuration_set_is_the_identity_default(deployment: TerraformRun, sesv2: Any) -> None:
+def test_configuration_set_is_the_identity_default(applied: TerraformRun, sesv2: Any) -> None:
     assert sesv2.get_email_identity(EmailIdentity=DOMAIN)["ConfigurationSetName"] == CONFIGURATION_SET
 
 
-def test_mail_from_is_the_mail_subdomain(deployment: TerraformRun, sesv2: Any) -> None:
+def test_mail_from_is_the_mail_subdomain(applied: TerraformRun, sesv2: Any) -> None:
     mail_from = sesv2.get_email_identity(EmailIdentity=DOMAIN)["MailFromAttributes"]
     assert mail_from["MailFromDomain"] == f"mail.{DOMAIN}"
     assert mail_from["BehaviorOnMxFailure"] == "USE_DEFAULT_VALUE"
 
 
-def test_configuration_set_settings(deployment: TerraformRun, sesv2: Any) -> None:
+def test_configuration_set_settings(applied: TerraformRun, sesv2: Any) -> None:
     config_set = sesv2.get_configuration_set(ConfigurationSetName=CONFIGURATION_SET)
     assert config_set["DeliveryOptions"]["TlsPolicy"] == "REQUIRE"
     assert config_set["ReputationOptions"]["ReputationMetricsEnabled"] is True
@@ -58,13 +82,13 @@ def test_configuration_set_settings(deployment: TerraformRun, sesv2: Any) -> Non
     assert sorted(config_set["SuppressionOptions"]["SuppressedReasons"]) == ["BOUNCE", "COMPLAINT"]
 
 
-def test_extra_email_identity_exists(deployment: TerraformRun, sesv2: Any) -> None:
+def test_extra_email_identity_exists(applied: TerraformRun, sesv2: Any) -> None:
     identity = sesv2.get_email_identity(EmailIdentity=f"postmaster@{DOMAIN}")
     assert identity["IdentityType"] == "EMAIL_ADDRESS"
 
 
-def test_outputs_give_endpoint_and_every_dns_record(deployment: TerraformRun, sesv2: Any) -> None:
-    outputs = deployment.outputs()
+def test_outputs_give_endpoint_and_every_dns_record(applied: TerraformRun, sesv2: Any) -> None:
+    outputs = applied.outputs()
     tokens = sesv2.get_email_identity(EmailIdentity=DOMAIN)["DkimAttributes"]["Tokens"]
     assert outputs["admin_config"]["smtp_endpoint"] == "email-smtp.eu-west-1.amazonaws.com"
     records = {(r["name"], r["type"], r["value"]) for r in outputs["dns_records"]}
@@ -86,16 +110,16 @@ def test_outputs_give_endpoint_and_every_dns_record(deployment: TerraformRun, se
     assert outputs["admin_config"]["identity_arn"] == f"arn:aws:ses:eu-west-1:123456789012:identity/{DOMAIN}"
 
 
-def test_a_second_plan_shows_no_changes(deployment: TerraformRun) -> None:
-    assert deployment.has_changes() is False
+def test_a_second_plan_shows_no_changes(applied: TerraformRun) -> None:
+    assert applied.has_changes() is False
 
 
-def test_destroy_leaves_nothing(deployment: TerraformRun, sesv2: Any, emulator: Emulator) -> None:
-    deployment.destroy()
-    assert deployment.resources() == []
+def test_destroy_leaves_nothing(applied: TerraformRun, sesv2: Any, emulator_of_its_own: Emulator) -> None:
+    applied.destroy()
+    assert applied.resources() == []
     assert sesv2.list_email_identities()["EmailIdentities"] == []
     assert sesv2.list_configuration_sets()["ConfigurationSets"] == []
-    session = emulator.session()
+    session = emulator_of_its_own.session()
     assert session.client("iam").list_users()["Users"] == []
     assert session.client("lambda").list_functions()["Functions"] == []
     assert session.client("dynamodb").list_tables()["TableNames"] == []

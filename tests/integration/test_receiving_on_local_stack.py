@@ -33,8 +33,8 @@ ALICE_HOME = "alice.personal@gmail.com"
 
 @pytest.fixture(scope="module")
 def deployment(emulator: Emulator) -> Iterator[dict[str, str]]:
-    """The receiving side beside the session's deployment, in the same emulator: removed afterwards, so
-    that the session's `terraform destroy` check finds only what it made."""
+    """The receiving side beside the worker's deployment, in the same emulator: removed afterwards, so
+    that the files after it find the emulator as the deployment left it."""
     with temporary_environment(emulator.environment()):
         settings = create_deployment()
         session = emulator.session()

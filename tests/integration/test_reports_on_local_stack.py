@@ -39,7 +39,7 @@ SES_SMTP = Path(sys.executable).parent / "ses-smtp"
 
 @pytest.fixture(scope="module")
 def deployment(emulator: Emulator) -> Iterator[dict[str, str]]:
-    """The table and the bucket of received mail, removed afterwards (the session's destroy check)."""
+    """The table and the bucket of received mail, removed afterwards: later files find the emulator as before."""
     with temporary_environment(emulator.environment()):
         settings = create_deployment()
         session = emulator.session()

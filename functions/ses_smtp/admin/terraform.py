@@ -113,7 +113,11 @@ def ensure_cli_config() -> None:
     config = subprocess.run(
         [str(REPO_ROOT / "scripts" / "terraformrc.sh")], cwd=REPO_ROOT, check=True, capture_output=True, text=True
     ).stdout
-    target.write_text(config)
+    # Written aside, then renamed: test processes running side by side may each write it, and none may
+    # read half a file.
+    partial = target.with_name(f"{target.name}.{os.getpid()}")
+    partial.write_text(config)
+    partial.replace(target)
     os.environ["TF_CLI_CONFIG_FILE"] = str(target)
 
 
