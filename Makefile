@@ -16,12 +16,18 @@ TF_VALIDATE := $(filter-out . modules/mta-sts,$(TF_DIRS))
 PY_SOURCES  := functions/ses_smtp functions/ses_smtp_local scripts tests
 EVALUATOR   := tests/policies
 DEV_LOCK    := functions/requirements-dev.lock
-# The unit tests use the CPU: pytest-xdist runs them on one worker per core (-n auto).
-PYTEST      := $(PY) -m pytest -c functions/pyproject.toml --rootdir .
+# pytest through pytest-xdist. The unit tests use the CPU: one worker per core (-n auto). The integration
+# tests mostly wait (Terraform, the AWS provider's fixed waits, the emulator), so more workers than cores
+# pays: PYTEST_WORKERS (0: one process). Each file (or test class) runs whole on one worker, so its
+# module-scoped fixtures are made once; `slow` files start first, in the order tests/conftest.py gives
+# (--no-loadscope-reorder: not by test count). Unit and integration run apart: the unit tests' mock_aws
+# resets moto's data in its process, which would wipe a worker's in-process emulator.
+PYTEST         := $(PY) -m pytest -c functions/pyproject.toml --rootdir .
+PYTEST_WORKERS ?= 4
 # `terraform test` files run at once (scripts/terraform_test.py: one process per file).
-TF_TEST_JOBS ?= 2
+TF_TEST_JOBS   ?= 2
 # Terraform directories inited and validated at once.
-TF_JOBS      ?= 2
+TF_JOBS        ?= 2
 
 # Terraform installs hashicorp/aws from a local mirror when this machine has one.
 export TF_CLI_CONFIG_FILE := $(CURDIR)/$(BUILD)/terraformrc
@@ -138,9 +144,10 @@ $(EVALUATOR)/node_modules/.installed: $(EVALUATOR)/package.json $(EVALUATOR)/pac
 test-unit: setup-runtime build ## The quick loop: Python unit tests only (no Terraform apply, no emulator)
 	$(PYTEST) -n auto tests/unit
 
-test-python: system-deps setup build $(EVALUATOR)/node_modules/.installed ## pytest: unit tests, then the integration tests (IAM evaluator included) against the local emulator
+# .terraform-init first: it writes the lock files (and fills a plugin cache) that the workers' inits then only read.
+test-python: system-deps setup build $(BUILD)/.terraform-init $(EVALUATOR)/node_modules/.installed ## pytest: unit and integration tests (IAM evaluator included) against the local emulator, side by side
 	$(PYTEST) -n auto tests/unit
-	$(PYTEST) tests/integration
+	$(PYTEST) -n $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder tests/integration
 
 # The demo runs inside test-python (tests/integration/test_demo.py checks its output): not twice.
 test: system-deps lint test-terraform test-python ## Everything: lint, terraform test, pytest (the demo included)

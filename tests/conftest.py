@@ -29,6 +29,12 @@ def emulator() -> Iterator[Emulator]:
         yield running
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow files first (a stable sort: file order otherwise). pytest-xdist (--dist loadscope) hands
+    each file, or class, whole to one worker in this order, so no worker starts a slow one near the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say what the fault-injection tests did: each records it as a property of its own report."""
     lines = [

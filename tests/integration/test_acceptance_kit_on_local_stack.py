@@ -18,7 +18,7 @@ import pytest
 from ses_smtp.admin.terraform import REPO_ROOT
 from tests.conftest import require_terraform
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 KIT_TIMEOUT = 1200  # local up (up to 600 s on a loaded machine), four messages, local down
 STATED = {  # docs/security.md, "What the acceptance kit checks"

@@ -18,7 +18,7 @@ from ses_smtp import __version__
 from ses_smtp.admin import cli
 from ses_smtp.admin.terraform import REPO_ROOT
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 INSTALL_TIMEOUT = 900  # seconds: wheels for boto3, cryptography, checkdmarc... from PyPI or pip's cache
 
 

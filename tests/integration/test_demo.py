@@ -17,7 +17,7 @@ import pytest
 from ses_smtp.admin.terraform import REPO_ROOT
 from tests.conftest import require_terraform
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 DEMO_TIMEOUT = 900  # about three minutes here; a loaded machine is slower
 MAILBOX = REPO_ROOT / "build" / "demo" / "mailboxes" / "alice.personal@gmail.com"

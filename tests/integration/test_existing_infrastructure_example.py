@@ -15,7 +15,7 @@ from ses_smtp_local.emulator import Emulator
 from tests.conftest import require_terraform, separate_emulator
 from tests.integration import snippets
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 EXAMPLE = REPO_ROOT / "examples" / "existing-infrastructure"
 TAGS = {"Team": "platform", "CostCentre": "mail"}  # the example's default tags
 VARIABLES = [

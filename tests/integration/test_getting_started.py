@@ -23,7 +23,7 @@ from ses_smtp_local.emulator import Emulator
 from tests.conftest import require_terraform, separate_emulator
 from tests.integration import snippets
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 DOCUMENTED_ZONE = '{ id = "Z0123456789ABCDEFGHIJ" }'
 SNIPPETS = {
     "readme": (REPO_ROOT / "README.md", "Use the module"),
@@ -56,41 +56,52 @@ def git_source(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"git::file://{clone}?ref={commit.stdout.strip()}"
 
 
-@pytest.fixture(scope="module", params=sorted(SNIPPETS))
-def applied(
-    request: pytest.FixtureRequest, git_source: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Path, Emulator]]:
-    require_terraform()
-    document, heading = SNIPPETS[request.param]
-    with separate_emulator() as emulator:
-        zone = emulator.session().client("route53").create_hosted_zone(Name="example.com", CallerReference="docs")
-        zone_id = zone["HostedZone"]["Id"].rpartition("/")[2]
-        root = snippets.write_root(
-            tmp_path_factory.mktemp(request.param),
-            as_applied_here(snippets.hcl_block(document, heading), git_source, zone_id),
-            emulator,
-        )
-        snippets.terraform(root, "init")
-        snippets.terraform(root, "apply", "-auto-approve")
-        yield root, emulator  # no destroy: the table is deletion-protected, as the docs leave it; the emulator goes
+class SnippetAsDocumented:
+    """The checks of one documented snippet, applied once for them all. A class per snippet (below) rather
+    than a parametrised fixture: pytest-xdist (--dist loadscope) runs each class whole on one worker, so
+    the two applies, each in an emulator of its own, run side by side."""
+
+    snippet: str
+
+    @pytest.fixture(scope="class")
+    def applied(self, git_source: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Emulator]]:
+        require_terraform()
+        document, heading = SNIPPETS[self.snippet]
+        with separate_emulator() as emulator:
+            zone = emulator.session().client("route53").create_hosted_zone(Name="example.com", CallerReference="docs")
+            zone_id = zone["HostedZone"]["Id"].rpartition("/")[2]
+            root = snippets.write_root(
+                tmp_path_factory.mktemp(self.snippet),
+                as_applied_here(snippets.hcl_block(document, heading), git_source, zone_id),
+                emulator,
+            )
+            snippets.terraform(root, "init")
+            snippets.terraform(root, "apply", "-auto-approve")
+            yield root, emulator  # no destroy: the table is deletion-protected, as the docs leave it; the emulator goes
+
+    def test_dns_records_reads_the_re_exported_admin_config(self, applied: tuple[Path, Emulator]) -> None:
+        root, emulator = applied
+        result = snippets.ses_smtp(root, emulator, "dns", "records", "--format", "json")
+        assert result.returncode == 0, result.stderr
+        names = {record["name"] for record in json.loads(result.stdout)}
+        assert {"_dmarc.example.com", "mail.example.com"} <= names
+
+    def test_the_first_sender_is_created_as_the_docs_say(self, applied: tuple[Path, Emulator]) -> None:
+        root, emulator = applied
+        created = snippets.ses_smtp(root, emulator, "users", "create", "alice", "--from", "alice@example.com")
+        assert created.returncode == 0, created.stderr
+        shows_the_server = "email-smtp.eu-west-1.amazonaws.com" in created.stdout  # stdout holds a password: no echo
+        assert shows_the_server
+        listed = snippets.ses_smtp(root, emulator, "users", "list", "--json")
+        assert listed.returncode == 0, listed.stderr
+        assert [sender["name"] for sender in json.loads(listed.stdout)] == ["alice"]
+        deleted = snippets.ses_smtp(root, emulator, "users", "delete", "alice", "--yes")
+        assert deleted.returncode == 0, deleted.stderr
 
 
-def test_dns_records_reads_the_re_exported_admin_config(applied: tuple[Path, Emulator]) -> None:
-    root, emulator = applied
-    result = snippets.ses_smtp(root, emulator, "dns", "records", "--format", "json")
-    assert result.returncode == 0, result.stderr
-    names = {record["name"] for record in json.loads(result.stdout)}
-    assert {"_dmarc.example.com", "mail.example.com"} <= names
+class TestTheReadmeSnippet(SnippetAsDocumented):
+    snippet = "readme"
 
 
-def test_the_first_sender_is_created_as_the_docs_say(applied: tuple[Path, Emulator]) -> None:
-    root, emulator = applied
-    created = snippets.ses_smtp(root, emulator, "users", "create", "alice", "--from", "alice@example.com")
-    assert created.returncode == 0, created.stderr
-    shows_the_server = "email-smtp.eu-west-1.amazonaws.com" in created.stdout  # stdout holds a password: no echo
-    assert shows_the_server
-    listed = snippets.ses_smtp(root, emulator, "users", "list", "--json")
-    assert listed.returncode == 0, listed.stderr
-    assert [sender["name"] for sender in json.loads(listed.stdout)] == ["alice"]
-    deleted = snippets.ses_smtp(root, emulator, "users", "delete", "alice", "--yes")
-    assert deleted.returncode == 0, deleted.stderr
+class TestTheGettingStartedSnippet(SnippetAsDocumented):
+    snippet = "getting-started"

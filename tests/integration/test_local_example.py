@@ -21,7 +21,7 @@ from tests.conftest import require_terraform, separate_emulator
 DOMAIN = "example.com"
 CONFIGURATION_SET = "ses-smtp-local"
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

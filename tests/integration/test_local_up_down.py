@@ -29,7 +29,7 @@ import pytest
 
 from tests.conftest import require_terraform
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 DOMAIN = "company.example"  # not the default: `local up --domain` deploys a person's own domain
 SES_SMTP = Path(sys.executable).parent / "ses-smtp"
