@@ -95,7 +95,8 @@ $(BUILD)/terraformrc: scripts/terraformrc.sh
 	scripts/terraformrc.sh > $@
 
 # The root first: without a mirror it fills the plugin cache, which inits side by side may then only read.
-$(BUILD)/.terraform-init: $(BUILD)/terraformrc $(wildcard *.tf modules/*/*.tf examples/*/*.tf tests/fixtures/*/*.tf)
+# tests/*.tftest.hcl too: `terraform init` installs the modules their runs source.
+$(BUILD)/.terraform-init: $(BUILD)/terraformrc $(wildcard *.tf modules/*/*.tf examples/*/*.tf tests/fixtures/*/*.tf tests/*.tftest.hcl)
 	terraform init -backend=false -input=false -no-color > /dev/null
 	printf '%s\n' $(filter-out .,$(TF_DIRS)) | xargs -P $(TF_JOBS) -I{} terraform -chdir={} init -backend=false -input=false -no-color > /dev/null
 	touch $@
