@@ -582,48 +582,6 @@ run "bounce_history_is_read_by_sender_through_an_index" {
   }
 }
 
-run "the_events_function_can_only_ask_the_credentials_function_to_quarantine_and_touch_its_own_items" {
-  command = plan
-
-  variables {
-    sender_limit_action = "quarantine"
-  }
-
-  assert {
-    condition = [
-      for s in jsondecode(module.events.events_role_policy_json).Statement : s.Resource
-      if s.Sid == "AskTheCredentialsFunctionToQuarantine"
-    ] == ["arn:aws:lambda:eu-west-1:123456789012:function:ses-smtp-credentials"]
-    error_message = "The events role may invoke the credentials function, and nothing else, to quarantine."
-  }
-  assert {
-    condition = alltrue([
-      for s in jsondecode(module.events.events_role_policy_json).Statement :
-      alltrue([for a in flatten([s.Action]) : !startswith(a, "iam:")])
-    ])
-    error_message = "The events role must have no IAM rights: the credentials function deactivates keys."
-  }
-  assert {
-    condition = toset(one([
-      for s in jsondecode(module.events.events_role_policy_json).Statement : s
-      if s.Sid == "RememberBouncesAndComplaintsCountSenders"
-    ]).Condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]) == toset(["recipient#*", "usage#*"])
-    error_message = "The events role writes recipient and usage items only, never sender records or credentials."
-  }
-}
-
-run "with_alert_only_the_events_function_cannot_invoke_anything" {
-  command = plan
-
-  assert {
-    condition = alltrue([
-      for s in jsondecode(module.events.events_role_policy_json).Statement :
-      alltrue([for a in flatten([s.Action]) : !startswith(a, "lambda:")])
-    ])
-    error_message = "sender_limit_action = alert (the default) must not let the events role invoke a function."
-  }
-}
-
 run "rotation_notices_are_off_by_default_and_the_role_cannot_send" {
   command = plan
 

@@ -8,16 +8,6 @@ output "zone_file" {
   value       = join("\n", concat(["$ORIGIN ${var.domain}."], local.zone_lines, [""]))
 }
 
-output "route53_record_fqdns" {
-  description = "Fully qualified names of the records created in Route53 (empty when no zone was given)."
-  value       = concat([for record in aws_route53_record.this : record.fqdn], aws_route53_record.mta_sts_host[*].fqdn)
-}
-
-output "route53_records" {
-  description = "The Route53 record resources, by record id (empty when no zone was given)."
-  value       = aws_route53_record.this
-}
-
 output "route53_record_fqdns_by_id" {
   description = "Fully qualified names of the Route53 records, by record id (empty when no zone was given)."
   value       = { for key, record in aws_route53_record.this : key => record.fqdn }

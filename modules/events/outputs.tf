@@ -38,32 +38,6 @@ output "dashboard_body" {
   value       = aws_cloudwatch_dashboard.this.dashboard_body
 }
 
-output "alarm_metrics" {
-  description = "Every metric an alarm watches, as namespace/name."
-  value = sort(distinct(concat(
-    [for alarm in aws_cloudwatch_metric_alarm.reputation : "${alarm.namespace}/${alarm.metric_name}"],
-    [for alarm in aws_cloudwatch_metric_alarm.function : "${alarm.namespace}/${alarm.metric_name}"],
-    [for alarm in aws_cloudwatch_metric_alarm.queue : "${alarm.namespace}/${alarm.metric_name}"],
-    [for alarm in aws_cloudwatch_metric_alarm.sender : "${alarm.namespace}/${alarm.metric_name}"],
-    [for alarm in aws_cloudwatch_metric_alarm.send_quota : "${alarm.namespace}/${alarm.metric_name}"],
-  )))
-}
-
-output "events_role_policy_json" {
-  description = "The events function's permissions: its queue, its table items, and (quarantine) one invoke."
-  value       = data.aws_iam_policy_document.events_function.json
-}
-
-output "event_destinations" {
-  description = "The SNS and CloudWatch event destination resources."
-  value       = { sns = aws_sesv2_configuration_set_event_destination.sns, cloudwatch = aws_sesv2_configuration_set_event_destination.cloudwatch }
-}
-
-output "event_source_mapping" {
-  description = "The SQS to function mapping."
-  value       = aws_lambda_event_source_mapping.events
-}
-
 output "alarm_thresholds" {
   description = "Every alarm's name and threshold."
   value = merge(
@@ -73,16 +47,6 @@ output "alarm_thresholds" {
     { for key, alarm in aws_cloudwatch_metric_alarm.send_quota : key => alarm.threshold },
     { credentials-need-attention = aws_cloudwatch_metric_alarm.credentials_need_attention.threshold },
   )
-}
-
-output "alert_subscriptions" {
-  description = "Email subscriptions of the created alerts topic."
-  value       = [for subscription in aws_sns_topic_subscription.alert_email : subscription.endpoint]
-}
-
-output "alerts_topic_created" {
-  description = "Whether the module created the alerts topic."
-  value       = length(aws_sns_topic.alerts) == 1
 }
 
 output "events_role_arn" {

@@ -1,0 +1,361 @@
+# The root module as a caller sees it: its inputs composed into the outputs it returns (records, zone
+# file, SMTP endpoint, admin_config). Each submodule's own resources are tested in
+# tests/<module>.tftest.hcl; inputs' validation in tests/inputs.tftest.hcl. Mock providers, with the
+# computed values runs depend on pinned in tests/mocks.
+mock_provider "aws" {
+  alias  = "us_east_1"
+  source = "./tests/mocks/us_east_1"
+}
+
+mock_provider "aws" {
+  source = "./tests/mocks/aws"
+}
+
+variables {
+  domain = "example.com"
+}
+
+run "mail_from_defaults_to_mail_subdomain" {
+  command = plan
+
+  assert {
+    condition     = output.mail_from_domain == "mail.example.com"
+    error_message = "MAIL FROM must default to mail.<domain>."
+  }
+  assert {
+    condition     = var.mail_from_behavior_on_mx_failure == "USE_DEFAULT_VALUE"
+    error_message = "MAIL FROM must fall back to amazonses.com by default when its MX is missing."
+  }
+}
+
+run "a_custom_mail_from_subdomain_is_used_as_given" {
+  command = plan
+
+  variables {
+    mail_from_domain = "bounce.mail.example.com"
+  }
+
+  assert {
+    condition     = output.mail_from_domain == "bounce.mail.example.com"
+    error_message = "A custom MAIL FROM domain must be used as given."
+  }
+}
+
+run "smtp_endpoint_follows_the_provider_region" {
+  command = plan
+
+  assert {
+    condition     = output.smtp_endpoint == "email-smtp.eu-west-1.amazonaws.com"
+    error_message = "The SMTP endpoint must be the one of the provider's region."
+  }
+  assert {
+    condition     = toset([for port in output.smtp_ports : port.port if port.tls == "STARTTLS"]) == toset([587, 2587, 25])
+    error_message = "STARTTLS ports must be 587, 2587 and 25."
+  }
+  assert {
+    condition     = toset([for port in output.smtp_ports : port.port if port.tls == "implicit TLS"]) == toset([465, 2465])
+    error_message = "Implicit-TLS ports must be 465 and 2465."
+  }
+}
+
+run "a_region_without_smtp_endpoint_fails_at_plan" {
+  command = plan
+
+  override_data {
+    target = data.aws_region.current
+    values = {
+      id   = "ap-east-1"
+      name = "ap-east-1"
+    }
+  }
+
+  expect_failures = [output.smtp_endpoint]
+}
+
+run "dns_records_list_dkim_mail_from_mx_and_spf" {
+  command = apply
+
+  assert {
+    condition     = length(output.dns_records) == 6
+    error_message = "Expected 3 DKIM CNAMEs, the MAIL FROM MX and SPF records, and DMARC."
+  }
+  assert {
+    condition = toset([for r in output.dns_records : "${r.name} ${r.value}" if r.type == "CNAME"]) == toset([
+      "tokenone._domainkey.example.com tokenone.dkim.amazonses.com",
+      "tokentwo._domainkey.example.com tokentwo.dkim.amazonses.com",
+      "tokenthree._domainkey.example.com tokenthree.dkim.amazonses.com",
+    ])
+    error_message = "Each DKIM token must become <token>._domainkey CNAME <token>.dkim.amazonses.com."
+  }
+  assert {
+    condition     = [for r in output.dns_records : r.value if r.type == "MX"] == ["10 feedback-smtp.eu-west-1.amazonses.com"]
+    error_message = "The MAIL FROM MX must point at SES's feedback endpoint of the region."
+  }
+  assert {
+    condition     = [for r in output.dns_records : r.value if r.type == "TXT" && r.name == "mail.example.com"] == ["v=spf1 include:amazonses.com -all"]
+    error_message = "The MAIL FROM SPF record must authorise amazonses.com and fail everything else."
+  }
+  assert {
+    condition     = alltrue([for r in output.dns_records : r.ttl == 1800 && length(r.purpose) > 20])
+    error_message = "Every record must carry the TTL and a purpose a person can read."
+  }
+}
+
+run "zone_file_has_origin_and_every_record" {
+  command = apply
+
+  assert {
+    condition     = startswith(output.dns_zone_file, "$ORIGIN example.com.\n")
+    error_message = "The zone file must start with $ORIGIN."
+  }
+  assert {
+    condition     = strcontains(output.dns_zone_file, "IN MX    10 feedback-smtp.eu-west-1.amazonses.com.")
+    error_message = "The zone file must hold the MX with a fully qualified host."
+  }
+  assert {
+    condition     = strcontains(output.dns_zone_file, "IN TXT   \"v=spf1 include:amazonses.com -all\"")
+    error_message = "The zone file must hold the SPF record quoted."
+  }
+  assert {
+    condition     = length(regexall("IN CNAME", output.dns_zone_file)) == 3
+    error_message = "The zone file must hold the three DKIM CNAMEs."
+  }
+}
+
+run "dkim_cnames_point_into_the_dkim_domain_aws_documents_for_the_region" {
+  command = plan
+
+  override_data {
+    target = data.aws_region.current
+    values = {
+      id   = "il-central-1"
+      name = "il-central-1"
+    }
+  }
+
+  assert {
+    condition     = toset([for r in output.dns_records : r.value if r.type == "CNAME"]) == toset(["tokenone.dkim.il-central-1.amazonses.com", "tokentwo.dkim.il-central-1.amazonses.com", "tokenthree.dkim.il-central-1.amazonses.com"])
+    error_message = "In il-central-1 SES signs from dkim.il-central-1.amazonses.com, not dkim.amazonses.com (AWS General Reference, SES DKIM domains)."
+  }
+}
+
+run "dmarc_starts_at_p_none_with_relaxed_alignment" {
+  command = plan
+
+  assert {
+    condition     = [for r in output.dns_records : r.value if r.name == "_dmarc.example.com"] == ["v=DMARC1; p=none; adkim=r; aspf=r"]
+    error_message = "The default DMARC record must monitor (p=none) with relaxed alignment."
+  }
+}
+
+run "dmarc_carries_every_tag_given" {
+  command = plan
+
+  variables {
+    dmarc_policy                       = "quarantine"
+    dmarc_subdomain_policy             = "reject"
+    dmarc_nonexistent_subdomain_policy = "reject"
+    dmarc_testing                      = true
+    dmarc_rua                          = ["dmarc@example.com", "reports@dmarc.example.net"]
+    dmarc_ruf                          = ["forensic@example.com"]
+    dmarc_adkim                        = "s"
+  }
+
+  assert {
+    condition     = [for r in output.dns_records : r.value if r.type == "TXT" && r.name == "_dmarc.example.com"] == ["v=DMARC1; p=quarantine; sp=reject; np=reject; t=y; rua=mailto:dmarc@example.com,mailto:reports@dmarc.example.net; ruf=mailto:forensic@example.com; adkim=s; aspf=r"]
+    error_message = "The DMARC record must carry policy, subdomain and non-existent subdomain policies, testing mode, report addresses and alignment."
+  }
+}
+
+run "dmarc_enforces_without_testing_mode_by_default" {
+  command = plan
+
+  variables {
+    dmarc_policy = "reject"
+  }
+
+  assert {
+    condition     = [for r in output.dns_records : r.value if r.name == "_dmarc.example.com"] == ["v=DMARC1; p=reject; adkim=r; aspf=r"]
+    error_message = "Without dmarc_testing the record must carry no t= tag (RFC 9989's default is t=n)."
+  }
+}
+
+run "dmarc_never_publishes_tags_rfc_9989_removed" {
+  command = plan
+
+  variables {
+    dmarc_policy                       = "quarantine"
+    dmarc_subdomain_policy             = "none"
+    dmarc_nonexistent_subdomain_policy = "reject"
+    dmarc_testing                      = true
+    dmarc_rua                          = ["dmarc@example.com"]
+    dmarc_ruf                          = ["forensic@example.com"]
+  }
+
+  assert {
+    condition = length(setintersection(
+      toset([for tag in split("; ", one([for r in output.dns_records : r.value if r.name == "_dmarc.example.com"])) : split("=", tag)[0]]),
+      toset(["pct", "rf", "ri", "psd"]),
+    )) == 0
+    error_message = "pct, rf and ri are gone in RFC 9989, and psd is for public suffix operators: none may appear."
+  }
+}
+
+run "no_dmarc_record_when_the_domain_has_one_already" {
+  command = plan
+
+  variables {
+    dmarc_enabled = false
+  }
+
+  assert {
+    condition     = length([for r in output.dns_records : r if r.name == "_dmarc.example.com"]) == 0
+    error_message = "dmarc_enabled = false must publish no DMARC record."
+  }
+}
+
+run "tls_rpt_record_when_report_addresses_are_given" {
+  command = plan
+
+  variables {
+    tls_rpt_rua = ["mailto:tls@example.com", "https://reports.example.com/tlsrpt"]
+  }
+
+  assert {
+    condition     = [for r in output.dns_records : r.value if r.name == "_smtp._tls.example.com"] == ["v=TLSRPTv1; rua=mailto:tls@example.com,https://reports.example.com/tlsrpt"]
+    error_message = "TLS-RPT must list the report URIs."
+  }
+}
+
+run "admin_config_is_one_versioned_object_the_cli_reads" {
+  command = plan
+
+  assert {
+    condition     = output.admin_config.schema_version == 1 && output.admin_config.credentials_function_name == "ses-smtp-credentials" && output.admin_config.credentials_table_name == output.credentials_table_name
+    error_message = "admin_config must carry schema_version 1 and the names the CLI reads."
+  }
+}
+
+run "name_prefix_names_the_configuration_set" {
+  command = plan
+
+  variables {
+    name_prefix = "acme-mail"
+  }
+
+  assert {
+    condition     = output.configuration_set_name == "acme-mail"
+    error_message = "The configuration set must be named after name_prefix."
+  }
+}
+
+run "alarms_warn_well_below_the_ses_review_levels_by_default" {
+  command = plan
+
+  assert {
+    condition     = var.bounce_rate_alarm_thresholds == tolist([0.02, 0.04]) && var.complaint_rate_alarm_thresholds == tolist([0.0004, 0.0008])
+    error_message = "Bounce and complaint alarms must default to 2%/4% and 0.04%/0.08% (SES reviews at 5% and 0.1%)."
+  }
+}
+
+run "alerts_go_to_an_existing_topic" {
+  command = plan
+
+  variables {
+    existing_alerts_topic = { arn = "arn:aws:sns:eu-west-1:123456789012:platform-alerts" }
+  }
+
+  assert {
+    condition     = output.alerts_topic_arn == "arn:aws:sns:eu-west-1:123456789012:platform-alerts"
+    error_message = "With existing_alerts_topic the deployment's alerts topic is the given one."
+  }
+}
+
+run "no_mta_sts_without_inbound_servers" {
+  command = plan
+
+  assert {
+    condition     = output.mta_sts_policy == null && length(module.mta_sts) == 0
+    error_message = "Without mta_sts_mx there is no policy and no hosting."
+  }
+  assert {
+    condition     = length([for r in output.dns_records : r if can(regex("^_?mta-sts\\.", r.name))]) == 0
+    error_message = "Without mta_sts_mx no MTA-STS record is published."
+  }
+}
+
+run "policy_and_record_without_hosting" {
+  command = plan
+
+  variables {
+    mta_sts_mx = ["mx1.example.com", "*.mx.example.net"]
+  }
+
+  assert {
+    condition     = output.mta_sts_policy == "version: STSv1\r\nmode: testing\r\nmx: mx1.example.com\r\nmx: *.mx.example.net\r\nmax_age: 604800\r\n"
+    error_message = "The policy must follow RFC 8461, testing mode and a week by default."
+  }
+  assert {
+    condition     = can(regex("^v=STSv1; id=[0-9a-f]{20}$", one([for r in output.dns_records : r.value if r.name == "_mta-sts.example.com"])))
+    error_message = "_mta-sts must carry v=STSv1 and an id of letters and digits."
+  }
+  assert {
+    condition     = length(module.mta_sts) == 0 && output.mta_sts_certificate_validation_record == null
+    error_message = "Hosting is off unless mta_sts_enabled."
+  }
+  assert {
+    condition     = output.mta_sts_policy_url == "https://mta-sts.example.com/.well-known/mta-sts.txt"
+    error_message = "The policy URL is fixed by RFC 8461."
+  }
+}
+
+run "the_id_changes_with_the_policy" {
+  command = plan
+
+  variables {
+    mta_sts_mx   = ["mx1.example.com", "*.mx.example.net"]
+    mta_sts_mode = "enforce"
+  }
+
+  assert {
+    condition     = one([for r in output.dns_records : r.value if r.name == "_mta-sts.example.com"]) != one([for r in run.policy_and_record_without_hosting.dns_records : r.value if r.name == "_mta-sts.example.com"])
+    error_message = "Senders only refetch a policy whose id changed: a new mode must change the id."
+  }
+  assert {
+    condition     = strcontains(output.mta_sts_policy, "mode: enforce\r\n")
+    error_message = "The mode must follow mta_sts_mode."
+  }
+}
+
+run "hosting_publishes_the_certificate_validation_and_the_host" {
+  command = apply
+
+  variables {
+    mta_sts_mx            = ["mx1.example.com"]
+    mta_sts_enabled       = true
+    existing_route53_zone = { id = "Z0123456789ABCDEFGHIJ" }
+  }
+
+  assert {
+    condition     = output.mta_sts_policy_url == "https://mta-sts.example.com/.well-known/mta-sts.txt"
+    error_message = "The policy is served at mta-sts.<domain>."
+  }
+  assert {
+    condition     = one([for r in output.dns_records : r.type if r.name == "mta-sts.example.com"]) == "CNAME"
+    error_message = "mta-sts.<domain> must point at CloudFront."
+  }
+  assert {
+    condition     = one([for r in output.dns_records : r.value if r.name == "_0123456789abcdef.mta-sts.example.com"]) == "_fedcba9876543210.acm-validations.aws"
+    error_message = "ACM's validation record must be published as ACM gives it."
+  }
+}
+
+run "hosting_needs_inbound_servers" {
+  command = plan
+
+  variables {
+    mta_sts_enabled = true
+  }
+
+  expect_failures = [var.mta_sts_enabled]
+}
