@@ -24,7 +24,7 @@ data "aws_lambda_invocation" "senders_observed" {
   count = length(var.senders) == 0 ? 0 : 1
 
   # The ARN, unknown until the function exists: the first plan does not ask a function that is not there.
-  function_name = module.credentials.credentials_function.arn
+  function_name = module.credentials.credentials_function_arn
   input         = jsonencode({ action = "observe", declared = local.declared_senders })
 }
 

@@ -580,3 +580,15 @@ run "rejects_send_quota_thresholds_given_as_percentages" {
 
   expect_failures = [var.send_quota_alarm_thresholds]
 }
+
+run "rejects_an_account_root_as_password_reader" {
+  command = plan
+  variables { admin_principal_arns = ["arn:aws:iam::123456789012:root"] }
+  expect_failures = [var.admin_principal_arns]
+}
+
+run "rejects_an_account_root_as_key_administrator" {
+  command = plan
+  variables { kms_key_administrator_arns = ["arn:aws:iam::123456789012:root"] }
+  expect_failures = [var.kms_key_administrator_arns]
+}

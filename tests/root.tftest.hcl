@@ -359,3 +359,16 @@ run "hosting_needs_inbound_servers" {
 
   expect_failures = [var.mta_sts_enabled]
 }
+
+run "an_existing_key_replaces_the_created_one" {
+  command = plan
+
+  variables {
+    existing_kms_key = { arn = "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555" }
+  }
+
+  assert {
+    condition     = output.kms_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555"
+    error_message = "existing_kms_key must be the key the deployment uses."
+  }
+}

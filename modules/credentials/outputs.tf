@@ -3,29 +3,14 @@ output "table_name" {
   value       = local.table_name
 }
 
-output "table_arn" {
-  description = "ARN of the credentials table."
-  value       = aws_dynamodb_table.this.arn
-}
-
-output "table" {
-  description = "The table resource."
-  value       = aws_dynamodb_table.this
-}
-
 output "credentials_function_name" {
   description = "Name of the credentials function the CLI invokes."
   value       = module.credentials_function.function_name
 }
 
-output "credentials_function" {
-  description = "The credentials function resource."
-  value       = module.credentials_function.function
-}
-
-output "credentials_role_arn" {
-  description = "Execution role of the credentials function (named in the key policy)."
-  value       = module.credentials_function.role_arn
+output "credentials_function_arn" {
+  description = "ARN of the credentials function (the declared senders' invocations name it)."
+  value       = module.credentials_function.function_arn
 }
 
 output "credentials_role_policy_json" {
@@ -33,19 +18,9 @@ output "credentials_role_policy_json" {
   value       = module.credentials_function.role_policy_json
 }
 
-output "scheduler_role_policy_json" {
-  description = "What EventBridge Scheduler may do with its role: start the credentials function."
-  value       = data.aws_iam_policy_document.scheduler.json
-}
-
 output "scheduler_assume_role_policy_json" {
   description = "Who may assume the scheduler's role: this deployment's schedules only."
   value       = data.aws_iam_policy_document.scheduler_assume.json
-}
-
-output "rotation_schedule" {
-  description = "The rotation schedule resource."
-  value       = aws_scheduler_schedule.rotation
 }
 
 output "send_quota_schedule" {
@@ -61,21 +36,6 @@ output "senders_path" {
 output "senders_group_name" {
   description = "DEPRECATED: the group senders of earlier versions were in; empty once migrated. Removed in the next major version."
   value       = aws_iam_group.senders.name
-}
-
-output "senders_group_policy_json" {
-  description = "DEPRECATED: the policy of the deprecated senders group (grants read from tags)."
-  value       = data.aws_iam_policy_document.senders.json
-}
-
-output "sender_boundary_arn" {
-  description = "Permissions boundary every sender carries."
-  value       = aws_iam_policy.sender_boundary.arn
-}
-
-output "sender_boundary_policy_json" {
-  description = "The boundary's policy."
-  value       = data.aws_iam_policy_document.sender_boundary.json
 }
 
 output "administrators_policy_json" {

@@ -22,13 +22,3 @@ output "key_changes_rule_arn" {
   description = "EventBridge rule that sends changes to the key's policy, grants, rotation or state to the alerts topic."
   value       = aws_cloudwatch_event_rule.key_changes.arn
 }
-
-output "key_changes_rule_name" {
-  description = "Name of that rule (the alerts topic's policy lets it publish)."
-  value       = aws_cloudwatch_event_rule.key_changes.name
-}
-
-output "key_changes_rule" {
-  description = "The key-changes rule resource."
-  value       = aws_cloudwatch_event_rule.key_changes
-}

@@ -38,6 +38,17 @@ output "dashboard_body" {
   value       = aws_cloudwatch_dashboard.this.dashboard_body
 }
 
+output "alarm_metrics" {
+  description = "Every metric an alarm watches, as namespace/name."
+  value = sort(distinct(concat(
+    [for alarm in aws_cloudwatch_metric_alarm.reputation : "${alarm.namespace}/${alarm.metric_name}"],
+    [for alarm in aws_cloudwatch_metric_alarm.function : "${alarm.namespace}/${alarm.metric_name}"],
+    [for alarm in aws_cloudwatch_metric_alarm.queue : "${alarm.namespace}/${alarm.metric_name}"],
+    [for alarm in aws_cloudwatch_metric_alarm.sender : "${alarm.namespace}/${alarm.metric_name}"],
+    [for alarm in aws_cloudwatch_metric_alarm.send_quota : "${alarm.namespace}/${alarm.metric_name}"],
+  )))
+}
+
 output "alarm_thresholds" {
   description = "Every alarm's name and threshold."
   value = merge(
