@@ -177,6 +177,7 @@ class Credentials:
             limits=overrides,
             managed_by=managed_by,
             terraform_generation=terraform_generation,
+            own_from_policy=True,  # put below, before the record becomes active; never in the group
         )
         sender, resumed = self.store.begin_create(draft)
         if sender.last_operation_id == caller.operation_id:
@@ -436,6 +437,7 @@ class Credentials:
             if previous and previous.retire_after and previous.retire_after <= now:
                 if self._retire_expired_key(sender, previous.access_key_id):
                     retired.append(previous.access_key_id)
+                    sender, previous = sender.without_keys([previous.access_key_id]), None  # nothing left to ask IAM
                 else:
                     busy.append(sender.name)
             current = sender.current_key
@@ -536,8 +538,8 @@ class Credentials:
 
         The policy goes on first, so the sender can send throughout. True if anything changed.
         """
-        if sender.status == "creating":
-            return False  # the create in flight puts the policy
+        if sender.status == "creating" or sender.own_from_policy:
+            return False  # the create in flight puts the policy; a migrated record stays migrated
         wanted = json.loads(sender.from_patterns.iam_policy())
         changed = self.directory.from_policy(sender.iam_user) != wanted and sender.status != "revoked"
         if changed:
@@ -547,6 +549,7 @@ class Credentials:
             changed = True
         if changed:
             logger.info("sender moved to its own from policy", sender=sender.name)
+        self.store.record_own_from_policy(sender)  # checked once: later runs skip it
         return changed
 
     # Steps

@@ -167,6 +167,7 @@ class Sender:
     quarantine_reason: str | None = None
     managed_by: str = MANAGED_BY_CLI
     terraform_generation: int = 0  # Terraform-managed: the generation its last apply asked for (docs/credentials.md)
+    own_from_policy: bool = False  # has its own From policy and is out of the deprecated group: nothing to migrate
 
     def with_(self, **changes: Any) -> Sender:
         return replace(self, **changes)

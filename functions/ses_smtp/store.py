@@ -202,6 +202,16 @@ class CredentialStore:
         self._transact(writes, sender.name)
         return committed
 
+    def record_own_from_policy(self, sender: Sender) -> None:
+        """Remember that the sender needs no more migration (the retire run stops checking it)."""
+        self._db.update_item(
+            TableName=self._table,
+            Key=_key(sender_pk(sender.name), SENDER_SK),
+            UpdateExpression="SET own_from_policy = :yes",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":yes": {"BOOL": True}},
+        )
+
     def commit_retirement(self, sender: Sender, key_id: str) -> None:
         """Forget a retired previous key, unless an operation holds the sender or the key changed."""
         committed = sender.with_(previous_key=None, version=sender.version + 1)
@@ -333,6 +343,7 @@ def _sender_item(sender: Sender) -> dict[str, Any]:
         "quarantine_reason": sender.quarantine_reason,
         "managed_by": sender.managed_by,
         "terraform_generation": sender.terraform_generation or None,
+        "own_from_policy": sender.own_from_policy or None,
     }
 
 
@@ -362,6 +373,7 @@ def _sender(item: dict[str, Any]) -> Sender:
         quarantine_reason=item.get("quarantine_reason"),
         managed_by=item.get("managed_by", MANAGED_BY_CLI),  # records of earlier versions: the CLI's
         terraform_generation=int(item.get("terraform_generation", 0)),
+        own_from_policy=bool(item.get("own_from_policy")),  # records of earlier versions: the retire run checks
     )
 
 

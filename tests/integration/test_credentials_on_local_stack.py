@@ -21,6 +21,7 @@ from ses_smtp.admin.deployment import LocalFunction
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
 from ses_smtp.credentials import UNRECORDED_KEY_MARGIN
 from ses_smtp.smtp_password import derive_smtp_password
+from ses_smtp.store import SENDER_SK, sender_pk
 from ses_smtp_local.emulator import Emulator
 from tests.conftest import require_terraform
 
@@ -186,6 +187,11 @@ def test_a_sender_of_an_earlier_version_moves_to_its_own_policy_on_users_retire(
     try:
         iam.delete_user_policy(UserName="ses-smtp-local-grace", PolicyName="send-as-granted")
         iam.add_user_to_group(GroupName="ses-smtp-local-senders", UserName="ses-smtp-local-grace")
+        emulator.session().client("dynamodb").update_item(  # and the record as that version wrote it
+            TableName="ses-smtp-local-credentials",
+            Key={"pk": {"S": sender_pk("grace")}, "sk": {"S": SENDER_SK}},
+            UpdateExpression="REMOVE own_from_policy",
+        )
         code, out, err = users("retire")
         assert code == 0, err
         assert "moved to its own From policy: grace" in out

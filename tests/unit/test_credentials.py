@@ -21,7 +21,7 @@ from ses_smtp.errors import (
     SenderRevoked,
 )
 from ses_smtp.model import Operation
-from ses_smtp.store import STALE_OPERATION
+from ses_smtp.store import SENDER_SK, STALE_OPERATION, sender_pk
 from tests.unit.aws_world import World, aws_world
 from tests.unit.consistency import assert_consistent, assert_safe
 
@@ -357,6 +357,16 @@ def _as_an_earlier_version_left_it(world: World, name: str) -> None:
     iam = world.client("iam")
     iam.delete_user_policy(UserName=f"ses-smtp-{name}", PolicyName="send-as-granted")
     iam.add_user_to_group(GroupName=world.settings.senders_group, UserName=f"ses-smtp-{name}")
+    _record_of_an_earlier_version(world, name)
+
+
+def _record_of_an_earlier_version(world: World, name: str) -> None:
+    """The record as an earlier version wrote it: nothing says the sender was migrated."""
+    world.client("dynamodb").update_item(
+        TableName=world.settings.table_name,
+        Key={"pk": {"S": sender_pk(name)}, "sk": {"S": SENDER_SK}},
+        UpdateExpression="REMOVE own_from_policy",
+    )
 
 
 def test_the_scheduled_run_moves_senders_of_earlier_versions_to_their_own_policy(world: World) -> None:
@@ -369,12 +379,29 @@ def test_the_scheduled_run_moves_senders_of_earlier_versions_to_their_own_policy
     assert credentials.retire_expired().migrated == [], "a second run has nothing to move"
 
 
+def test_the_run_checks_a_senders_policy_and_groups_once_then_never_again(world: World) -> None:
+    credentials = world.credentials()
+    credentials.create("alice", ALICE, caller())
+    credentials.create("bob", ["bob@example.com"], caller())
+    _record_of_an_earlier_version(world, "bob")  # bob's record predates the mark; alice's was created with it
+    checks = ("iam:GetUserPolicy", "iam:ListGroupsForUser")
+
+    start = len(world.log.calls)
+    assert credentials.retire_expired().migrated == [], "bob already had his own policy: nothing moved"
+    assert sum(world.log.calls[start:].count(call) for call in checks) == 2, "bob checked once, alice never"
+
+    start = len(world.log.calls)
+    credentials.retire_expired()
+    assert not [call for call in world.log.calls[start:] if call in checks], "bob is marked as migrated"
+
+
 def test_a_revoked_sender_leaves_the_group_without_getting_a_policy(world: World) -> None:
     credentials = world.credentials()
     credentials.create("alice", ALICE, caller())
     credentials.revoke("alice", caller())
     iam = world.client("iam")
     iam.add_user_to_group(GroupName=world.settings.senders_group, UserName="ses-smtp-alice")
+    _record_of_an_earlier_version(world, "alice")
     assert credentials.retire_expired().migrated == ["alice"]
     assert iam.list_groups_for_user(UserName="ses-smtp-alice")["Groups"] == []
 
