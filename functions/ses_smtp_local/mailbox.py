@@ -1,7 +1,8 @@
 """Local mailboxes: where mail the local SES sends to an ordinary address arrives, one Maildir per address.
 
 SES hands each message to the recipient's mail host; the local stack has none. So every message the
-emulator's SES accepted for an address outside the mailbox simulator is written to `<dir>/<address>/`, a
+emulator's SES accepted (raw, or Simple as rotation notices are) for an address outside the mailbox
+simulator is written to `<dir>/<address>/`, a
 Maildir (read it with `mutt -f`, or Python's `mailbox.Maildir`). Forwarded mail lands there: the demo and
 the tests read a person's own mailbox from it, from any process. Development tooling only.
 """
@@ -13,7 +14,7 @@ import email.policy
 import mailbox
 import shutil
 from email.message import EmailMessage
-from email.utils import getaddresses
+from email.utils import formatdate, getaddresses
 from pathlib import Path
 from typing import Any
 
@@ -43,15 +44,38 @@ class LocalMailboxes:
 
     def _deliver(self, message: Any) -> int:
         raw = getattr(message, "raw_data", None)
-        if raw is None:  # only raw sends reach the local stack (SMTP and forwarding both send raw)
-            return 0
+        if raw is None:  # a Simple send (rotation notices): SES would build the message from its parts
+            data, destinations = simple_message(message), simple_destinations(message.destinations)
+        else:
+            data, destinations = raw.encode("utf-8", "surrogateescape"), message.destinations
         written = 0
         self.directory.mkdir(parents=True, exist_ok=True)  # Maildir creates its own folder, not its parents
-        for address in recipients(message.destinations):
+        for address in recipients(destinations):
             if address.rpartition("@")[2] != SIMULATOR_DOMAIN:
-                mailbox.Maildir(self.directory / address, create=True).add(raw.encode("utf-8", "surrogateescape"))
+                mailbox.Maildir(self.directory / address, create=True).add(data)
                 written += 1
         return written
+
+
+def simple_destinations(destinations: Any) -> list[str]:
+    """A Simple send's To, Cc and Bcc, as the emulator keeps them (a dict of lists)."""
+    if not isinstance(destinations, dict):
+        return list(destinations or [])
+    return [
+        address for field in ("ToAddresses", "CcAddresses", "BccAddresses") for address in destinations.get(field, [])
+    ]
+
+
+def simple_message(message: Any) -> bytes:
+    """The text message SES builds from a Simple send's From, To, Subject and body (the emulator keeps parts)."""
+    built = EmailMessage()
+    built["From"] = message.source
+    built["To"] = ", ".join(simple_destinations(message.destinations))
+    built["Subject"] = message.subject
+    built["Date"] = formatdate(usegmt=True)
+    built["Message-ID"] = f"<{message.id}@email.amazonses.com>"
+    built.set_content(message.body)
+    return built.as_bytes()
 
 
 def recipients(destinations: Any) -> list[str]:

@@ -37,3 +37,27 @@ def test_mail_to_ordinary_addresses_lands_in_their_maildirs_once(tmp_path: Path)
     assert not (tmp_path / "success@simulator.amazonses.com").exists(), "the simulator keeps its mail"
     assert len(mailbox.Maildir(tmp_path / "bob@partner.example", create=False)) == 2, "a Maildir any reader opens"
     assert read(tmp_path, "nobody@partner.example") == []
+
+
+def test_a_simple_send_lands_as_the_text_message_ses_would_build(tmp_path: Path) -> None:
+    emulator_gaps.install()
+    with mock_aws():
+        sesv2 = boto3.client("sesv2", region_name=REGION)
+        sesv2.create_email_identity(EmailIdentity="example.com")
+        boxes = LocalMailboxes(tmp_path, REGION)
+        boxes.deliver_new()
+        sesv2.send_email(
+            FromEmailAddress="no-reply@example.com",
+            Destination={"ToAddresses": ["Kai@Example.com"]},
+            Content={
+                "Simple": {"Subject": {"Data": "Your mail password was rotated"}, "Body": {"Text": {"Data": "hi"}}}
+            },
+        )
+        assert boxes.deliver_new() == 1
+    [notice] = read(tmp_path, "kai@example.com")
+    assert (notice["From"], notice["To"], notice["Subject"]) == (
+        "no-reply@example.com",
+        "Kai@Example.com",
+        "Your mail password was rotated",
+    )
+    assert notice.get_content().strip() == "hi"
