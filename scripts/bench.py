@@ -20,6 +20,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable
+from contextlib import redirect_stdout
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -115,21 +116,15 @@ def _api_calls(operation: str) -> float:
 def api_calls_per_delivery_event() -> float:
     """AWS calls the events handler makes per Delivery event (EMF metrics are log lines, not calls)."""
     sys.path.insert(0, str(ROOT))
-    from ses_smtp.admin.deployment import LocalContext, logs_to
-    from ses_smtp.events import RecipientHistory
-    from ses_smtp.handlers import events as handler
     from tests.unit.aws_world import aws_world
+    from tests.unit.functions import EventsFunction, events_app
     from tests.unit.ses_samples import ses_event, sqs_event
 
     with aws_world() as world:
-        recorded = RecipientHistory(world.session.client("dynamodb"), world.settings.table_name)
-        handler.history = lambda: recorded  # type: ignore[assignment]
+        function = EventsFunction(events_app(world))  # the world's session counts every call
         before = len(world.log.calls)
-        with open(os.devnull, "w") as sink, logs_to(sink):
-            for batch in range(10):
-                handler.handler(
-                    sqs_event(*(ses_event("Delivery", f"m-{batch}-{i}") for i in range(10))), LocalContext("e")
-                )
+        for batch in range(10):
+            function(sqs_event(*(ses_event("Delivery", f"m-{batch}-{i}") for i in range(10))))
         return (len(world.log.calls) - before) / 100
 
 
@@ -155,8 +150,9 @@ def _run_events() -> dict[str, float]:
     if _events_run:
         return _events_run
     sys.path.insert(0, str(ROOT))
-    from ses_smtp.admin.deployment import LocalContext, logs_to
-    from ses_smtp.handlers import events as handler
+    from ses_smtp.admin.deployment import LocalContext
+    from ses_smtp.handlers import events
+    from ses_smtp.handlers.runtime import Powertools
     from ses_smtp.limits import Limits, SenderState, Usage
 
     class Remembered:
@@ -174,12 +170,13 @@ def _run_events() -> dict[str, float]:
         def state(self, iam_user: str, defaults: Limits) -> SenderState:
             return SenderState(defaults)
 
-    handler.history = lambda: Remembered()  # type: ignore[assignment]
-    handler.usage = lambda: Counted()  # type: ignore[assignment]
+    settings = events.Settings("table", "credentials", events.LimitAction.ALERT, Limits(), full_recipients=False)
+    app = events.App(settings, Remembered, Counted, credentials_function=lambda: None)  # type: ignore[arg-type,return-value]
+    handler = events.make_handler(lambda: app, Powertools.for_service("ses-smtp"))
     batches = _events_batches()
     bodies = [record["body"] for batch in batches for record in batch["Records"]]  # type: ignore[attr-defined]
-    with open(os.devnull, "w") as sink, logs_to(sink):
-        handler.handler(batches[0], LocalContext("ses-smtp-events"))  # first call's lazy imports: a cold start's cost
+    with open(os.devnull, "w") as sink, redirect_stdout(sink):
+        handler(batches[0], LocalContext("ses-smtp-events"))  # first call's lazy imports: a cold start's cost
     # The bench's own heap (moto's state from the figures before) is not the function's: keep the
     # garbage collector from walking it during the timed runs.
     gc.collect()
@@ -188,10 +185,10 @@ def _run_events() -> dict[str, float]:
     for body in bodies:
         json.loads(json.loads(body)["Message"])
     plain = time.perf_counter() - started
-    with open(os.devnull, "w") as sink, logs_to(sink):
+    with open(os.devnull, "w") as sink, redirect_stdout(sink):
         started = time.perf_counter()
         for batch in batches:
-            handler.handler(batch, LocalContext("ses-smtp-events"))
+            handler(batch, LocalContext("ses-smtp-events"))
         ours = time.perf_counter() - started
     gc.unfreeze()
     _events_run.update(events_per_second=len(bodies) / ours, ratio=plain / ours)

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from aws_lambda_powertools import Logger
-
 from ses_smtp.config import Settings
 from ses_smtp.contract import MAX_RETIRE_AFTER_DAYS
 from ses_smtp.directory import AccessKeyLimit, NewAccessKey, SenderDirectory
@@ -32,6 +30,7 @@ from ses_smtp.errors import (
 )
 from ses_smtp.key_use import KeyUse, is_unused, retiring_while_in_use
 from ses_smtp.limits import Limits
+from ses_smtp.logsafety import function_logger
 from ses_smtp.model import (
     MANAGED_BY_CLI,
     MANAGED_BY_TERRAFORM,
@@ -47,7 +46,7 @@ from ses_smtp.notices import Notices, Window, retiring_soon
 from ses_smtp.smtp_password import derive_smtp_password
 from ses_smtp.store import STALE_OPERATION, CredentialStore
 
-logger = Logger(service="ses-smtp")
+logger = function_logger("ses-smtp")
 
 
 class _Unchanged:

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
+from functools import cache
+from typing import TextIO
+
+from aws_lambda_powertools import Logger
 
 # The AWS SDK's loggers: at DEBUG they write request parameters and response bodies.
 SDK_LOGGERS = ("botocore", "boto3", "urllib3", "s3transfer", "aws_xray_sdk")
@@ -58,3 +63,30 @@ def protect_logs(*handlers: logging.Handler) -> None:
     for handler in [*logging.getLogger().handlers, *handlers]:
         if not any(isinstance(existing, RedactSecrets) for existing in handler.filters):
             handler.addFilter(RedactSecrets())
+
+
+class StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to the process's standard output as it is at each line, as EMF's print() does: Lambda sends
+    stdout to CloudWatch Logs, and the local runner gives each invocation its own (contextlib.redirect_stdout)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stdout)
+        self.addFilter(RedactSecrets())
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _: TextIO) -> None:
+        """StreamHandler's constructor sets it; the stream is always the current stdout."""
+
+
+@cache
+def function_logger(service: str) -> Logger:
+    """The functions' Powertools Logger of a service, one per process: it writes to stdout, redacted.
+
+    Powertools keeps one handler per logger name and ignores a second Logger's; hence one per service.
+    """
+    protect_logs()
+    return Logger(service=service, logger_handler=StdoutHandler())

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from aws_lambda_powertools import Logger
-
 from ses_smtp.key_use import RECENT
+from ses_smtp.logsafety import function_logger
 from ses_smtp.model import Sender
 
-logger = Logger(service="ses-smtp")
+logger = function_logger("ses-smtp")
 
 GMAIL_STEPS = (
     "In Gmail: Settings > Accounts > Send mail as > edit info (next to {address}) > Next Step >\n"

@@ -9,12 +9,13 @@ to the dead-letter queue.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ses_smtp.admin.deployment import LocalFunction
+from ses_smtp.handlers.runtime import LambdaHandler
 
 
 @dataclass
@@ -33,11 +34,13 @@ class LocalEventSource:
         function_name: str,
         runtime: Mapping[str, str] | None = None,
         log_dir: Path | None = None,
+        build: Callable[[Mapping[str, str]], LambdaHandler] | None = None,
     ) -> None:
-        """runtime: the environment Lambda would add to the function's own (the emulator's, locally)."""
+        """runtime: the environment Lambda would add to the function's own (the emulator's, locally).
+        build: the handler from the function's environment (default: its module's, as Lambda's)."""
         self._sqs = session.client("sqs")
         self._queue_url = queue_url
-        self._function = LocalFunction(session, function_name, runtime=runtime, log_dir=log_dir)
+        self._function = LocalFunction(session, function_name, runtime=runtime, log_dir=log_dir, build=build)
 
     @property
     def log_path(self) -> Path:

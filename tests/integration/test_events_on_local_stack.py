@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any, cast
 
 import pytest
 from botocore.exceptions import ClientError
@@ -18,6 +20,7 @@ from ses_smtp.admin import cli
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
 from ses_smtp.events import RecipientHistory
 from ses_smtp.handlers import events as events_handler
+from ses_smtp.handlers.runtime import LambdaHandler, Powertools, once
 from ses_smtp_local.emulator import Emulator
 from ses_smtp_local.runner import LocalEventSource
 from tests.unit.ses_samples import ses_event
@@ -167,9 +170,10 @@ def test_every_metric_of_the_alarms_and_dashboard_exists(
     source.drain(max_batches=10, timeout=60)
     outage = ses_event("Bounce", "metrics-outage", feedbackId="fb-metrics-outage")
     sns.publish(TopicArn=outputs["events_topic_arn"], Message=json.dumps(outage))
-    with monkeypatch.context() as patched:
-        patched.setattr(events_handler, "history", lambda: Unavailable())
-        source.drain(max_batches=10, timeout=60)  # EventProcessingErrors
+    during_outage = LocalEventSource(
+        session, config["events_queue_url"], config["events_function_name"], build=during_an_outage
+    )
+    during_outage.drain(max_batches=10, timeout=60)  # EventProcessingErrors
     ours = emitted_metrics(source.log_path.read_text())
 
     cloudwatch = session.client("cloudwatch")
@@ -213,6 +217,12 @@ class Unavailable:
         raise ClientError({"Error": {"Code": "InternalServerError", "Message": "outage"}}, "TransactWriteItems")
 
 
+def during_an_outage(env: Mapping[str, str]) -> LambdaHandler:
+    """The events function built as Lambda builds it, but with its recipient history unavailable."""
+    app = once(lambda: replace(events_handler.App.from_env(env), history=lambda: cast(RecipientHistory, Unavailable())))
+    return events_handler.make_handler(app, Powertools.from_env(env))
+
+
 def test_failed_events_wait_in_the_dead_letter_queue_and_are_redriven(
     deployment: TerraformRun,
     emulator_env: Emulator,
@@ -230,9 +240,9 @@ def test_failed_events_wait_in_the_dead_letter_queue_and_are_redriven(
     session.client("sns").publish(TopicArn=outputs["events_topic_arn"], Message=json.dumps(bounce))
     source = LocalEventSource(session, queue, config["events_function_name"])
 
-    with monkeypatch.context() as outage:
-        outage.setattr(events_handler, "history", lambda: Unavailable())
-        failing = source.drain(max_batches=10, timeout=60)
+    failing = LocalEventSource(session, queue, config["events_function_name"], build=during_an_outage).drain(
+        max_batches=10, timeout=60
+    )
     assert (failing.succeeded, failing.failed) == (0, 5)
     assert visible(sqs, dead_letters) == 1
 

@@ -2,37 +2,27 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
 from ses_smtp import render
 from ses_smtp.admin import cli
-from ses_smtp.admin.deployment import LocalContext, logs_to
-from ses_smtp.handlers import events as events_handler
 from tests.unit.aws_world import World
+from tests.unit.functions import EventsFunction, events_app
 from tests.unit.ses_samples import ses_event, sqs_event
 
 # A remote server's diagnostic that sets the terminal's title, clears the screen and uses a C1 CSI.
 HOSTILE = "smtp; 550 no such user\x1b]0;owned\x07\x1b[2J\x9b31m\r\n  Password  hunter2"
 
 
-def bounce_with_diagnostic(world: World, monkeypatch: pytest.MonkeyPatch, diagnostic: str) -> None:
-    from ses_smtp.events import RecipientHistory
-
-    history = RecipientHistory(world.session.client("dynamodb"), world.settings.table_name)
-    monkeypatch.setattr(events_handler, "history", lambda: history)
+def bounce_with_diagnostic(world: World, diagnostic: str) -> None:
     recipient = {"emailAddress": "bob@gmail.com", "action": "failed", "status": "5.1.1", "diagnosticCode": diagnostic}
-    with logs_to(io.StringIO()):
-        events_handler.handler(
-            sqs_event(ses_event("Bounce", bouncedRecipients=[recipient])), LocalContext("ses-smtp-events")
-        )
+    EventsFunction(events_app(world))(sqs_event(ses_event("Bounce", bouncedRecipients=[recipient])))
 
 
 def test_a_bounce_diagnostic_with_escape_sequences_is_printed_inert(
-    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bounce_with_diagnostic(world, monkeypatch, HOSTILE)
+    bounce_with_diagnostic(world, HOSTILE)
     assert cli.main(["events", "--recipient", "bob@gmail.com", "--table", world.settings.table_name]) == 0
     out = capsys.readouterr().out
     assert "smtp; 550 no such user" in out, "the diagnostic is shown"
@@ -41,10 +31,8 @@ def test_a_bounce_diagnostic_with_escape_sequences_is_printed_inert(
     assert "Password  hunter2" in row, "a stored line break cannot start a line of its own"
 
 
-def test_json_output_keeps_the_stored_text_escaped(
-    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    bounce_with_diagnostic(world, monkeypatch, HOSTILE)
+def test_json_output_keeps_the_stored_text_escaped(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    bounce_with_diagnostic(world, HOSTILE)
     assert cli.main(["events", "--recipient", "bob@gmail.com", "--table", world.settings.table_name, "--json"]) == 0
     out = capsys.readouterr().out
     assert "\\u001b]0;owned" in out, "JSON keeps the exact text, escaped"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Final
 
 import boto3
 import pytest
@@ -15,7 +15,7 @@ from moto.sesv2 import urls as sesv2_urls
 
 from ses_smtp_local import emulator_gaps
 
-REGION = "eu-west-1"
+REGION: Final = "eu-west-1"  # a literal: the s3 stubs type LocationConstraint by region
 
 
 @pytest.fixture

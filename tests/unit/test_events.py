@@ -3,8 +3,8 @@ unknown fields and types, malformed input, AWS errors, duplicates, and no AWS ca
 
 from __future__ import annotations
 
-import io
 import json
+from dataclasses import replace
 from typing import Any
 
 import boto3
@@ -13,16 +13,14 @@ from botocore.stub import Stubber
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.credentials import Caller
 from ses_smtp.events import MalformedEvent, RecipientHistory, UnknownEventType, parse_sqs_body
-from ses_smtp.handlers import events as events_handler
 from ses_smtp.limits import SenderUsage
 from ses_smtp_local.simulator import events_for
 from tests.unit.aws_world import World
+from tests.unit.functions import EventsFunction, RecordingTracer, events_app, tools
 from tests.unit.ses_samples import ALL_FILES, EVENT_FILES, detail_key, sample, ses_event, simulated_send, sqs_event
 
-CONTEXT = LocalContext("ses-smtp-events")
 KINDS = list(EVENT_FILES)
 BOUNCE_ID = "0102019a2c4e1f77-bounce01-aaaa-4bbb-8ccc-000000000001-000000"
 BOUNCE_FEEDBACK = "0102019a2c4f0b1e-4f1d2b6a-7c3e-4e8a-9d21-5b6c7d8e9f01-000000"
@@ -30,19 +28,14 @@ COMPLAINT_FEEDBACK = "0102019a2c79aa10-7e2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b-0000
 
 
 @pytest.fixture
-def history(world: World, monkeypatch: pytest.MonkeyPatch) -> RecipientHistory:
-    recorded = RecipientHistory(world.session.client("dynamodb"), world.settings.table_name)
-    monkeypatch.setattr(events_handler, "history", lambda: recorded)
-    counted = SenderUsage(world.session.client("dynamodb"), world.settings.table_name)
-    monkeypatch.setattr(events_handler, "usage", lambda: counted)
-    return recorded
+def run(world: World) -> EventsFunction:
+    """The events function on the world's table: `run(event)` -> (its answer, its stdout)."""
+    return EventsFunction(events_app(world))
 
 
-def run(event: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    captured = io.StringIO()
-    with logs_to(captured):
-        result: dict[str, Any] = events_handler.handler(event, CONTEXT)
-    return result, captured.getvalue()
+@pytest.fixture
+def history(run: EventsFunction) -> RecipientHistory:
+    return run.history()
 
 
 def lines(output: str) -> list[str]:
@@ -70,7 +63,9 @@ def counts(output: str) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("name", ALL_FILES)
-def test_every_published_sample_is_one_log_line_and_one_count(name: str, history: RecipientHistory) -> None:
+def test_every_published_sample_is_one_log_line_and_one_count(
+    name: str, history: RecipientHistory, run: EventsFunction
+) -> None:
     payload = sample(name)
     kind = payload.get("eventType") or payload["notificationType"]
     result, output = run(sqs_event(payload))
@@ -83,7 +78,7 @@ def test_every_published_sample_is_one_log_line_and_one_count(name: str, history
 
 
 def test_rendering_failure_is_spelled_as_ses_sends_it_and_counted_as_the_dashboard_names_it(
-    history: RecipientHistory,
+    history: RecipientHistory, run: EventsFunction
 ) -> None:
     payload = sample("event-rendering-failure.json")
     assert payload["eventType"] == "Rendering Failure"
@@ -95,7 +90,7 @@ def test_rendering_failure_is_spelled_as_ses_sends_it_and_counted_as_the_dashboa
 
 
 def test_permanent_bounces_and_complaints_are_recorded_per_recipient_and_transient_ones_not(
-    history: RecipientHistory,
+    history: RecipientHistory, run: EventsFunction
 ) -> None:
     result, _ = run(sqs_event(*(sample(name) for name in ALL_FILES)))
     assert result == {"batchItemFailures": []}
@@ -121,7 +116,7 @@ def test_permanent_bounces_and_complaints_are_recorded_per_recipient_and_transie
     assert history.for_recipient("erin@example.net") == [], "sent to, never bounced"
 
 
-def test_bounce_details_are_logged_and_counted(history: RecipientHistory) -> None:
+def test_bounce_details_are_logged_and_counted(history: RecipientHistory, run: EventsFunction) -> None:
     _, output = run(sqs_event(ses_event("Bounce")))
     (line,) = event_lines(output)
     assert (line["bounce_type"], line["bounce_subtype"]) == ("Permanent", "General")
@@ -132,10 +127,8 @@ def test_bounce_details_are_logged_and_counted(history: RecipientHistory) -> Non
     assert '"Sender":"ses-smtp-alice"' in output.replace(" ", "")
 
 
-def test_every_log_line_and_metric_carries_the_deployments_name(
-    history: RecipientHistory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "acme-mail")  # Terraform sets it to the name prefix
+def test_every_log_line_and_metric_carries_the_deployments_name(world: World) -> None:
+    run = EventsFunction(events_app(world), tools("acme-mail"))  # Terraform's POWERTOOLS_SERVICE_NAME: the prefix
     unknown = {**ses_event("Send"), "eventType": "Teleport"}
     _, output = run(sqs_event(ses_event("Send"), ses_event("Bounce"), "garbage", unknown))
     emf = [json.loads(line) for line in lines(output) if '"_aws"' in line]
@@ -150,35 +143,35 @@ def test_every_log_line_and_metric_carries_the_deployments_name(
     assert {entry["service"] for entry in logged} == {"acme-mail"}
 
 
-def test_traces_are_searchable_by_operation_and_sender(
-    history: RecipientHistory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    annotations: dict[str, Any] = {}
-    monkeypatch.setattr(events_handler.tracer, "put_annotation", lambda key, value: annotations.update({key: value}))
+def test_traces_are_searchable_by_operation_and_sender(world: World) -> None:
+    tracer = RecordingTracer()
+    run = EventsFunction(events_app(world), tools(tracer=tracer))
     run(sqs_event(ses_event("Send"), ses_event("Delivery")))
-    assert annotations == {"operation": "events", "sender": "ses-smtp-alice"}
+    assert tracer.annotations == {"operation": "events", "sender": "ses-smtp-alice"}
 
 
-def test_complaint_feedback_type_is_logged(history: RecipientHistory) -> None:
+def test_complaint_feedback_type_is_logged(history: RecipientHistory, run: EventsFunction) -> None:
     _, output = run(sqs_event(ses_event("Complaint")))
     (line,) = event_lines(output)
     assert line["complaint_feedback_type"] == "abuse"
 
 
-def test_full_recipients_only_when_enabled(history: RecipientHistory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LOG_RECIPIENT_ADDRESSES", "true")
+def test_full_recipients_only_when_enabled(world: World) -> None:
+    run = EventsFunction(events_app(world, full_recipients=True))  # Terraform's log_recipient_addresses
     _, output = run(sqs_event(sample("notification-bounce-with-dsn.json")))
     (line,) = event_lines(output)
     assert line["recipients"] == ["dave@example.net"]
 
 
-def test_deliveries_make_no_aws_call(world: World, history: RecipientHistory) -> None:
+def test_deliveries_make_no_aws_call(world: World, history: RecipientHistory, run: EventsFunction) -> None:
     before = len(world.log.calls)
     run(sqs_event(*(ses_event("Delivery", f"d-{i}") for i in range(40))))
     assert world.log.calls[before:] == []
 
 
-def test_a_batch_of_sends_costs_two_calls_per_sender_not_per_event(world: World, history: RecipientHistory) -> None:
+def test_a_batch_of_sends_costs_two_calls_per_sender_not_per_event(
+    world: World, history: RecipientHistory, run: EventsFunction
+) -> None:
     before = len(world.log.calls)
     run(
         sqs_event(
@@ -188,7 +181,9 @@ def test_a_batch_of_sends_costs_two_calls_per_sender_not_per_event(world: World,
     assert world.log.calls[before:] == ["dynamodb:UpdateItem", "dynamodb:GetItem"], "the sender's counts and limits"
 
 
-def test_permanent_bounces_and_complaints_are_remembered_once(world: World, history: RecipientHistory) -> None:
+def test_permanent_bounces_and_complaints_are_remembered_once(
+    world: World, history: RecipientHistory, run: EventsFunction
+) -> None:
     before = len(world.log.calls)
     run(sqs_event(ses_event("Bounce"), ses_event("Complaint")))
     calls = world.log.calls[before:]
@@ -205,7 +200,9 @@ def test_permanent_bounces_and_complaints_are_remembered_once(world: World, hist
     }
 
 
-def test_a_senders_history_is_newest_first_and_only_theirs(world: World, history: RecipientHistory) -> None:
+def test_a_senders_history_is_newest_first_and_only_theirs(
+    world: World, history: RecipientHistory, run: EventsFunction
+) -> None:
     run(sqs_event(ses_event("Bounce"), ses_event("Complaint")))
     events = history.for_sender("ses-smtp-alice")
     assert [item["sk"] for item in events] == [
@@ -216,14 +213,16 @@ def test_a_senders_history_is_newest_first_and_only_theirs(world: World, history
     assert history.for_sender("ses-smtp-bob") == []
 
 
-def test_a_transient_bounce_is_not_remembered(world: World, history: RecipientHistory) -> None:
+def test_a_transient_bounce_is_not_remembered(world: World, history: RecipientHistory, run: EventsFunction) -> None:
     result, output = run(sqs_event(ses_event("Bounce", bounceType="Transient", feedbackId="fb-transient")))
     assert result == {"batchItemFailures": []}
     assert counts(output) == {"Bounce": 1}
     assert history.for_recipient("bob@example.net") == []
 
 
-def test_a_malformed_record_fails_alone_with_an_error_line_and_its_own_count(history: RecipientHistory) -> None:
+def test_a_malformed_record_fails_alone_with_an_error_line_and_its_own_count(
+    history: RecipientHistory, run: EventsFunction
+) -> None:
     result, output = run(sqs_event(ses_event("Send"), "not json", {"eventType": "Send"}, ses_event("Delivery")))
     assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-1"}, {"itemIdentifier": "sqs-2"}]}
     errors = [entry for entry in log_lines(output) if entry["level"] == "ERROR"]
@@ -239,7 +238,7 @@ def test_a_malformed_record_fails_alone_with_an_error_line_and_its_own_count(his
     ("field", "kind"), [("eventType", "Teleport"), ("notificationType", "AmazonSnsSubscriptionSucceeded")]
 )
 def test_an_unknown_event_type_is_a_warning_and_a_count_not_a_failure(
-    field: str, kind: str, history: RecipientHistory
+    field: str, kind: str, history: RecipientHistory, run: EventsFunction
 ) -> None:
     payload = sample("notification-delivery.json")
     payload.pop("notificationType")
@@ -252,19 +251,20 @@ def test_an_unknown_event_type_is_a_warning_and_a_count_not_a_failure(
 
 
 @pytest.mark.parametrize("code", ["AccessDeniedException", "ThrottlingException"], ids=["permissions", "throttling"])
-def test_an_aws_error_is_an_error_line_a_count_of_its_own_and_a_retry(
-    code: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_aws_error_is_an_error_line_a_count_of_its_own_and_a_retry(code: str, world: World) -> None:
     client = boto3.client("dynamodb", region_name="eu-west-1")
     with Stubber(client) as stubber:
         stubber.add_client_error("transact_write_items", code, "refused by the test", 400)
-        monkeypatch.setattr(events_handler, "history", lambda: RecipientHistory(client, "table"))
         counts_client = boto3.client("dynamodb", region_name="eu-west-1")
         with Stubber(counts_client) as counts_stubber:  # the Send that went through is counted
             counts_stubber.add_response("update_item", {"Attributes": {}})
             counts_stubber.add_response("get_item", {})
-            monkeypatch.setattr(events_handler, "usage", lambda: SenderUsage(counts_client, "table"))
-            result, output = run(sqs_event(ses_event("Send"), ses_event("Bounce")))
+            app = replace(
+                events_app(world),
+                history=lambda: RecipientHistory(client, "table"),
+                usage=lambda: SenderUsage(counts_client, "table"),
+            )
+            result, output = EventsFunction(app)(sqs_event(ses_event("Send"), ses_event("Bounce")))
         stubber.assert_no_pending_responses()
     assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-1"}]}, "retried, then the dead-letter queue"
     (error,) = [entry for entry in log_lines(output) if entry["level"] == "ERROR"]
@@ -275,14 +275,13 @@ def test_an_aws_error_is_an_error_line_a_count_of_its_own_and_a_retry(
     assert [line["event_type"] for line in event_lines(output)] == ["Send"]
 
 
-def test_a_missing_region_is_an_aws_error_too(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_region_is_an_aws_error_too(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     monkeypatch.delenv("AWS_REGION")
     monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
-    monkeypatch.setattr(
-        events_handler, "history", lambda: RecipientHistory(boto3.session.Session().client("dynamodb"), "table")
-    )
-    result, output = run(sqs_event(ses_event("Complaint")))
+    # Clients are made on first use, as App.from_env makes them: the region is missed inside the record.
+    app = replace(events_app(world), history=lambda: RecipientHistory(boto3.session.Session().client("dynamodb"), "t"))
+    result, output = EventsFunction(app)(sqs_event(ses_event("Complaint")))
     assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-0"}]}
     (error,) = [entry for entry in log_lines(output) if entry["level"] == "ERROR"]
     assert "NoRegionError" in error["exception"]
@@ -334,6 +333,7 @@ def test_unknown_fields_at_every_level_change_nothing(
     envelope: dict[str, Any],
     record: dict[str, Any],
     attributes: dict[str, Any],
+    run: EventsFunction,
 ) -> None:
     plain = sample(name)
     payload = {**sample(name), **event}
@@ -458,7 +458,7 @@ bodies = (
     batch=[json.dumps({"Type": "Notification", "Message": json.dumps({"eventType": "\u0085"})})], with_good_record=False
 )
 def test_malformed_bodies_never_escape_and_every_record_is_accounted_for(
-    history: RecipientHistory, batch: list[str], with_good_record: bool
+    history: RecipientHistory, batch: list[str], with_good_record: bool, run: EventsFunction
 ) -> None:
     event = sqs_event(*batch, *([ses_event("Send")] if with_good_record else []))
     result, output = run(event)
@@ -473,7 +473,7 @@ def test_malformed_bodies_never_escape_and_every_record_is_accounted_for(
 
 
 def test_the_cli_shows_a_recipients_history(
-    world: World, history: RecipientHistory, capsys: pytest.CaptureFixture[str]
+    world: World, history: RecipientHistory, capsys: pytest.CaptureFixture[str], run: EventsFunction
 ) -> None:
     from ses_smtp.admin import cli
 
@@ -485,13 +485,16 @@ def test_the_cli_shows_a_recipients_history(
     assert cli.main(["events", "--sender", "ses-smtp-alice", "--table", world.settings.table_name, "--json"]) == 0
     assert [item["kind"] for item in json.loads(capsys.readouterr().out)] == ["Bounce"]
     world.credentials().create("alice", ["alice@example.com"], Caller(actor="admin"))
+    capsys.readouterr()  # the credentials logic's log lines: it writes to stdout, as in Lambda
     assert cli.main(["events", "--sender", "alice", "--table", world.settings.table_name, "--json"]) == 0
     assert [item["kind"] for item in json.loads(capsys.readouterr().out)] == ["Bounce"], "the sender's name works too"
     assert cli.main(["events", "--table", world.settings.table_name]) == 1
     assert "give --recipient ADDRESS, --sender NAME or --redrive" in capsys.readouterr().err
 
 
-def test_a_batch_of_only_malformed_records_is_reported_not_raised(history: RecipientHistory) -> None:
+def test_a_batch_of_only_malformed_records_is_reported_not_raised(
+    history: RecipientHistory, run: EventsFunction
+) -> None:
     result, output = run(sqs_event("garbage", "{}"))
     assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-0"}, {"itemIdentifier": "sqs-1"}]}
     assert counts(output) == {"MalformedEvents": 2}

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.credentials import Caller
 from ses_smtp.errors import InvalidRequest
 from ses_smtp.handlers import credentials as credentials_handler
-from ses_smtp.handlers import events as events_handler
+from ses_smtp.handlers.events import LimitAction
 from ses_smtp.limits import Limits, SenderUsage, Usage, judge
 from tests.unit.aws_world import World
+from tests.unit.functions import EventsFunction, events_app
 from tests.unit.ses_samples import ses_event, sqs_event
 
 ADMIN = Caller("admin")
@@ -132,26 +133,25 @@ class InProcessLambda:
 
 
 @pytest.fixture
-def events(world: World, monkeypatch: pytest.MonkeyPatch) -> InProcessLambda:
-    counted = SenderUsage(world.session.client("dynamodb"), world.settings.table_name)
-    monkeypatch.setattr(events_handler, "usage", lambda: counted)
-    credentials_function = InProcessLambda(world)
-    monkeypatch.setattr(events_handler, "lambda_client", lambda: credentials_function)
-    monkeypatch.setenv("CREDENTIALS_FUNCTION_NAME", "ses-smtp-credentials")
-    return credentials_function
+def events(world: World) -> InProcessLambda:
+    return InProcessLambda(world)
 
 
-def run(*messages: dict[str, Any]) -> list[dict[str, Any]]:
-    captured = io.StringIO()
-    with logs_to(captured):
-        events_handler.handler(sqs_event(*messages), LocalContext("ses-smtp-events"))
-    return [json.loads(line) for line in captured.getvalue().splitlines() if line.startswith('{"level"')]
+def runner(world: World, events: InProcessLambda, action: LimitAction) -> Callable[..., list[dict[str, Any]]]:
+    """The events function of a deployment whose sender_limit_action is action, on the world's table."""
+    function = EventsFunction(events_app(world, credentials_function=events, limit_action=action))
+
+    def run(*messages: dict[str, Any]) -> list[dict[str, Any]]:
+        _, output = function(sqs_event(*messages))
+        return [json.loads(line) for line in output.split("\n") if line.startswith('{"level"')]
+
+    return run
 
 
 def test_over_its_limit_a_sender_is_quarantined_once_when_the_deployment_chose_it(
-    world: World, events: InProcessLambda, monkeypatch: pytest.MonkeyPatch
+    world: World, events: InProcessLambda
 ) -> None:
-    monkeypatch.setenv("SENDER_LIMIT_ACTION", "quarantine")
+    run = runner(world, events, LimitAction.QUARANTINE)
     world.credentials().create("alice", ["alice@example.com"], ADMIN, limits={"per_hour": 2})
     world.credentials().create("bob", ["bob@example.com"], ADMIN, limits={"per_hour": 2})
     lines = run(*(ses_event("Send", f"m-{i}") for i in range(3)))  # the sample is alice's, to one recipient
@@ -171,10 +171,8 @@ def test_over_its_limit_a_sender_is_quarantined_once_when_the_deployment_chose_i
     assert len(events.requests) == 1, "already quarantined: not asked again"
 
 
-def test_with_alert_only_a_sender_over_its_limit_keeps_sending(
-    world: World, events: InProcessLambda, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("SENDER_LIMIT_ACTION", "alert")
+def test_with_alert_only_a_sender_over_its_limit_keeps_sending(world: World, events: InProcessLambda) -> None:
+    run = runner(world, events, LimitAction.ALERT)
     world.credentials().create("alice", ["alice@example.com"], ADMIN, limits={"per_hour": 9})
     lines = run(*(ses_event("Send", f"m-{i}") for i in range(9)))
     (near,) = [line for line in lines if line["message"] == "sender close to a limit"]

@@ -9,7 +9,7 @@ import os
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,9 +154,12 @@ class LocalFunction:
         region: str | None = None,
         runtime: Mapping[str, str] | None = None,
         log_dir: Path | None = None,
+        build: Callable[[Mapping[str, str]], Callable[[Any, Any], dict[str, Any]]] | None = None,
     ) -> None:
         """runtime: what Lambda's runtime adds to the function's own variables (region, credentials; locally
-        the emulator's endpoint). log_dir: where the function's log file goes (default: see above)."""
+        the emulator's endpoint). log_dir: where the function's log file goes (default: see above).
+        build: makes the handler from the function's environment (default: its handler module's `build`;
+        a test passes its own to give the function other dependencies, an outage for example)."""
         config = session.client("lambda", region_name=region).get_function_configuration(FunctionName=function_name)
         self.name = function_name
         self.environment = {
@@ -166,7 +169,10 @@ class LocalFunction:
             "POWERTOOLS_TRACE_DISABLED": "true",
         }
         module_name, _, attribute = config["Handler"].rpartition(".")
-        self.handler = getattr(importlib.import_module(module_name), attribute)
+        module = importlib.import_module(module_name)
+        # As Lambda builds it: from this function's environment, with clients of its own kept while warm.
+        build = build or getattr(module, "build", None)
+        self.handler = build(self.environment) if build else getattr(module, attribute)
         default_log = (log_dir or Path(tempfile.gettempdir()) / "ses-smtp-local") / f"{function_name}.log"
         self.log_path = Path(os.environ.get("SES_SMTP_LOCAL_LOG", default_log))
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -21,12 +21,12 @@ from ses_smtp.contract import METRIC_NAMESPACE
 from ses_smtp.credentials import UNCHANGED, Caller, Credentials
 from ses_smtp.errors import InvalidRequest, SesSmtpError
 from ses_smtp.handlers import declared_senders
-from ses_smtp.logsafety import protect_logs
+from ses_smtp.logsafety import function_logger, protect_logs
 from ses_smtp.notices import Notices
 from ses_smtp.quota import SendQuota, read_send_quota
 from ses_smtp.wiring import credentials_from_env, sesv2_from_env
 
-logger = Logger(service="ses-smtp")
+logger = function_logger("ses-smtp")
 protect_logs(*logger.handlers)  # no secret in the logs at any level: see ses_smtp.logsafety
 tracer = Tracer(service="ses-smtp")
 metrics = Metrics(namespace=METRIC_NAMESPACE)  # service: set per invocation from the environment

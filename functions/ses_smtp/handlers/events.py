@@ -14,21 +14,20 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import orjson
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ses_smtp.config import metrics_service
-from ses_smtp.contract import ENV, METRIC_NAMESPACE
+from ses_smtp.contract import METRIC_NAMESPACE
 from ses_smtp.events import (
     MalformedEvent,
     RecipientHistory,
@@ -37,32 +36,66 @@ from ses_smtp.events import (
     metric_name,
     parse_sqs_body,
 )
-from ses_smtp.limits import ACTIONS as LIMIT_ACTIONS
+from ses_smtp.handlers.runtime import LambdaHandler, Powertools, once
 from ses_smtp.limits import Limits, SenderUsage, Usage, judge
-from ses_smtp.logsafety import protect_logs
 
-logger = Logger(service="ses-smtp")
-protect_logs(*logger.handlers)  # no secret in the logs at any level: see ses_smtp.logsafety
-tracer = Tracer(service="ses-smtp")
-metrics = Metrics(namespace=METRIC_NAMESPACE)  # service: set per invocation from the environment
+if TYPE_CHECKING:
+    from mypy_boto3_lambda import LambdaClient
+
 ANNOTATION_LIMIT = 500  # characters: a busy batch lists many senders
-# A batch of only bad records is reported record by record too, never raised: nothing escapes.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
-@cache
-def history() -> RecipientHistory:
-    return RecipientHistory(boto3.client("dynamodb"), os.environ[ENV.table_name])
+class LimitAction(StrEnum):
+    """What the function does when a sender goes past a limit (Terraform's sender_limit_action)."""
+
+    ALERT = "alert"
+    QUARANTINE = "quarantine"
 
 
-@cache
-def usage() -> SenderUsage:
-    return SenderUsage(boto3.client("dynamodb"), os.environ[ENV.table_name])
+@dataclass(frozen=True)
+class Settings:
+    """The events function's environment, set by Terraform (modules/events)."""
+
+    table_name: str
+    credentials_function_name: str
+    limit_action: LimitAction
+    default_limits: Limits
+    full_recipients: bool  # LOG_RECIPIENT_ADDRESSES: whole addresses in the log, not only their domains
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        action = env.get("SENDER_LIMIT_ACTION", LimitAction.ALERT)
+        if action not in set(LimitAction):
+            raise ValueError(f"SENDER_LIMIT_ACTION must be one of {[a.value for a in LimitAction]}, not {action!r}")
+        return cls(
+            table_name=env["TABLE_NAME"],
+            credentials_function_name=env.get("CREDENTIALS_FUNCTION_NAME", ""),
+            limit_action=LimitAction(action),
+            default_limits=Limits.defaults_from_env(env),
+            full_recipients=env.get("LOG_RECIPIENT_ADDRESSES", "false").lower() == "true",
+        )
 
 
-@cache
-def lambda_client() -> Any:
-    return boto3.client("lambda")
+@dataclass(frozen=True)
+class App:
+    """What the events function reaches. Each client is made on first use: a batch of sends and
+    deliveries alone makes none but the limit counts' (and no AWS call per event)."""
+
+    settings: Settings
+    history: Callable[[], RecipientHistory]
+    usage: Callable[[], SenderUsage]
+    credentials_function: Callable[[], LambdaClient]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> App:
+        settings = Settings.from_env(env)
+        dynamodb = once(lambda: boto3.client("dynamodb"))
+        return cls(
+            settings=settings,
+            history=once(lambda: RecipientHistory(dynamodb(), settings.table_name)),
+            usage=once(lambda: SenderUsage(dynamodb(), settings.table_name)),
+            credentials_function=once(lambda: boto3.client("lambda")),
+        )
 
 
 class EventLog:
@@ -72,8 +105,8 @@ class EventLog:
     written the way EMF lines are, and Logger keeps the function's other messages.
     """
 
-    def __init__(self, context: LambdaContext, service: str) -> None:
-        self.full_recipients = os.environ.get(ENV.log_recipient_addresses, "false").lower() == "true"
+    def __init__(self, context: LambdaContext, service: str, full_recipients: bool) -> None:
+        self.full_recipients = full_recipients
         self._base = {
             "level": "INFO",
             "location": "record_event",
@@ -95,7 +128,7 @@ class EventLog:
 
 
 def _trace_id() -> str | None:
-    header = os.environ.get("_X_AMZN_TRACE_ID", "")
+    header = os.environ.get("_X_AMZN_TRACE_ID", "")  # set by Lambda per invocation
     return header.split(";")[0].removeprefix("Root=") or None
 
 
@@ -121,11 +154,11 @@ class Tally:
         elif event.remembered:  # a permanent bounce or a complaint
             self.usage[event.sender]["bounces" if event.kind == "Bounce" else "complaints"] += len(event.recipients)
 
-    def publish(self) -> None:
+    def publish(self, tools: Powertools) -> None:
         for kind, count in (self.by_kind + self.failures).items():
-            metrics.add_metric(name=metric_name(kind), unit=MetricUnit.Count, value=count)
+            tools.metrics.add_metric(name=metric_name(kind), unit=MetricUnit.Count, value=count)
         # One EMF line per dimension value (a sender, a bounce type): still no AWS call.
-        service = metrics_service()
+        service = tools.logger.service
         for sender, counts in self.by_sender.items():
             _publish_by(service, "Sender", sender, counts)
         for bounce_type, count in self.by_bounce_type.items():
@@ -140,108 +173,118 @@ def _publish_by(service: str, dimension: str, value: str, counts: Mapping[str, i
     line.flush_metrics()
 
 
-class LimitGuard:
-    """After a batch: each sender's counts added (one UpdateItem), its limits read (one GetItem), and
-    a warning, an alert or a quarantine when they are close to or past a limit. Deliveries cost nothing."""
+class Batch:
+    """One invocation: its records logged, remembered and counted, then each sender's limits checked."""
 
-    def __init__(self, now: datetime | None = None) -> None:
-        self.now = now or datetime.now(UTC)
-        self.defaults = Limits.defaults_from_env()
-        self.action = os.environ.get(ENV.sender_limit_action, "alert")
-        if self.action not in LIMIT_ACTIONS:
-            raise ValueError(f"SENDER_LIMIT_ACTION must be one of {LIMIT_ACTIONS}, not {self.action!r}")
+    def __init__(self, app: App, tools: Powertools, context: LambdaContext) -> None:
+        self.app, self.tools = app, tools
+        self.log = EventLog(context, tools.logger.service, app.settings.full_recipients)
+        self.tally = Tally()
 
-    def check(self, tally: Tally) -> None:
-        for sender, counts in sorted(tally.usage.items()):
+    def process_record(self, record: SQSRecord) -> None:
+        """One SQS record: processed, skipped (unknown type) or failed with an ERROR line; never silently."""
+        logger = self.tools.logger
+        try:
+            event = parse_sqs_body(record.body)
+        except UnknownEventType as unknown:
+            logger.warning("unknown SES event type skipped", event_type=unknown.kind, sqs_message_id=record.message_id)
+            self.tally.failures["UnknownEventType"] += 1
+            return
+        except MalformedEvent as malformed:
+            logger.error("malformed SES event", reason=str(malformed), sqs_message_id=record.message_id)
+            self.tally.failures["MalformedEvents"] += 1
+            raise
+        try:
+            self.record_event(event)
+        except Exception:  # an AWS error (ClientError, BotoCoreError, NoRegionError) or a bug; re-raised
+            logger.exception(
+                "SES event not processed", correlation_id=event.message_id, sqs_message_id=record.message_id
+            )
+            self.tally.failures["EventProcessingErrors"] += 1
+            raise
+
+    def record_event(self, event: SesEvent) -> None:
+        """Remember (permanent bounces and complaints), then log and count one event.
+
+        The writes come first: an event whose write fails is retried, and is logged and counted once, when
+        it goes through (a recipient written before the failure is a duplicate on the retry).
+        """
+        if event.remembered:
+            for recipient in event.recipients:
+                if not self.app.history().remember(event, recipient):
+                    self.tools.logger.info("duplicate event ignored", correlation_id=event.message_id)
+        self.log.write(event)
+        self.tally.count(event)
+
+    def check_limits(self, now: datetime | None = None) -> None:
+        """After a batch: each sender's counts added (one UpdateItem), its limits read (one GetItem), and
+        a warning, an alert or a quarantine when they are close to or past a limit. Deliveries cost nothing."""
+        now = now or datetime.now(UTC)
+        for sender, counts in sorted(self.tally.usage.items()):
             if sender == "unknown":
                 continue
             try:
-                self._check(sender, Usage(0, counts["sent"], counts["bounces"], counts["complaints"]))
+                self._check(sender, Usage(0, counts["sent"], counts["bounces"], counts["complaints"]), now)
             except Exception:  # the batch's events are processed; a retry would count them twice
-                logger.exception("sender limits not checked", sender=sender)
-                tally.failures["SenderLimitCheckErrors"] += 1
+                self.tools.logger.exception("sender limits not checked", sender=sender)
+                self.tally.failures["SenderLimitCheckErrors"] += 1
 
-    def _check(self, sender: str, batch: Usage) -> None:
-        totals = usage().add(sender, batch, self.now)
-        state = usage().state(sender, self.defaults)
+    def _check(self, sender: str, batch: Usage, now: datetime) -> None:
+        logger, metrics, action = self.tools.logger, self.tools.metrics, self.app.settings.limit_action
+        totals = self.app.usage().add(sender, batch, now)
+        state = self.app.usage().state(sender, self.app.settings.default_limits)
         verdict = judge(totals, state.limits)
         if verdict.near and not verdict.over:
             logger.warning("sender close to a limit", sender=sender, limits=list(verdict.near))
             metrics.add_metric(name="SendersNearLimit", unit=MetricUnit.Count, value=1)
         if not verdict.over or state.quarantined:
             return
-        logger.warning("sender over a limit", sender=sender, limits=list(verdict.over), action=self.action)
+        logger.warning("sender over a limit", sender=sender, limits=list(verdict.over), action=action.value)
         metrics.add_metric(name="SendersOverLimit", unit=MetricUnit.Count, value=1)
-        if self.action == "quarantine":
-            quarantine(sender, "; ".join(verdict.over))
+        if action is LimitAction.QUARANTINE:
+            self.quarantine(sender, "; ".join(verdict.over))
+
+    def quarantine(self, iam_user: str, reason: str) -> None:
+        """Ask the credentials function to deactivate the sender's keys: this function has no IAM rights."""
+        response = self.app.credentials_function().invoke(
+            FunctionName=self.app.settings.credentials_function_name,
+            Payload=orjson.dumps({"action": "quarantine", "iam_user": iam_user, "reason": reason, "actor": "events"}),
+        )
+        result = orjson.loads(response["Payload"].read())
+        if response.get("FunctionError") or not result.get("ok"):
+            raise RuntimeError(f"quarantine of {iam_user} refused: {result}")
+        self.tools.logger.warning("sender quarantined", sender=iam_user, reason=reason)
+        self.tools.metrics.add_metric(name="SendersQuarantined", unit=MetricUnit.Count, value=1)
 
 
-def quarantine(iam_user: str, reason: str) -> None:
-    """Ask the credentials function to deactivate the sender's keys: this function has no IAM rights."""
-    response = lambda_client().invoke(
-        FunctionName=os.environ[ENV.credentials_function_name],
-        Payload=orjson.dumps({"action": "quarantine", "iam_user": iam_user, "reason": reason, "actor": "events"}),
-    )
-    result = orjson.loads(response["Payload"].read())
-    if response.get("FunctionError") or not result.get("ok"):
-        raise RuntimeError(f"quarantine of {iam_user} refused: {result}")
-    logger.warning("sender quarantined", sender=iam_user, reason=reason)
-    metrics.add_metric(name="SendersQuarantined", unit=MetricUnit.Count, value=1)
+def make_handler(app: Callable[[], App], tools: Powertools) -> LambdaHandler:
+    """The events function of one deployment; app is called once per invocation (cache it to keep clients)."""
+    logger, tracer, metrics = tools.logger, tools.tracer, tools.metrics
+    # A batch of only bad records is reported record by record too, never raised: nothing escapes.
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+    @logger.inject_lambda_context
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        tracer.put_annotation("operation", "events")
+        batch = Batch(app(), tools, context)
+        response = process_partial_response(
+            event=event, record_handler=batch.process_record, processor=processor, context=context
+        )
+        batch.check_limits()
+        batch.tally.publish(tools)
+        # Searchable as `annotation.sender CONTAINS "alice"`, as the credentials function's traces are.
+        tracer.put_annotation("sender", ",".join(sorted(batch.tally.by_sender))[:ANNOTATION_LIMIT])
+        return {"batchItemFailures": list(response.get("batchItemFailures", []))}
+
+    built: LambdaHandler = handler
+    return built
 
 
-def record_event(event: SesEvent, log: EventLog, tally: Tally) -> None:
-    """Remember (permanent bounces and complaints), then log and count one event.
-
-    The writes come first: an event whose write fails is retried, and is logged and counted once, when
-    it goes through (a recipient written before the failure is a duplicate on the retry).
-    """
-    if event.remembered:
-        for recipient in event.recipients:
-            if not history().remember(event, recipient):
-                logger.info("duplicate event ignored", correlation_id=event.message_id)
-    log.write(event)
-    tally.count(event)
+def build(env: Mapping[str, str]) -> LambdaHandler:
+    """The function as Lambda builds it from its environment: settings read and clients made on first use."""
+    return make_handler(once(lambda: App.from_env(env)), Powertools.from_env(env))
 
 
-def process_record(record: SQSRecord, log: EventLog, tally: Tally) -> None:
-    """One SQS record: processed, skipped (unknown type) or failed with an ERROR line; never silently."""
-    try:
-        event = parse_sqs_body(record.body)
-    except UnknownEventType as unknown:
-        logger.warning("unknown SES event type skipped", event_type=unknown.kind, sqs_message_id=record.message_id)
-        tally.failures["UnknownEventType"] += 1
-        return
-    except MalformedEvent as malformed:
-        logger.error("malformed SES event", reason=str(malformed), sqs_message_id=record.message_id)
-        tally.failures["MalformedEvents"] += 1
-        raise
-    try:
-        record_event(event, log, tally)
-    except Exception:  # an AWS error (ClientError, BotoCoreError, NoRegionError) or a bug; re-raised
-        logger.exception("SES event not processed", correlation_id=event.message_id, sqs_message_id=record.message_id)
-        tally.failures["EventProcessingErrors"] += 1
-        raise
-
-
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    tracer.put_annotation("operation", "events")
-    # The deployment's name (Terraform's POWERTOOLS_SERVICE_NAME), whenever this module was imported:
-    # the service dimension of the metrics and the `service` of every log line.
-    service = metrics_service()
-    metrics.service = service
-    logger.append_keys(service=service)
-    log, tally = EventLog(context, service), Tally()
-    response = process_partial_response(
-        event=event,
-        record_handler=lambda record: process_record(record, log, tally),
-        processor=processor,
-        context=context,
-    )
-    LimitGuard().check(tally)
-    tally.publish()
-    # Searchable as `annotation.sender CONTAINS "alice"`, as the credentials function's traces are.
-    tracer.put_annotation("sender", ",".join(sorted(tally.by_sender))[:ANNOTATION_LIMIT])
-    return {"batchItemFailures": list(response.get("batchItemFailures", []))}
+handler = build(os.environ)

@@ -12,15 +12,16 @@ from functools import cache
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.config import metrics_service
 from ses_smtp.contract import ENV, METRIC_NAMESPACE
 from ses_smtp.forwarding import OBJECT_PREFIX, ForwardedLedger, Forwarder, Outcome, SenderMailboxes, parse_event
+from ses_smtp.logsafety import function_logger
 
-logger = Logger(service="ses-smtp")
+logger = function_logger("ses-smtp")
 tracer = Tracer(service="ses-smtp")
 metrics = Metrics(namespace=METRIC_NAMESPACE)  # service: set per invocation from the environment
 METRIC_BY_OUTCOME = {

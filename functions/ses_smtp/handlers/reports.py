@@ -14,17 +14,17 @@ from functools import cache
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Metrics, Tracer
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.config import metrics_service
 from ses_smtp.contract import ENV, METRIC_NAMESPACE, REPORT_MAIL_PREFIX
 from ses_smtp.errors import InvalidRequest
-from ses_smtp.logsafety import protect_logs
+from ses_smtp.logsafety import function_logger, protect_logs
 from ses_smtp.reports import AggregateReport, Carrier, OurSenders, ReportOutcome, ReportReader, ReportStore
 
-logger = Logger(service="ses-smtp")
+logger = function_logger("ses-smtp")
 protect_logs(*logger.handlers)  # the SDK stays at WARNING: at DEBUG it would log whole report mails
 tracer = Tracer(service="ses-smtp")
 metrics = Metrics(namespace=METRIC_NAMESPACE)  # service: set per invocation from the environment

@@ -1,0 +1,49 @@
+"""What every handler module is built from: its Powertools (logger, tracer, metrics) for one deployment,
+and dependencies made on first use.
+
+Each handler module has `make_handler(app, tools)` and `build(env)`; its module-level `handler`, the one
+Lambda calls, is `build(os.environ)`. The local runner, the tests and the bench build their own the same
+way, passing their clients or their environment, so nothing in a handler module is patched or reset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, TypeVar
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+
+from ses_smtp.config import metrics_service
+from ses_smtp.contract import METRIC_NAMESPACE
+from ses_smtp.logsafety import function_logger
+
+T = TypeVar("T")
+# (event, context): the context is Lambda's, or the local runner's with the attributes Powertools reads.
+LambdaHandler = Callable[[Any, Any], dict[str, Any]]
+
+
+def once(make: Callable[[], T]) -> Callable[[], T]:
+    """make, called on first use and its result kept: a warm start reuses the clients of the cold one."""
+    return cache(make)
+
+
+@dataclass(frozen=True)
+class Powertools:
+    """Logger, Tracer and Metrics of one deployment: `service` in every log line, trace and metric."""
+
+    logger: Logger
+    tracer: Tracer
+    metrics: Metrics
+
+    @classmethod
+    def for_service(cls, service: str) -> Powertools:
+        return cls(
+            function_logger(service), Tracer(service=service), Metrics(namespace=METRIC_NAMESPACE, service=service)
+        )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Powertools:
+        """Terraform's POWERTOOLS_SERVICE_NAME (the name prefix): two deployments keep their counts apart."""
+        return cls.for_service(metrics_service(env))
