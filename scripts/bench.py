@@ -153,7 +153,7 @@ def _run_events() -> dict[str, float]:
     from ses_smtp.admin.deployment import LocalContext
     from ses_smtp.handlers import events
     from ses_smtp.handlers.runtime import Powertools
-    from ses_smtp.limits import Limits, SenderState, Usage
+    from ses_smtp.limits import LimitAction, Limits, SenderState, Usage
 
     class Remembered:
         """DynamoDB writes for permanent bounces and complaints, counted rather than sent: CPU is measured."""
@@ -170,7 +170,7 @@ def _run_events() -> dict[str, float]:
         def state(self, iam_user: str, defaults: Limits) -> SenderState:
             return SenderState(defaults)
 
-    settings = events.Settings("table", "credentials", events.LimitAction.ALERT, Limits(), full_recipients=False)
+    settings = events.Settings("table", "credentials", LimitAction.ALERT, Limits(), full_recipients=False)
     app = events.App(settings, Remembered, Counted, credentials_function=lambda: None)  # type: ignore[arg-type,return-value]
     handler = events.make_handler(lambda: app, Powertools.for_service("ses-smtp"))
     batches = _events_batches()

@@ -19,15 +19,25 @@ import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from ses_smtp.contract import ENV, EXPIRES_AT, USAGE_PREFIX
 from ses_smtp.errors import InvalidRequest
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
 WARNING_SHARE = 0.9  # a warning at 90% of a limit
 USAGE_KEPT = timedelta(days=2)  # the TTL of a day's counts
 LIMITS_SK = "limits"
-ACTIONS = ("alert", "quarantine")
+
+
+class LimitAction(StrEnum):
+    """What the events function does when a sender goes past a limit (Terraform's sender_limit_action)."""
+
+    ALERT = "alert"
+    QUARANTINE = "quarantine"
 
 
 def usage_pk(iam_user: str) -> str:
@@ -134,7 +144,7 @@ class SenderState:
 class SenderUsage:
     """The usage and limits items of senders, in the credentials table."""
 
-    def __init__(self, dynamodb: Any, table_name: str) -> None:
+    def __init__(self, dynamodb: DynamoDBClient, table_name: str) -> None:
         self._db = dynamodb
         self._table = table_name
 

@@ -1,9 +1,9 @@
-"""Builds the logic objects from a deployment's settings and AWS clients, once per process."""
+"""Builds the logic objects from a deployment's settings and AWS clients (handlers/credentials.py keeps them
+while warm)."""
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
@@ -12,6 +12,9 @@ from ses_smtp.credentials import Credentials
 from ses_smtp.directory import SenderDirectory
 from ses_smtp.notices import Notices
 from ses_smtp.store import CredentialStore
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2 import SESV2Client
 
 
 def build_credentials(settings: Settings, session: Any = None) -> Credentials:
@@ -36,12 +39,6 @@ def build_notices(settings: Settings, session: Any) -> Notices | None:
     return Notices(session.client("sesv2"), settings.notices_from, settings.configuration_set_name)
 
 
-@cache
-def credentials_from_env() -> Credentials:
-    """The Lambda's Credentials, built on first use (not at import) and reused while warm."""
-    return build_credentials(Settings.from_env())
-
-
-def sesv2_from_env() -> Any:
+def sesv2_from_env() -> SESV2Client:
     """SES API v2 for the send-quota reading: a new client each run is cheap next to a run every 15 minutes."""
     return boto3.session.Session().client("sesv2")

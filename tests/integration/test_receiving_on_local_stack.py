@@ -12,12 +12,13 @@ import email.policy
 import io
 import smtplib
 from collections.abc import Iterator
+from contextlib import redirect_stdout
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
 
-from ses_smtp.admin.deployment import LocalContext, logs_to
+from ses_smtp.admin.deployment import LocalContext
 from ses_smtp.admin.environment import temporary_environment
 from ses_smtp.credentials import Caller
 from ses_smtp.handlers import forwarding as forwarding_handler
@@ -74,11 +75,11 @@ def inbound(emulator: Emulator, deployment: dict[str, str]) -> Iterator[InboundE
     log = io.StringIO()
     environment = {**emulator.environment(), **deployment}
     outcomes: list[dict[str, Any]] = []
+    handler = forwarding_handler.build(environment)  # as Lambda builds it; its clients made on first use
 
     def deliver(event: dict[str, Any]) -> None:  # the receipt rule's Lambda action, run here
-        with temporary_environment(environment), logs_to(log):
-            forwarding_handler.forwarder.cache_clear()
-            outcomes.extend(forwarding_handler.handler(event, LocalContext("ses-smtp-forwarding"))["messages"])
+        with temporary_environment(environment), redirect_stdout(log):
+            outcomes.extend(handler(event, LocalContext("ses-smtp-forwarding"))["messages"])
 
     endpoint = InboundEndpoint(emulator.session().client("s3"), BUCKET, "example.com", deliver)
     endpoint.outcomes = outcomes  # type: ignore[attr-defined]

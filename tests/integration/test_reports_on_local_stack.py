@@ -16,13 +16,14 @@ import smtplib
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import redirect_stdout
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ses_smtp.admin.deployment import LocalContext, logs_to
+from ses_smtp.admin.deployment import LocalContext
 from ses_smtp.admin.environment import temporary_environment
 from ses_smtp.handlers import reports as reports_handler
 from ses_smtp_local.emulator import Emulator
@@ -67,6 +68,7 @@ def inbound(emulator: Emulator, deployment: dict[str, str]) -> Iterator[InboundE
     environment = {**emulator.environment(), **deployment}
     s3 = emulator.session().client("s3")
     outcomes: list[dict[str, Any]] = []
+    handler = reports_handler.build(environment)  # as Lambda builds it; its clients made on first use
 
     def report_rule(event: dict[str, Any]) -> None:
         """What the report rule does after the endpoint stored the mail: S3 action under reports/, then the
@@ -78,9 +80,8 @@ def inbound(emulator: Emulator, deployment: dict[str, str]) -> Iterator[InboundE
             Key=f"reports/{mail['messageId']}",
             CopySource={"Bucket": BUCKET, "Key": f"inbound/{mail['messageId']}"},
         )
-        with temporary_environment(environment), logs_to(io.StringIO()):
-            reports_handler.reader.cache_clear()
-            outcomes.extend(reports_handler.handler(event, LocalContext("ses-smtp-reports"))["mails"])
+        with temporary_environment(environment), redirect_stdout(io.StringIO()):
+            outcomes.extend(handler(event, LocalContext("ses-smtp-reports"))["mails"])
 
     endpoint = InboundEndpoint(s3, BUCKET, "example.com", report_rule)
     endpoint.outcomes = outcomes  # type: ignore[attr-defined]

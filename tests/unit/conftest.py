@@ -4,10 +4,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from ses_smtp.credentials import Credentials
-from ses_smtp.handlers import credentials as credentials_handler
 from ses_smtp_local import emulator_gaps
 from tests.unit.aws_world import World, aws_world
+from tests.unit.functions import CredentialsFunction
 
 
 @pytest.fixture(autouse=True)
@@ -30,8 +29,12 @@ def world() -> Iterator[World]:
 
 
 @pytest.fixture
-def wired(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
-    """The handlers' Credentials are the test world's (its session records every call and secret)."""
-    credentials: Credentials = world.credentials()
-    monkeypatch.setattr(credentials_handler, "credentials_from_env", lambda: credentials)
+def wired(world: World) -> World:
+    """The world the `invoke` fixture's credentials function runs on (its session records every call and secret)."""
     return world
+
+
+@pytest.fixture
+def invoke(wired: World) -> CredentialsFunction:
+    """The credentials function built on the world's Credentials, as Lambda builds it on its own."""
+    return CredentialsFunction(wired.credentials())

@@ -13,13 +13,17 @@ from dataclasses import replace
 from numbers import Number
 from typing import Any
 
-from aws_lambda_powertools import Tracer
+from aws_lambda_powertools import Metrics, Tracer
 
 from ses_smtp.admin.deployment import LocalContext
+from ses_smtp.contract import METRIC_NAMESPACE
+from ses_smtp.credentials import Credentials
 from ses_smtp.events import RecipientHistory
+from ses_smtp.handlers import credentials as credentials_handler
 from ses_smtp.handlers import events
 from ses_smtp.handlers.runtime import LambdaHandler, Powertools
-from ses_smtp.limits import Limits, SenderUsage
+from ses_smtp.limits import LimitAction, Limits, SenderUsage
+from ses_smtp.logsafety import function_logger
 from tests.unit.aws_world import World
 
 SERVICE = "ses-smtp"
@@ -37,8 +41,11 @@ class RecordingTracer(Tracer):
 
 
 def tools(service: str = SERVICE, tracer: Tracer | None = None) -> Powertools:
-    built = Powertools.for_service(service)
-    return replace(built, tracer=tracer) if tracer else built
+    """A deployment's Powertools; tracer: one of the test's (no other Tracer is made: a disabled one would
+    turn X-Ray's SDK off for every Tracer, they share their configuration)."""
+    if tracer is None:
+        return Powertools.for_service(service)
+    return Powertools(function_logger(service), tracer, Metrics(namespace=METRIC_NAMESPACE, service=service))
 
 
 def call(handler: LambdaHandler, event: Any, function_name: str) -> tuple[dict[str, Any], str]:
@@ -57,7 +64,7 @@ def events_app(world: World, credentials_function: Any = None, **settings: Any) 
     defaults = events.Settings(
         table_name=table,
         credentials_function_name="ses-smtp-credentials",
-        limit_action=events.LimitAction.ALERT,
+        limit_action=LimitAction.ALERT,
         default_limits=Limits(),
         full_recipients=False,
     )
@@ -85,3 +92,28 @@ class EventsFunction:
 
 def with_history(app: events.App, history: Callable[[], RecipientHistory]) -> events.App:
     return replace(app, history=history)
+
+
+class CredentialsFunction:
+    """The credentials function of one deployment, built on its Credentials: `invoke(event)` -> answer.
+
+    Its log lines and metrics go to stdout, as in Lambda: read them with contextlib.redirect_stdout."""
+
+    def __init__(
+        self, credentials: Credentials | None, powertools: Powertools | None = None, sesv2: Any = None
+    ) -> None:
+        """credentials: None for a request that needs none; sesv2: the client of the send-quota reading."""
+
+        def given_credentials() -> Credentials:
+            assert credentials is not None, "this request needs the deployment's Credentials: pass them"
+            return credentials
+
+        def given_sesv2() -> Any:
+            assert sesv2 is not None, "the send-quota reading needs an sesv2 client: pass one"
+            return sesv2
+
+        self.credentials = credentials
+        self.handler = credentials_handler.make_handler(given_credentials, powertools or tools(), given_sesv2)
+
+    def __call__(self, event: Any) -> dict[str, Any]:
+        return self.handler(event, LocalContext("ses-smtp-credentials"))

@@ -11,18 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ses_smtp.admin.deployment import LocalContext
-from ses_smtp.handlers import credentials as credentials_handler
 from ses_smtp.handlers.declared_senders import TerraformRequestFailed
 from tests.unit.aws_world import World, counted
+from tests.unit.functions import CredentialsFunction
 
-CONTEXT = LocalContext("ses-smtp-credentials")
 WRITES = ("Put", "Update", "Delete", "Create", "TransactWrite", "GenerateDataKey")
-
-
-def invoke(event: dict[str, Any]) -> dict[str, Any]:
-    response: dict[str, Any] = credentials_handler.handler(event, CONTEXT)
-    return response
 
 
 def declaration(
@@ -49,7 +42,7 @@ def crud(lifecycle: str, current: dict[str, Any] | None, previous: dict[str, Any
     return {**(current or {}), "tf": {"action": lifecycle, "prev_input": previous}}
 
 
-def observe(*declared: dict[str, Any]) -> dict[str, Any]:
+def observe(invoke: CredentialsFunction, *declared: dict[str, Any]) -> dict[str, Any]:
     fields = ("from", "forward_to", "limits")
     event = {"action": "observe", "declared": {d["name"]: {k: d[k] for k in fields} for d in declared}}
     return invoke(event)["senders"]  # type: ignore[no-any-return]
@@ -61,7 +54,9 @@ def writes(world: World, action: Any) -> list[str]:
     return [call for call in world.log.calls[before:] if any(verb in call for verb in WRITES)]
 
 
-def test_terraform_creates_a_sender_and_its_result_holds_no_key_and_no_secret(wired: World) -> None:
+def test_terraform_creates_a_sender_and_its_result_holds_no_key_and_no_secret(
+    wired: World, invoke: CredentialsFunction
+) -> None:
     response = invoke(crud("create", declaration(forward_to="alice@gmail.com", limits={"per_hour": 20})))
     assert response["sender"] == {
         "name": "alice",
@@ -79,12 +74,12 @@ def test_terraform_creates_a_sender_and_its_result_holds_no_key_and_no_secret(wi
     assert sender.current_key is not None, "a declared sender gets its key: `ses-smtp users show` reads it"
 
 
-def test_the_same_create_again_writes_nothing(wired: World) -> None:
+def test_the_same_create_again_writes_nothing(wired: World, invoke: CredentialsFunction) -> None:
     invoke(crud("create", declaration()))
     assert writes(wired, lambda: invoke(crud("create", declaration()))) == []
 
 
-def test_an_update_sets_grants_forward_to_and_limits_as_declared(wired: World) -> None:
+def test_an_update_sets_grants_forward_to_and_limits_as_declared(wired: World, invoke: CredentialsFunction) -> None:
     before = declaration(limits={"per_hour": 20, "per_day": 200})
     invoke(crud("create", before))
     after = declaration(
@@ -102,13 +97,15 @@ def test_an_update_sets_grants_forward_to_and_limits_as_declared(wired: World) -
     ]
 
 
-def test_grants_in_another_order_are_the_same_grants(wired: World) -> None:
+def test_grants_in_another_order_are_the_same_grants(wired: World, invoke: CredentialsFunction) -> None:
     invoke(crud("create", declaration(grants=["alice@example.com", "a@example.com"])))
     again = declaration(grants=["a@example.com", "alice@example.com"])
-    assert observe(again)["alice"]["differs"] == []
+    assert observe(invoke, again)["alice"]["differs"] == []
 
 
-def test_terraform_deletes_its_sender_and_a_missing_one_is_already_gone(wired: World) -> None:
+def test_terraform_deletes_its_sender_and_a_missing_one_is_already_gone(
+    wired: World, invoke: CredentialsFunction
+) -> None:
     created = declaration()
     invoke(crud("create", created))
     assert invoke(crud("delete", None, created)) == {"ok": True, "deleted": "alice"}
@@ -116,7 +113,7 @@ def test_terraform_deletes_its_sender_and_a_missing_one_is_already_gone(wired: W
     assert invoke(crud("delete", None, created)) == {"ok": True, "deleted": "alice"}
 
 
-def test_terraform_leaves_a_sender_the_cli_manages_alone(wired: World) -> None:
+def test_terraform_leaves_a_sender_the_cli_manages_alone(wired: World, invoke: CredentialsFunction) -> None:
     invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})
     with pytest.raises(TerraformRequestFailed, match=r"\[ManagedElsewhere\] sender 'alice' exists and is managed by"):
         invoke(crud("create", declaration()))
@@ -133,7 +130,7 @@ def test_terraform_leaves_a_sender_the_cli_manages_alone(wired: World) -> None:
     ],
 )
 def test_the_cli_may_not_change_a_terraform_sender_unless_forced(
-    wired: World, request_: dict[str, Any], refusal: str
+    wired: World, request_: dict[str, Any], refusal: str, invoke: CredentialsFunction
 ) -> None:
     invoke(crud("create", declaration()))
     response = invoke(request_)
@@ -143,19 +140,19 @@ def test_the_cli_may_not_change_a_terraform_sender_unless_forced(
     assert invoke({**request_, "force": True})["ok"] is True
 
 
-def test_observe_reports_what_differs_from_the_declaration(wired: World) -> None:
+def test_observe_reports_what_differs_from_the_declaration(wired: World, invoke: CredentialsFunction) -> None:
     declared = declaration(forward_to="a@gmail.com")
-    assert observe(declared) == {"alice": {"generation": 0, "managed_by": None, "differs": ["missing"]}}
+    assert observe(invoke, declared) == {"alice": {"generation": 0, "managed_by": None, "differs": ["missing"]}}
     invoke(crud("create", declared))
-    assert observe(declared)["alice"] == {"generation": 1, "managed_by": "terraform", "differs": []}
+    assert observe(invoke, declared)["alice"] == {"generation": 1, "managed_by": "terraform", "differs": []}
     invoke({"action": "update", "name": "alice", "forward_to": "", "limits": {"per_day": 5}, "force": True})
-    assert observe(declared)["alice"]["differs"] == ["forward_to", "limits"]
+    assert observe(invoke, declared)["alice"]["differs"] == ["forward_to", "limits"]
 
 
-def test_observe_writes_nothing(wired: World) -> None:
+def test_observe_writes_nothing(wired: World, invoke: CredentialsFunction) -> None:
     invoke(crud("create", declaration()))
-    assert writes(wired, lambda: observe(declaration())) == []
-    assert counted(wired.log, lambda: observe(declaration())) == 1, "one GetItem per declared sender"
+    assert writes(wired, lambda: observe(invoke, declaration())) == []
+    assert counted(wired.log, lambda: observe(invoke, declaration())) == 1, "one GetItem per declared sender"
 
 
 @pytest.mark.parametrize(
@@ -172,7 +169,9 @@ def test_observe_writes_nothing(wired: World) -> None:
         ({"action": "observe", "declared": []}, "declared must be an object"),
     ],
 )
-def test_a_bad_request_from_terraform_fails_its_run(wired: World, event: dict[str, Any], message: str) -> None:
+def test_a_bad_request_from_terraform_fails_its_run(
+    wired: World, event: dict[str, Any], message: str, invoke: CredentialsFunction
+) -> None:
     with pytest.raises(TerraformRequestFailed, match=r"^\[InvalidRequest\] ") as raised:
         invoke(event)
     assert message in str(raised.value)
@@ -193,7 +192,9 @@ def test_a_bad_request_from_terraform_fails_its_run(wired: World, event: dict[st
         st.one_of(st.none(), st.integers(), st.text(max_size=8), st.lists(st.text(max_size=8), max_size=2)),
     ),
 )
-def test_malformed_terraform_requests_are_refused_not_crashed(wired: World, tf: Any, body: dict[str, Any]) -> None:
+def test_malformed_terraform_requests_are_refused_not_crashed(
+    wired: World, tf: Any, body: dict[str, Any], invoke: CredentialsFunction
+) -> None:
     try:
         response = invoke({**body, "tf": tf})
     except TerraformRequestFailed as failed:

@@ -20,6 +20,7 @@ from ses_smtp.admin.deployment import Deployment
 from ses_smtp.errors import InvalidRequest
 from ses_smtp.handlers.credentials import CredentialRequest, handle
 from tests.unit.aws_world import REGION, World
+from tests.unit.functions import CredentialsFunction, tools
 
 BUCKET = "ses-smtp-rx-123456789012-eu-west-1"
 CODE = "482915736"
@@ -44,7 +45,7 @@ def google_confirmation(to: str, code: str = CODE) -> bytes:
 
 def request(world: World, action: str, **fields: Any) -> dict[str, Any]:
     event = {"action": action, "actor": "admin", **fields}
-    return handle(CredentialRequest.parse(event), world.credentials())
+    return handle(CredentialRequest.parse(event), world.credentials(), tools())
 
 
 @pytest.fixture
@@ -60,10 +61,7 @@ def admin(world: World) -> users.Admin:
     )
 
     def invoke(payload: dict[str, Any]) -> dict[str, Any]:
-        try:
-            return {"ok": True, **handle(CredentialRequest.parse(payload), world.credentials())}
-        except InvalidRequest as error:
-            return {"ok": False, "error": {"code": error.code, "message": str(error)}}
+        return CredentialsFunction(world.credentials())(payload)  # refusals are answers, as from Lambda
 
     return users.Admin(deployment, invoke, world.session)
 

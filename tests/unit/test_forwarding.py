@@ -11,7 +11,6 @@ import contextlib
 import copy
 import email
 import email.policy
-import io
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -26,7 +25,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto.ses.models import ses_backends
 
-from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.contract import EXPIRES_AT
 from ses_smtp.credentials import Caller
 from ses_smtp.forwarding import (
@@ -45,6 +43,7 @@ from ses_smtp.forwarding import (
 )
 from ses_smtp.handlers import forwarding as forwarding_handler
 from tests.unit.aws_world import REGION, World
+from tests.unit.functions import call, tools
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "data" / "ses-receiving"
@@ -310,15 +309,9 @@ def test_claims_use_the_tables_ttl_attribute() -> None:
     assert ttl is not None, "the credentials table has TTL enabled on the contract's attribute"
 
 
-def test_the_handler_keeps_claims_as_long_as_the_bucket_keeps_mail(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {"TABLE_NAME": "t", "BUCKET_NAME": "b", "DOMAIN": "example.com", "RETENTION_DAYS": "9"}.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    forwarding_handler.forwarder.cache_clear()
-    try:
-        built = forwarding_handler.forwarder()
-    finally:
-        forwarding_handler.forwarder.cache_clear()
+def test_the_handler_keeps_claims_as_long_as_the_bucket_keeps_mail() -> None:
+    environment = {"TABLE_NAME": "t", "BUCKET_NAME": "b", "DOMAIN": "example.com", "RETENTION_DAYS": "9"}
+    built = forwarding_handler.forwarder_from_env(environment)  # what the function builds on first use
     assert built.ledger.kept == built.retention == timedelta(days=9)  # type: ignore[attr-defined]
 
 
@@ -370,21 +363,14 @@ def test_rewriting_any_bytes_keeps_the_body_and_adds_the_loop_header(raw: bytes)
 # The handler
 
 
-@pytest.fixture
-def handler_env(receiving: World, monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "acme-mail")
-    monkeypatch.setattr(forwarding_handler, "forwarder", lambda: forwarder(receiving))
-    return receiving
-
-
-def test_the_handler_logs_one_line_and_counts_per_message(handler_env: World) -> None:
+def test_the_handler_logs_one_line_and_counts_per_message(receiving: World) -> None:
     event = lambda_event()
-    store(handler_env, event, stored_message())
-    captured = io.StringIO()
-    with logs_to(captured):
-        response = forwarding_handler.handler(event, LocalContext("ses-smtp-forwarding"))
+    store(receiving, event, stored_message())
+    built = forwarder(receiving)
+    handler = forwarding_handler.make_handler(lambda: built, tools("acme-mail"))  # Terraform's service name
+    response, output = call(handler, event, "ses-smtp-forwarding")
     assert response["messages"][0]["outcome"] == "forwarded"
-    lines = [json.loads(line) for line in captured.getvalue().split("\n") if line.startswith("{")]
+    lines = [json.loads(line) for line in output.split("\n") if line.startswith("{")]
     logged = [line for line in lines if line.get("message") == "received mail"]
     assert len(logged) == 1 and logged[0]["correlation_id"] == message_id(event)
     assert ALICE_HOME not in json.dumps(logged), "the person's own address is not logged"

@@ -13,24 +13,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ses_smtp.admin.deployment import LocalContext, logs_to
+from ses_smtp.admin.deployment import logs_to
 from ses_smtp.config import schedule_interval
 from ses_smtp.errors import InvalidRequest
-from ses_smtp.handlers import credentials as credentials_handler
 from ses_smtp.handlers.credentials import CredentialRequest
+from ses_smtp.logsafety import function_logger
 from ses_smtp.smtp_password import derive_smtp_password
 from ses_smtp.wiring import build_credentials
 from tests.unit.aws_world import World
-
-CONTEXT = LocalContext("ses-smtp-credentials")
-
-
-def invoke(event: dict[str, Any]) -> dict[str, Any]:
-    response: dict[str, Any] = credentials_handler.handler(event, CONTEXT)
-    return response
+from tests.unit.functions import CredentialsFunction, RecordingTracer, tools
 
 
-def test_create_returns_the_sender_without_any_secret(wired: World) -> None:
+def test_create_returns_the_sender_without_any_secret(wired: World, invoke: CredentialsFunction) -> None:
     response = invoke({"action": "create", "name": "alice", "from": ["alice@example.com"], "actor": "admin"})
     assert response["ok"] is True
     assert response["sender"]["name"] == "alice"
@@ -56,7 +50,7 @@ def test_create_returns_the_sender_without_any_secret(wired: World) -> None:
     }
 
 
-def test_a_refusal_is_a_response_not_an_exception(wired: World) -> None:
+def test_a_refusal_is_a_response_not_an_exception(wired: World, invoke: CredentialsFunction) -> None:
     invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})
     response = invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})
     assert response == {
@@ -65,14 +59,14 @@ def test_a_refusal_is_a_response_not_an_exception(wired: World) -> None:
     }
 
 
-def test_list_and_status_and_delete(wired: World) -> None:
+def test_list_and_status_and_delete(wired: World, invoke: CredentialsFunction) -> None:
     invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})
     assert [s["name"] for s in invoke({"action": "list"})["senders"]] == ["alice"]
     assert invoke({"action": "status", "name": "alice"})["sender"]["iam_keys"][0]["role"] == "current"
     assert invoke({"action": "delete", "name": "alice"}) == {"ok": True, "deleted": "alice"}
 
 
-def test_the_retire_run_publishes_one_attention_metric_for_its_alarm(wired: World) -> None:
+def test_the_retire_run_publishes_one_attention_metric_for_its_alarm(wired: World, invoke: CredentialsFunction) -> None:
     invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})
     wired.now[0] += timedelta(days=91)  # alice's key is past the maximum age
     captured = io.StringIO()
@@ -87,12 +81,12 @@ def test_the_retire_run_publishes_one_attention_metric_for_its_alarm(wired: Worl
     assert values["UnrecordedAccessKeysDeactivated"] == [0.0]
 
 
-def test_rotate_says_when_the_previous_password_stops_working(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rotate_says_when_the_previous_password_stops_working(world: World) -> None:
     """Valid until the grace period ends; gone by the retire run after it (daily, as the module's default)."""
     settings = replace(world.settings, retire_run_interval=schedule_interval("rate(1 day)"))
     credentials = build_credentials(settings, world.session)
     credentials.clock = lambda: world.now[0]
-    monkeypatch.setattr(credentials_handler, "credentials_from_env", lambda: credentials)
+    invoke = CredentialsFunction(credentials)
     created = invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})["sender"]
     assert created["previous_valid_until"] is None
     assert created["previous_stops_working_by"] is None
@@ -116,7 +110,7 @@ def test_the_retire_schedule_gives_the_longest_wait_for_a_retire_run(expression:
     assert schedule_interval(expression) == interval
 
 
-def test_the_scheduled_retire_request_retires_only_expired_keys(wired: World) -> None:
+def test_the_scheduled_retire_request_retires_only_expired_keys(wired: World, invoke: CredentialsFunction) -> None:
     invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})
     rotated = invoke({"action": "rotate", "name": "alice", "retire_after_days": 1})["sender"]
     schedule = {"action": "retire", "actor": "schedule", "correlation_id": "d32c5kddcf5bb8c3"}
@@ -137,13 +131,11 @@ def test_the_scheduled_retire_request_retires_only_expired_keys(wired: World) ->
     assert [key["access_key_id"] for key in status["iam_keys"]] == [rotated["current_access_key_id"]]
 
 
-def test_traces_are_searchable_by_operation_and_sender(wired: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    annotations: dict[str, Any] = {}
-    monkeypatch.setattr(
-        credentials_handler.tracer, "put_annotation", lambda key, value: annotations.update({key: value})
-    )
+def test_traces_are_searchable_by_operation_and_sender(wired: World) -> None:
+    tracer = RecordingTracer()
+    invoke = CredentialsFunction(wired.credentials(), tools(tracer=tracer))
     invoke({"action": "create", "name": "alice", "from": ["alice@example.com"]})
-    assert annotations == {"operation": "create", "sender": "alice"}
+    assert tracer.annotations == {"operation": "create", "sender": "alice"}
 
 
 @pytest.mark.parametrize(
@@ -177,7 +169,9 @@ events = (
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 @given(event=events)
-def test_any_malformed_event_gets_a_refusal_never_an_exception(wired: World, event: Any) -> None:
+def test_any_malformed_event_gets_a_refusal_never_an_exception(
+    wired: World, event: Any, invoke: CredentialsFunction
+) -> None:
     if isinstance(event, dict) and event.get("action") in ("create", "rotate", "revoke", "delete"):
         event = {**event, "action": "status"}  # fuzz the parser, not IAM: status changes nothing
     response = invoke(event)
@@ -186,9 +180,11 @@ def test_any_malformed_event_gets_a_refusal_never_an_exception(wired: World, eve
         assert response["error"]["code"] in ("InvalidRequest", "SenderNotFound")
 
 
-def test_no_secret_in_any_log_line_or_response(wired: World, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_secret_in_any_log_line_or_response(
+    wired: World, capsys: pytest.CaptureFixture[str], invoke: CredentialsFunction
+) -> None:
     captured = io.StringIO()
-    credentials_handler.logger.setLevel("DEBUG")
+    function_logger("ses-smtp").setLevel("DEBUG")
     try:
         with logs_to(captured):
             responses = [
@@ -200,7 +196,7 @@ def test_no_secret_in_any_log_line_or_response(wired: World, capsys: pytest.Capt
                 invoke({"action": "revoke", "name": "alice"}),
             ]
     finally:
-        credentials_handler.logger.setLevel("INFO")
+        function_logger("ses-smtp").setLevel("INFO")
     output = capsys.readouterr()
     logged = captured.getvalue()
     everything = logged + output.out + output.err + json.dumps(responses)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from contextlib import redirect_stdout
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,9 @@ from typing import Any
 import pytest
 from moto.iam.models import AccessKeyLastUsed, iam_backends
 
-from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.credentials import Caller, Credentials
-from ses_smtp.handlers import credentials as credentials_handler
 from tests.unit.aws_world import REGION, World
+from tests.unit.functions import CredentialsFunction
 
 ACCOUNT = "123456789012"  # moto's
 
@@ -90,13 +90,12 @@ def test_the_retire_run_warns_a_day_before_retiring_a_key_used_today(credentials
 
 
 def test_the_warning_is_a_log_line_and_a_metric(credentials: Credentials, world: World, monkeypatch: Any) -> None:
-    monkeypatch.setattr(credentials_handler, "credentials_from_env", lambda: credentials)
     previous, _ = rotated(credentials, world, grace_days=0.5)
     used(previous, world.now[0] + timedelta(minutes=5))
     world.now[0] += timedelta(minutes=10)
     captured = io.StringIO()
-    with logs_to(captured):
-        response = credentials_handler.handler({"action": "retire", "actor": "schedule"}, LocalContext("credentials"))
+    with redirect_stdout(captured):
+        response = CredentialsFunction(credentials)({"action": "retire", "actor": "schedule"})
     assert [finding["sender"] for finding in response["old_password_in_use"]] == ["alice"]
     lines = [json.loads(line) for line in captured.getvalue().splitlines() if line.startswith("{")]
     warnings = [

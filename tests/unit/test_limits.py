@@ -14,11 +14,9 @@ import pytest
 
 from ses_smtp.credentials import Caller
 from ses_smtp.errors import InvalidRequest
-from ses_smtp.handlers import credentials as credentials_handler
-from ses_smtp.handlers.events import LimitAction
-from ses_smtp.limits import Limits, SenderUsage, Usage, judge
+from ses_smtp.limits import LimitAction, Limits, SenderUsage, Usage, judge
 from tests.unit.aws_world import World
-from tests.unit.functions import EventsFunction, events_app
+from tests.unit.functions import CredentialsFunction, EventsFunction, events_app
 from tests.unit.ses_samples import ses_event, sqs_event
 
 ADMIN = Caller("admin")
@@ -126,10 +124,8 @@ class InProcessLambda:
     def invoke(self, FunctionName: str, Payload: bytes) -> dict[str, Any]:
         request = json.loads(Payload)
         self.requests.append(request)
-        result = credentials_handler.handle(
-            credentials_handler.CredentialRequest.parse(request), self.world.credentials()
-        )
-        return {"StatusCode": 200, "Payload": io.BytesIO(json.dumps({"ok": True, **result}).encode())}
+        result = CredentialsFunction(self.world.credentials())(request)  # built as Lambda builds it
+        return {"StatusCode": 200, "Payload": io.BytesIO(json.dumps(result).encode())}
 
 
 @pytest.fixture

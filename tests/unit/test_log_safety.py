@@ -13,17 +13,17 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from contextlib import redirect_stdout
 
 import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from ses_smtp.admin.deployment import LocalContext, logs_to
-from ses_smtp.handlers import credentials as credentials_handler
-from ses_smtp.logsafety import SDK_LOGGERS, RedactSecrets, protect_logs, redact
+from ses_smtp.logsafety import SDK_LOGGERS, RedactSecrets, function_logger, protect_logs, redact
 from ses_smtp.smtp_password import derive_smtp_password
 from ses_smtp.wiring import build_credentials
 from tests.unit.aws_world import REGION, CallLog, World, create_deployment
+from tests.unit.functions import CredentialsFunction
 
 
 class SecretRecorder(CallLog):
@@ -33,7 +33,6 @@ class SecretRecorder(CallLog):
         return "SecretRecorder(***)"
 
 
-CONTEXT = LocalContext("ses-smtp-credentials")
 REQUESTS = (
     {"action": "create", "name": "alice", "from": ["alice@example.com"]},
     {"action": "rotate", "name": "alice"},
@@ -56,8 +55,6 @@ def http_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         log = SecretRecorder()
         session.events.register("after-call.*.*", log.after_call)
         world = World(settings, session, log, [])
-        credentials = build_credentials(settings, session)  # the real clock: the server's keys are dated now
-        monkeypatch.setattr(credentials_handler, "credentials_from_env", lambda: credentials)
         yield world
     finally:
         reset = http.client.HTTPConnection(host, port, timeout=10)
@@ -85,11 +82,13 @@ def root_at_debug() -> Iterator[io.StringIO]:
             logging.getLogger(name).setLevel(sdk_level)
 
 
-def run_requests(capfd: pytest.CaptureFixture[str], captured: io.StringIO) -> str:
+def run_requests(world: World, capfd: pytest.CaptureFixture[str], captured: io.StringIO) -> str:
     """Every request through the handler; everything written to any logger, stdout and stderr."""
+    credentials = build_credentials(world.settings, world.session)  # the real clock: the server's keys are dated now
+    invoke = CredentialsFunction(credentials)
     handler_lines = io.StringIO()
-    with logs_to(handler_lines):
-        responses = [credentials_handler.handler(dict(request), CONTEXT) for request in REQUESTS]
+    with redirect_stdout(handler_lines):
+        responses = [invoke(dict(request)) for request in REQUESTS]
     assert all(response["ok"] for response in responses), responses
     output = capfd.readouterr()
     return captured.getvalue() + handler_lines.getvalue() + output.out + output.err + json.dumps(responses)
@@ -116,8 +115,8 @@ def assert_none_in(secrets: list[str], text: str) -> None:
 def test_root_logger_at_debug_writes_no_secret(
     http_world: World, root_at_debug: io.StringIO, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    protect_logs(*credentials_handler.logger.handlers)  # as at import, after the runtime's root handler
-    everything = run_requests(capfd, root_at_debug)
+    protect_logs(*function_logger("ses-smtp").handlers)  # as at import, after the runtime's root handler
+    everything = run_requests(http_world, capfd, root_at_debug)
     assert "access key created" in everything, "the handler's own lines were captured"
     assert_none_in(secrets_of(http_world), everything)
 
@@ -128,7 +127,7 @@ def test_the_sdk_stays_quiet_without_the_redaction_filter(
     protect_logs()  # quiets the SDK; the capturing handler was added without the filter
     for handler in logging.getLogger().handlers:
         handler.filters = [f for f in handler.filters if not isinstance(f, RedactSecrets)]
-    everything = run_requests(capfd, root_at_debug)
+    everything = run_requests(http_world, capfd, root_at_debug)
     assert "Response body" not in everything
     assert_none_in(secrets_of(http_world), everything)
 
@@ -141,7 +140,7 @@ def test_the_redaction_filter_alone_hides_what_botocore_logs_at_debug(
     for name in SDK_LOGGERS:
         logging.getLogger(name).setLevel(logging.DEBUG)  # someone raised botocore on purpose
     try:
-        everything = run_requests(capfd, root_at_debug)
+        everything = run_requests(http_world, capfd, root_at_debug)
     finally:
         for handler in logging.getLogger().handlers:
             handler.filters = [f for f in handler.filters if not isinstance(f, RedactSecrets)]

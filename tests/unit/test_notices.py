@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from contextlib import redirect_stdout
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,13 +14,12 @@ import pytest
 from botocore.stub import Stubber
 from moto.ses.models import ses_backends
 
-from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.credentials import Caller, Credentials
-from ses_smtp.handlers import credentials as credentials_handler
 from ses_smtp.notices import Notices, retiring_soon
 from ses_smtp.smtp_password import derive_smtp_password
 from ses_smtp.wiring import build_credentials
 from tests.unit.aws_world import REGION, World
+from tests.unit.functions import CredentialsFunction
 
 ACCOUNT = "123456789012"  # moto's
 NO_REPLY = "no-reply@example.com"
@@ -124,10 +124,9 @@ def test_a_failed_notice_is_logged_and_counted_by_the_function(
     stubber.add_client_error("send_email", "AccessDeniedException", "not authorized to perform ses:SendEmail")
     stubber.activate()
     credentials.notices = Notices(failing, NO_REPLY)
-    monkeypatch.setattr(credentials_handler, "credentials_from_env", lambda: credentials)
     captured = io.StringIO()
-    with logs_to(captured):
-        response = credentials_handler.handler({"action": "rotate", "name": "alice"}, LocalContext("credentials"))
+    with redirect_stdout(captured):
+        response = CredentialsFunction(credentials)({"action": "rotate", "name": "alice"})
     assert response["ok"] is True
     lines = [json.loads(line) for line in captured.getvalue().splitlines() if line.startswith("{")]
     errors = [line for line in lines if line.get("message") == "rotation notice not sent"]

@@ -8,7 +8,6 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,8 +19,8 @@ from hypothesis import strategies as st
 from ses_smtp import contract, reports
 from ses_smtp.admin import cli
 from ses_smtp.admin import reports as admin_reports
-from ses_smtp.admin.deployment import LocalContext, logs_to
 from ses_smtp.handlers import reports as reports_handler
+from ses_smtp.handlers.runtime import LambdaHandler
 from ses_smtp.reports import (
     AggregateReport,
     OurSenders,
@@ -35,6 +34,7 @@ from ses_smtp.reports import (
 )
 from ses_smtp_local.inbound import receiving_event
 from tests.unit.aws_world import World
+from tests.unit.functions import call
 from tests.unit.report_samples import (
     google_aggregate_mail,
     gzipped,
@@ -269,18 +269,21 @@ BUCKET = "ses-smtp-rx-123456789012-eu-west-1"
 
 
 @pytest.fixture
-def report_env(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+def report_env(world: World) -> World:
     world.client("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-    for name, value in {
-        "BUCKET_NAME": BUCKET,
-        "TABLE_NAME": world.settings.table_name,
-        "MAIL_FROM_DOMAIN": "mail.example.com",
-        "POWERTOOLS_SERVICE_NAME": "acme-mail",
-    }.items():
-        monkeypatch.setenv(name, value)
-    reports_handler.reader.cache_clear()
-    yield world
-    reports_handler.reader.cache_clear()
+    return world
+
+
+def report_function(world: World) -> LambdaHandler:
+    """The report function as Lambda builds it from the environment Terraform gives it (modules/receiving)."""
+    return reports_handler.build(
+        {
+            "BUCKET_NAME": BUCKET,
+            "TABLE_NAME": world.settings.table_name,
+            "MAIL_FROM_DOMAIN": "mail.example.com",
+            "POWERTOOLS_SERVICE_NAME": "acme-mail",
+        }
+    )
 
 
 def deliver(
@@ -292,10 +295,8 @@ def deliver(
     event = receiving_event(message_id, source, ["dmarc-reports@example.com"], raw, "arn:report")
     receipt = event["Records"][0]["ses"]["receipt"]
     receipt["spfVerdict"] = receipt["dkimVerdict"] = {"status": verdicts}
-    captured = io.StringIO()
-    with logs_to(captured):
-        response = reports_handler.handler(event, LocalContext("ses-smtp-reports"))
-    lines = [json.loads(line) for line in captured.getvalue().split("\n") if line.startswith("{")]
+    response, output = call(report_function(world), event, "ses-smtp-reports")
+    lines = [json.loads(line) for line in output.split("\n") if line.startswith("{")]
     return response, lines
 
 

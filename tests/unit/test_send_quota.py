@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from contextlib import redirect_stdout
 from typing import Any
 
 import boto3
@@ -13,9 +14,8 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from ses_smtp.admin import health
-from ses_smtp.admin.deployment import LocalContext, logs_to
-from ses_smtp.handlers import credentials as credentials_handler
 from ses_smtp.quota import SendQuota
+from tests.unit.functions import CredentialsFunction
 
 # A sandbox account (SES's documented starting quota: 200 messages a day, 1 a second) with 170 sent.
 SANDBOX = {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 170.0}
@@ -46,7 +46,7 @@ def test_the_share_used_is_sent_over_the_quota(quota: dict[str, float], used: fl
     assert SendQuota.from_account({"SendQuota": quota}).used == used
 
 
-def stubbed_sesv2(monkeypatch: pytest.MonkeyPatch, *answers: dict[str, Any] | str) -> Stubber:
+def stubbed_sesv2(*answers: dict[str, Any] | str) -> tuple[Any, Stubber]:
     client = boto3.client("sesv2", region_name="eu-west-1")
     stubber = Stubber(client)
     for answer in answers:
@@ -55,26 +55,24 @@ def stubbed_sesv2(monkeypatch: pytest.MonkeyPatch, *answers: dict[str, Any] | st
         else:
             stubber.add_response("get_account", answer, {})
     stubber.activate()
-    monkeypatch.setattr(credentials_handler, "sesv2_from_env", lambda: client)
-    return stubber
+    return client, stubber
 
 
-def run_reading() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The scheduled request, as the schedule sends it; its response and the EMF lines it logged."""
+def run_reading(sesv2: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The scheduled request, as the schedule sends it, to the credentials function built on sesv2; its
+    response and the EMF lines it logged."""
     captured = io.StringIO()
-    with logs_to(captured):
-        response = credentials_handler.handler(
-            {"action": "send_quota", "actor": "schedule:ses-smtp-send-quota", "correlation_id": "run-1"},
-            LocalContext("ses-smtp-credentials"),
+    with redirect_stdout(captured):
+        response = CredentialsFunction(None, sesv2=sesv2)(
+            {"action": "send_quota", "actor": "schedule:ses-smtp-send-quota", "correlation_id": "run-1"}
         )
     lines = [json.loads(line) for line in captured.getvalue().split("\n") if line.startswith("{")]
     return response, lines
 
 
-def test_the_reading_publishes_the_percent_used_and_nothing_else(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "ses-smtp")
-    stubber = stubbed_sesv2(monkeypatch, account(SANDBOX))
-    response, lines = run_reading()
+def test_the_reading_publishes_the_percent_used_and_nothing_else() -> None:
+    client, stubber = stubbed_sesv2(account(SANDBOX))
+    response, lines = run_reading(client)
     stubber.assert_no_pending_responses()
     assert response == {
         "ok": True,
@@ -88,19 +86,19 @@ def test_the_reading_publishes_the_percent_used_and_nothing_else(monkeypatch: py
     assert emf["SendQuotaUsed"] == [85.0] and emf["service"] == "ses-smtp"
 
 
-def test_an_unlimited_quota_publishes_no_percentage(monkeypatch: pytest.MonkeyPatch) -> None:
-    stubbed_sesv2(monkeypatch, account(UNLIMITED))
-    response, lines = run_reading()
+def test_an_unlimited_quota_publishes_no_percentage() -> None:
+    client, _ = stubbed_sesv2(account(UNLIMITED))
+    response, lines = run_reading(client)
     assert response["send_quota"]["used_percent"] is None
     assert not [line for line in lines if "SendQuotaUsed" in line], "an unlimited quota has no share to alarm on"
     [read] = [line for line in lines if line.get("message") == "send quota read"]
     assert read["max_24_hour_send"] == -1.0
 
 
-def test_a_refused_reading_fails_the_run_so_the_errors_alarm_sees_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    stubbed_sesv2(monkeypatch, "AccessDeniedException")
+def test_a_refused_reading_fails_the_run_so_the_errors_alarm_sees_it() -> None:
+    client, _ = stubbed_sesv2("AccessDeniedException")
     with pytest.raises(ClientError, match="AccessDeniedException"):
-        run_reading()
+        run_reading(client)
 
 
 def test_status_warns_at_the_deployments_warning_level_and_names_the_alarm() -> None:

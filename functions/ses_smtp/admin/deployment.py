@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import logging
 import os
 import tempfile
 import threading
@@ -168,25 +167,18 @@ class LocalFunction:
             "AWS_LAMBDA_FUNCTION_NAME": function_name,
             "POWERTOOLS_TRACE_DISABLED": "true",
         }
-        module_name, _, attribute = config["Handler"].rpartition(".")
-        module = importlib.import_module(module_name)
-        # As Lambda builds it: from this function's environment, with clients of its own kept while warm.
-        build = build or getattr(module, "build", None)
-        self.handler = build(self.environment) if build else getattr(module, attribute)
+        module_name, _, _ = config["Handler"].rpartition(".")
+        # As Lambda builds it (the handler module's `build`, whose module-level `handler` is built the same
+        # way): from this function's environment, with clients of its own kept while warm.
+        self.handler = (build or importlib.import_module(module_name).build)(self.environment)
         default_log = (log_dir or Path(tempfile.gettempdir()) / "ses-smtp-local") / f"{function_name}.log"
         self.log_path = Path(os.environ.get("SES_SMTP_LOCAL_LOG", default_log))
 
     def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
-        from ses_smtp.wiring import credentials_from_env
-
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with IN_PROCESS_TURN, self.log_path.open("a") as log, temporary_environment(self.environment), logs_to(log):
-            credentials_from_env.cache_clear()  # settings come from this function's environment
-            try:
-                result: dict[str, Any] = self.handler(event, LocalContext(self.name))
-                return result
-            finally:
-                credentials_from_env.cache_clear()
+            result: dict[str, Any] = self.handler(event, LocalContext(self.name))
+            return result
 
 
 class InProcessInvoker:
@@ -227,17 +219,12 @@ class LocalContext:
 
 @contextmanager
 def logs_to(stream: Any) -> Iterator[None]:
-    """Send the handler's log lines (stdout in Lambda) to stream, keeping the CLI's stdout clean."""
-    handlers = [h for h in logging.getLogger("ses-smtp").handlers if isinstance(h, logging.StreamHandler)]
-    previous = [handler.stream for handler in handlers]
-    for handler in handlers:
-        handler.stream = stream  # not setStream(): that flushes the old stream, which may be closed
-    try:
-        with redirect_stdout(stream):  # EMF metric lines are printed
-            yield
-    finally:
-        for handler, old in zip(handlers, previous, strict=True):
-            handler.stream = old
+    """Send the handler's log lines and EMF metrics (stdout in Lambda) to stream, keeping the CLI's stdout clean.
+
+    The functions' loggers write to the current stdout (ses_smtp.logsafety.StdoutHandler), as EMF's print does.
+    """
+    with redirect_stdout(stream):
+        yield
 
 
 def session_for(deployment: Deployment) -> Any:

@@ -17,7 +17,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -37,19 +36,12 @@ from ses_smtp.events import (
     parse_sqs_body,
 )
 from ses_smtp.handlers.runtime import LambdaHandler, Powertools, once
-from ses_smtp.limits import Limits, SenderUsage, Usage, judge
+from ses_smtp.limits import LimitAction, Limits, SenderUsage, Usage, judge
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
 
 ANNOTATION_LIMIT = 500  # characters: a busy batch lists many senders
-
-
-class LimitAction(StrEnum):
-    """What the function does when a sender goes past a limit (Terraform's sender_limit_action)."""
-
-    ALERT = "alert"
-    QUARANTINE = "quarantine"
 
 
 @dataclass(frozen=True)

@@ -7,23 +7,17 @@ invocation twice, then puts it in the dead-letter queue, where an alarm sees it.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from datetime import timedelta
-from functools import cache
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics import Metrics, MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ses_smtp.config import metrics_service
-from ses_smtp.contract import ENV, METRIC_NAMESPACE
 from ses_smtp.forwarding import OBJECT_PREFIX, ForwardedLedger, Forwarder, Outcome, SenderMailboxes, parse_event
-from ses_smtp.logsafety import function_logger
+from ses_smtp.handlers.runtime import LambdaHandler, Powertools, once
 
-logger = function_logger("ses-smtp")
-tracer = Tracer(service="ses-smtp")
-metrics = Metrics(namespace=METRIC_NAMESPACE)  # service: set per invocation from the environment
 METRIC_BY_OUTCOME = {
     "virus": "VirusRejected",
     "spam": "SpamRejected",
@@ -32,26 +26,25 @@ METRIC_BY_OUTCOME = {
 }
 
 
-@cache
-def forwarder() -> Forwarder:
-    """Built on first use (not at import) and reused while warm."""
-    dynamodb, table = boto3.client("dynamodb"), os.environ[ENV.table_name]
-    retention = timedelta(days=int(os.environ.get(ENV.retention_days, "30")))
+def forwarder_from_env(env: Mapping[str, str]) -> Forwarder:
+    """The Forwarder of the deployment whose environment (Terraform's, modules/receiving) env is."""
+    dynamodb, table = boto3.client("dynamodb"), env["TABLE_NAME"]
+    retention = timedelta(days=int(env.get("RETENTION_DAYS", "30")))
     return Forwarder(
         sesv2=boto3.client("sesv2"),
         ses=boto3.client("ses"),
         s3=boto3.client("s3"),
-        bucket=os.environ[ENV.bucket_name],
-        object_prefix=os.environ.get(ENV.object_prefix, OBJECT_PREFIX),
-        domain=os.environ[ENV.domain],
+        bucket=env["BUCKET_NAME"],
+        object_prefix=env.get("OBJECT_PREFIX", OBJECT_PREFIX),
+        domain=env["DOMAIN"],
         directory=SenderMailboxes(dynamodb, table),
         ledger=ForwardedLedger(dynamodb, table, kept=retention),
-        unknown_recipient=os.environ.get(ENV.unknown_recipient, "drop"),
+        unknown_recipient=env.get("UNKNOWN_RECIPIENT", "drop"),
         retention=retention,
     )
 
 
-def count(outcome: Outcome) -> None:
+def count(outcome: Outcome, metrics: Metrics) -> None:
     metrics.add_metric(name="Received", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="Forwarded", unit=MetricUnit.Count, value=outcome.forwarded)
     for name, value in (("Duplicates", outcome.duplicates), ("TooLarge", outcome.too_large)):
@@ -63,17 +56,31 @@ def count(outcome: Outcome) -> None:
         metrics.add_metric(name="Bounced", unit=MetricUnit.Count, value=1)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    tracer.put_annotation("operation", "forwarding")
-    metrics.service = metrics_service()
-    outcomes = []
-    for message in parse_event(event):
-        logger.append_keys(correlation_id=message.message_id)
-        outcome = forwarder().handle(message)
-        logger.info("received mail", **outcome.log_fields())
-        count(outcome)
-        outcomes.append(outcome.log_fields())
-    return {"messages": outcomes}
+def make_handler(forwarder: Callable[[], Forwarder], tools: Powertools) -> LambdaHandler:
+    """The forwarding function of one deployment; forwarder is called per message (cache it when warm)."""
+    logger, tracer, metrics = tools.logger, tools.tracer, tools.metrics
+
+    @logger.inject_lambda_context
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        tracer.put_annotation("operation", "forwarding")
+        outcomes = []
+        for message in parse_event(event):  # the whole event parsed before any mail is handled
+            logger.append_keys(correlation_id=message.message_id)
+            outcome = forwarder().handle(message)
+            logger.info("received mail", **outcome.log_fields())
+            count(outcome, metrics)
+            outcomes.append(outcome.log_fields())
+        return {"messages": outcomes}
+
+    made: LambdaHandler = handler
+    return made
+
+
+def build(env: Mapping[str, str]) -> LambdaHandler:
+    """The function as Lambda builds it from its environment: its clients made on first use, kept while warm."""
+    return make_handler(once(lambda: forwarder_from_env(env)), Powertools.from_env(env))
+
+
+handler = build(os.environ)

@@ -8,44 +8,37 @@ then the receiving dead-letter queue keeps the event, where the receiving alarm 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
-from functools import cache
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Metrics, Tracer
-from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
+from aws_lambda_powertools.metrics import EphemeralMetrics, Metrics, MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ses_smtp.config import metrics_service
-from ses_smtp.contract import ENV, METRIC_NAMESPACE, REPORT_MAIL_PREFIX
+from ses_smtp.contract import METRIC_NAMESPACE
 from ses_smtp.errors import InvalidRequest
-from ses_smtp.logsafety import function_logger, protect_logs
+from ses_smtp.handlers.runtime import LambdaHandler, Powertools, once
 from ses_smtp.reports import AggregateReport, Carrier, OurSenders, ReportOutcome, ReportReader, ReportStore
 
-logger = function_logger("ses-smtp")
-protect_logs(*logger.handlers)  # the SDK stays at WARNING: at DEBUG it would log whole report mails
-tracer = Tracer(service="ses-smtp")
-metrics = Metrics(namespace=METRIC_NAMESPACE)  # service: set per invocation from the environment
-OBJECT_PREFIX = REPORT_MAIL_PREFIX  # modules/receiving's report rule stores mail here
+OBJECT_PREFIX = "reports/"  # modules/receiving's report rule stores mail here
 
 
-@cache
-def reader() -> ReportReader:
-    """Built on first use (not at import) and reused while warm."""
-    retention = timedelta(days=int(os.environ.get(ENV.report_retention_days, "400")))
+def reader_from_env(env: Mapping[str, str]) -> ReportReader:
+    """The ReportReader of the deployment whose environment (Terraform's, modules/receiving) env is."""
+    retention = timedelta(days=int(env.get("REPORT_RETENTION_DAYS", "400")))
     return ReportReader(
         s3=boto3.client("s3"),
-        bucket=os.environ[ENV.bucket_name],
-        object_prefix=os.environ.get(ENV.object_prefix, OBJECT_PREFIX),
-        store=ReportStore(boto3.client("dynamodb"), os.environ[ENV.table_name], retention),
-        ours=OurSenders(mail_from_domain=os.environ[ENV.mail_from_domain]),
+        bucket=env["BUCKET_NAME"],
+        object_prefix=env.get("OBJECT_PREFIX", OBJECT_PREFIX),
+        store=ReportStore(boto3.client("dynamodb"), env["TABLE_NAME"], retention),
+        ours=OurSenders(mail_from_domain=env["MAIL_FROM_DOMAIN"]),
     )
 
 
-def count(outcome: ReportOutcome, service: str) -> None:
+def count(outcome: ReportOutcome, tools: Powertools) -> None:
     """Counts of new reports only: a report sent twice is stored, and counted, once."""
+    metrics, service = tools.metrics, tools.logger.service
     metrics.add_metric(name="ReportMails", unit=MetricUnit.Count, value=1)
     if outcome.rejected:
         metrics.add_metric(name="ReportsRejected", unit=MetricUnit.Count, value=len(outcome.rejected))
@@ -55,7 +48,7 @@ def count(outcome: ReportOutcome, service: str) -> None:
             continue
         metrics.add_metric(name="ReportsStored", unit=MetricUnit.Count, value=1)
         if isinstance(stored.report, AggregateReport):
-            _count_dmarc(stored.report, stored.carrier.domain, service)
+            _count_dmarc(stored.report, stored.carrier.domain, metrics, service)
         else:
             metrics.add_metric(name="TlsSessionsSucceeded", unit=MetricUnit.Count, value=stored.report.successful)
             metrics.add_metric(name="TlsSessionsFailed", unit=MetricUnit.Count, value=stored.report.failed)
@@ -63,7 +56,7 @@ def count(outcome: ReportOutcome, service: str) -> None:
                 _publish_by(service, {"ResultType": result_type}, {"TlsFailures": failed})
 
 
-def _count_dmarc(report: AggregateReport, reporter: str, service: str) -> None:
+def _count_dmarc(report: AggregateReport, reporter: str, metrics: Metrics, service: str) -> None:
     totals = report.totals
     metrics.add_metric(name="DmarcPass", unit=MetricUnit.Count, value=totals.passed)
     metrics.add_metric(name="DmarcFail", unit=MetricUnit.Count, value=totals.messages - totals.passed)
@@ -87,7 +80,7 @@ def _publish_by(service: str, dimensions: Mapping[str, str], counts: Mapping[str
     line.flush_metrics()
 
 
-def flag_other_senders(outcome: ReportOutcome, top: int = 5) -> None:
+def flag_other_senders(outcome: ReportOutcome, tools: Powertools, top: int = 5) -> None:
     """A WARNING per new report in which mail that is not ours failed DMARC: someone else sending as the
     domain, or a tool the organisation forgot. The largest sources are named; `ses-smtp reports` has all."""
     for stored in outcome.stored:
@@ -95,7 +88,7 @@ def flag_other_senders(outcome: ReportOutcome, top: int = 5) -> None:
         if not stored.new or not isinstance(report, AggregateReport) or not report.totals.others_failed:
             continue
         failing = [row for row in report.rows if not row.ours and not row.passed][:top]
-        logger.warning(
+        tools.logger.warning(
             "mail failing DMARC from sources that are not ours",
             reporter=report.reporter,
             report_id=report.report_id,
@@ -112,22 +105,35 @@ def carriers(event: Any) -> list[Carrier]:
     return [Carrier.from_record(record) for record in event["Records"]]
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    tracer.put_annotation("operation", "reports")
-    service = metrics_service()
-    metrics.service = service
-    outcomes = []
-    for carrier in carriers(event):
-        logger.append_keys(correlation_id=carrier.message_id)
-        outcome = reader().handle(carrier)
-        if outcome.rejected:
-            logger.warning("report rejected", **outcome.log_fields())
-        else:
-            logger.info("report mail read", **outcome.log_fields())
-        count(outcome, service)
-        flag_other_senders(outcome)
-        outcomes.append(outcome.log_fields())
-    return {"mails": outcomes}
+def make_handler(reader: Callable[[], ReportReader], tools: Powertools) -> LambdaHandler:
+    """The report function of one deployment; reader is called per mail (cache it when warm)."""
+    logger, tracer, metrics = tools.logger, tools.tracer, tools.metrics
+
+    @logger.inject_lambda_context
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        tracer.put_annotation("operation", "reports")
+        outcomes = []
+        for carrier in carriers(event):  # the whole event parsed before any report is read
+            logger.append_keys(correlation_id=carrier.message_id)
+            outcome = reader().handle(carrier)
+            if outcome.rejected:
+                logger.warning("report rejected", **outcome.log_fields())
+            else:
+                logger.info("report mail read", **outcome.log_fields())
+            count(outcome, tools)
+            flag_other_senders(outcome, tools)
+            outcomes.append(outcome.log_fields())
+        return {"mails": outcomes}
+
+    made: LambdaHandler = handler
+    return made
+
+
+def build(env: Mapping[str, str]) -> LambdaHandler:
+    """The function as Lambda builds it from its environment: its clients made on first use, kept while warm."""
+    return make_handler(once(lambda: reader_from_env(env)), Powertools.from_env(env))
+
+
+handler = build(os.environ)
