@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from email.utils import parseaddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from botocore.exceptions import ClientError
 
 from ses_smtp.contract import BY_SENDER_INDEX, HISTORY_AT, HISTORY_SENDER, RECIPIENT_PREFIX
 from ses_smtp.errors import InvalidRequest
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 # SES's event type -> the object holding its details. "Rendering Failure" is spelled with a space
 # by SES (the field reference and its example); no AWS source shows it without one.
@@ -209,7 +212,7 @@ INDEX_KEYS = (HISTORY_SENDER, HISTORY_AT)
 class RecipientHistory:
     """Per-recipient record of permanent bounces and complaints, in the credentials table."""
 
-    def __init__(self, dynamodb: Any, table_name: str) -> None:
+    def __init__(self, dynamodb: DynamoDBClient, table_name: str) -> None:
         self._db = dynamodb
         self._table = table_name
 

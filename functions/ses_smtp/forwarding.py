@@ -18,12 +18,18 @@ from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import ClientError
 
 from ses_smtp.contract import EXPIRES_AT, FORWARDED_PREFIX, FORWARDING_READS, RECEIVED_MAIL_PREFIX
 from ses_smtp.errors import InvalidRequest
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_ses import SESClient
+    from mypy_boto3_sesv2 import SESV2Client
 
 # Where SES's S3 action stores received mail (Terraform passes it as OBJECT_PREFIX too).
 OBJECT_PREFIX = RECEIVED_MAIL_PREFIX
@@ -287,7 +293,7 @@ class SenderMailboxes:
 
     TTL = timedelta(minutes=1)
 
-    def __init__(self, dynamodb: Any, table_name: str) -> None:
+    def __init__(self, dynamodb: DynamoDBClient, table_name: str) -> None:
         self._db = dynamodb
         self._table = table_name
         self._cached: tuple[datetime, dict[str, Mailbox]] | None = None
@@ -339,7 +345,7 @@ class ForwardedLedger:
 
     STALE = timedelta(minutes=5)
 
-    def __init__(self, dynamodb: Any, table_name: str, kept: timedelta = timedelta(days=30)) -> None:
+    def __init__(self, dynamodb: DynamoDBClient, table_name: str, kept: timedelta = timedelta(days=30)) -> None:
         self._db = dynamodb
         self._table = table_name
         self.kept = kept
@@ -418,9 +424,9 @@ class Outcome:
 class Forwarder:
     """Forwards one received message. AWS access is passed in: SES v2 and v1 clients, S3, the table."""
 
-    sesv2: Any
-    ses: Any
-    s3: Any
+    sesv2: SESV2Client
+    ses: SESClient
+    s3: S3Client
     bucket: str
     object_prefix: str
     domain: str

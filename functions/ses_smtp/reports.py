@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element, ParseError
 
 import orjson
@@ -36,6 +36,10 @@ from defusedxml.ElementTree import iterparse
 
 from ses_smtp.contract import EXPIRES_AT, REPORT_PREFIX
 from ses_smtp.errors import InvalidRequest
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # as mailed; large receivers' daily reports stay far below
 MAX_REPORT_BYTES = 64 * 1024 * 1024  # decompressed: a 10 MB zip of XML is at most a few times larger
@@ -554,7 +558,7 @@ class ReportStore:
 
     PREFIX = REPORT_PREFIX
 
-    def __init__(self, dynamodb: Any, table_name: str, retention: timedelta = timedelta(days=400)) -> None:
+    def __init__(self, dynamodb: DynamoDBClient, table_name: str, retention: timedelta = timedelta(days=400)) -> None:
         self._db = dynamodb
         self._table = table_name
         self._retention = retention
@@ -632,7 +636,7 @@ class ReportOutcome:
 class ReportReader:
     """Reads one stored report mail and keeps its reports. AWS access is passed in: S3 and the store."""
 
-    s3: Any
+    s3: S3Client
     bucket: str
     object_prefix: str
     store: ReportStore
