@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ses_smtp.contract import PASSWORD_PURPOSE
 from ses_smtp.errors import TamperedCredential
@@ -64,6 +62,8 @@ class SealedSecret:
 
 def seal(kms: Any, key_arn: str, plaintext: str, context: dict[str, str]) -> SealedSecret:
     """Encrypt plaintext under a fresh data key from KMS."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # here: most requests (retire, list) never seal
+
     data_key = kms.generate_data_key(KeyId=key_arn, KeySpec="AES_256", EncryptionContext=context)
     nonce = os.urandom(NONCE_BYTES)
     ciphertext = AESGCM(data_key["Plaintext"]).encrypt(nonce, plaintext.encode(), _associated_data(context))
@@ -94,6 +94,9 @@ def open_sealed(kms: Any, sealed: SealedSecret, expected_context: dict[str, str]
         if error.response["Error"]["Code"] in ("InvalidCiphertextException", "IncorrectKeyException"):
             raise TamperedCredential("KMS refused to unwrap the data key: the record was altered") from error
         raise
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         return AESGCM(data_key).decrypt(sealed.nonce, sealed.ciphertext, _associated_data(sealed.context)).decode()
     except (InvalidTag, ValueError) as error:
