@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto.ses.models import ses_backends
 
-from ses_smtp.contract import EXPIRES_AT
+from ses_smtp.contract import ENV, EXPIRES_AT
 from ses_smtp.credentials import Caller
 from ses_smtp.forwarding import (
     LOOP_HEADER,
@@ -310,7 +310,7 @@ def test_claims_use_the_tables_ttl_attribute() -> None:
 
 
 def test_the_handler_keeps_claims_as_long_as_the_bucket_keeps_mail() -> None:
-    environment = {"TABLE_NAME": "t", "BUCKET_NAME": "b", "DOMAIN": "example.com", "RETENTION_DAYS": "9"}
+    environment = {ENV.table_name: "t", ENV.bucket_name: "b", ENV.domain: "example.com", ENV.retention_days: "9"}
     built = forwarding_handler.forwarder_from_env(environment)  # what the function builds on first use
     assert built.ledger.kept == built.retention == timedelta(days=9)  # type: ignore[attr-defined]
 

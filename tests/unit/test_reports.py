@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from ses_smtp import contract, reports
 from ses_smtp.admin import cli
 from ses_smtp.admin import reports as admin_reports
+from ses_smtp.contract import ENV
 from ses_smtp.handlers import reports as reports_handler
 from ses_smtp.handlers.runtime import LambdaHandler
 from ses_smtp.reports import (
@@ -278,10 +279,10 @@ def report_function(world: World) -> LambdaHandler:
     """The report function as Lambda builds it from the environment Terraform gives it (modules/receiving)."""
     return reports_handler.build(
         {
-            "BUCKET_NAME": BUCKET,
-            "TABLE_NAME": world.settings.table_name,
-            "MAIL_FROM_DOMAIN": "mail.example.com",
-            "POWERTOOLS_SERVICE_NAME": "acme-mail",
+            ENV.bucket_name: BUCKET,
+            ENV.table_name: world.settings.table_name,
+            ENV.mail_from_domain: "mail.example.com",
+            ENV.service_name: "acme-mail",
         }
     )
 

@@ -26,7 +26,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ses_smtp.contract import METRIC_NAMESPACE
+from ses_smtp.contract import ENV, METRIC_NAMESPACE
 from ses_smtp.events import (
     MalformedEvent,
     RecipientHistory,
@@ -56,15 +56,17 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
-        action = env.get("SENDER_LIMIT_ACTION", LimitAction.ALERT)
+        action = env.get(ENV.sender_limit_action, LimitAction.ALERT)
         if action not in set(LimitAction):
-            raise ValueError(f"SENDER_LIMIT_ACTION must be one of {[a.value for a in LimitAction]}, not {action!r}")
+            raise ValueError(
+                f"{ENV.sender_limit_action} must be one of {[a.value for a in LimitAction]}, not {action!r}"
+            )
         return cls(
-            table_name=env["TABLE_NAME"],
-            credentials_function_name=env.get("CREDENTIALS_FUNCTION_NAME", ""),
+            table_name=env[ENV.table_name],
+            credentials_function_name=env.get(ENV.credentials_function_name, ""),
             limit_action=LimitAction(action),
             default_limits=Limits.defaults_from_env(env),
-            full_recipients=env.get("LOG_RECIPIENT_ADDRESSES", "false").lower() == "true",
+            full_recipients=env.get(ENV.log_recipient_addresses, "false").lower() == "true",
         )
 
 

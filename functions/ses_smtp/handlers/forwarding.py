@@ -15,6 +15,7 @@ import boto3
 from aws_lambda_powertools.metrics import Metrics, MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from ses_smtp.contract import ENV
 from ses_smtp.forwarding import OBJECT_PREFIX, ForwardedLedger, Forwarder, Outcome, SenderMailboxes, parse_event
 from ses_smtp.handlers.runtime import LambdaHandler, Powertools, once
 
@@ -28,18 +29,18 @@ METRIC_BY_OUTCOME = {
 
 def forwarder_from_env(env: Mapping[str, str]) -> Forwarder:
     """The Forwarder of the deployment whose environment (Terraform's, modules/receiving) env is."""
-    dynamodb, table = boto3.client("dynamodb"), env["TABLE_NAME"]
-    retention = timedelta(days=int(env.get("RETENTION_DAYS", "30")))
+    dynamodb, table = boto3.client("dynamodb"), env[ENV.table_name]
+    retention = timedelta(days=int(env.get(ENV.retention_days, "30")))
     return Forwarder(
         sesv2=boto3.client("sesv2"),
         ses=boto3.client("ses"),
         s3=boto3.client("s3"),
-        bucket=env["BUCKET_NAME"],
-        object_prefix=env.get("OBJECT_PREFIX", OBJECT_PREFIX),
-        domain=env["DOMAIN"],
+        bucket=env[ENV.bucket_name],
+        object_prefix=env.get(ENV.object_prefix, OBJECT_PREFIX),
+        domain=env[ENV.domain],
         directory=SenderMailboxes(dynamodb, table),
         ledger=ForwardedLedger(dynamodb, table, kept=retention),
-        unknown_recipient=env.get("UNKNOWN_RECIPIENT", "drop"),
+        unknown_recipient=env.get(ENV.unknown_recipient, "drop"),
         retention=retention,
     )
 

@@ -16,23 +16,23 @@ import boto3
 from aws_lambda_powertools.metrics import EphemeralMetrics, Metrics, MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ses_smtp.contract import METRIC_NAMESPACE
+from ses_smtp.contract import ENV, METRIC_NAMESPACE, REPORT_MAIL_PREFIX
 from ses_smtp.errors import InvalidRequest
 from ses_smtp.handlers.runtime import LambdaHandler, Powertools, once
 from ses_smtp.reports import AggregateReport, Carrier, OurSenders, ReportOutcome, ReportReader, ReportStore
 
-OBJECT_PREFIX = "reports/"  # modules/receiving's report rule stores mail here
+OBJECT_PREFIX = REPORT_MAIL_PREFIX  # modules/receiving's report rule stores mail here
 
 
 def reader_from_env(env: Mapping[str, str]) -> ReportReader:
     """The ReportReader of the deployment whose environment (Terraform's, modules/receiving) env is."""
-    retention = timedelta(days=int(env.get("REPORT_RETENTION_DAYS", "400")))
+    retention = timedelta(days=int(env.get(ENV.report_retention_days, "400")))
     return ReportReader(
         s3=boto3.client("s3"),
-        bucket=env["BUCKET_NAME"],
-        object_prefix=env.get("OBJECT_PREFIX", OBJECT_PREFIX),
-        store=ReportStore(boto3.client("dynamodb"), env["TABLE_NAME"], retention),
-        ours=OurSenders(mail_from_domain=env["MAIL_FROM_DOMAIN"]),
+        bucket=env[ENV.bucket_name],
+        object_prefix=env.get(ENV.object_prefix, OBJECT_PREFIX),
+        store=ReportStore(boto3.client("dynamodb"), env[ENV.table_name], retention),
+        ours=OurSenders(mail_from_domain=env[ENV.mail_from_domain]),
     )
 
 
