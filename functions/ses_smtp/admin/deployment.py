@@ -167,10 +167,13 @@ class LocalFunction:
             "AWS_LAMBDA_FUNCTION_NAME": function_name,
             "POWERTOOLS_TRACE_DISABLED": "true",
         }
-        module_name, _, _ = config["Handler"].rpartition(".")
-        # As Lambda builds it (the handler module's `build`, whose module-level `handler` is built the same
-        # way): from this function's environment, with clients of its own kept while warm.
-        self.handler = (build or importlib.import_module(module_name).build)(self.environment)
+        module_name, _, attribute = config["Handler"].rpartition(".")
+        module = importlib.import_module(module_name)
+        # As Lambda builds it (our handler modules' `build`, which makes their module-level `handler`):
+        # from this function's environment, with clients of its own kept while warm. A module without
+        # `build` runs its handler as Lambda imports it.
+        build = build or getattr(module, "build", None)
+        self.handler = build(self.environment) if build else getattr(module, attribute)
         default_log = (log_dir or Path(tempfile.gettempdir()) / "ses-smtp-local") / f"{function_name}.log"
         self.log_path = Path(os.environ.get("SES_SMTP_LOCAL_LOG", default_log))
 
