@@ -375,3 +375,24 @@ run "rotation_notices_are_sent_only_from_the_notices_address" {
     error_message = "The function must get the notices address and the configuration set to send through."
   }
 }
+
+run "the_receiving_functions_write_their_own_items_too" {
+  command = plan
+
+  module {
+    source = "./modules/credentials"
+  }
+
+  variables {
+    forwarding_role_arn = "arn:aws:iam::123456789012:role/ses-smtp-forwarding"
+    report_role_arn     = "arn:aws:iam::123456789012:role/ses-smtp-reports"
+  }
+
+  assert {
+    condition = toset(jsondecode(data.aws_iam_policy_document.table.json).Statement[0].Condition.ArnNotEquals["aws:PrincipalArn"]) == toset([
+      "arn:aws:iam::123456789012:role/ses-smtp-credentials", "arn:aws:iam::123456789012:role/ses-smtp-events",
+      "arn:aws:iam::123456789012:role/ses-smtp-forwarding", "arn:aws:iam::123456789012:role/ses-smtp-reports",
+    ])
+    error_message = "The table denies item writes to all but its writers: with receiving, the forwarding role (duplicate claims) and the report role are two."
+  }
+}

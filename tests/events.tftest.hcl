@@ -228,3 +228,33 @@ run "with_alert_only_the_events_function_cannot_invoke_anything" {
     error_message = "sender_limit_action = alert (the default) must not let the events role invoke a function."
   }
 }
+
+run "the_dashboard_shows_what_the_reports_say_when_there_are_reports" {
+  command = plan
+
+  module {
+    source = "./modules/events"
+  }
+
+  variables {
+    reports_widget_enabled = true
+  }
+
+  assert {
+    condition     = length([for w in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : w if startswith(w.properties.title, "DMARC and TLS reports")]) == 1
+    error_message = "With report addresses the dashboard shows what the reports say."
+  }
+}
+
+run "no_reports_widget_without_reports" {
+  command = plan
+
+  module {
+    source = "./modules/events"
+  }
+
+  assert {
+    condition     = length([for w in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : w if startswith(w.properties.title, "DMARC and TLS reports")]) == 0
+    error_message = "Without report addresses the dashboard draws no empty reports widget."
+  }
+}

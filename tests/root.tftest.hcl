@@ -372,3 +372,155 @@ run "an_existing_key_replaces_the_created_one" {
     error_message = "existing_kms_key must be the key the deployment uses."
   }
 }
+
+# Receiving as the root module composes it: the MX, the report addresses and the records.
+
+run "receiving_is_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(module.receiving) == 0 && output.receiving_mx_record == null
+    error_message = "Without receiving_enabled nothing of receiving is created."
+  }
+  assert {
+    condition     = length([for r in output.dns_records : r if r.type == "MX" && r.name == "example.com"]) == 0
+    error_message = "Without receiving_enabled the domain gets no MX: another mail host may receive its mail."
+  }
+}
+
+run "receiving_needs_a_rule_set_decision" {
+  command = plan
+
+  variables {
+    receiving_enabled = true
+  }
+
+  expect_failures = [var.receiving_enabled]
+}
+
+run "receiving_publishes_the_mx_of_the_region" {
+  command = plan
+
+  variables {
+    receiving_enabled     = true
+    receipt_rule_set_name = "existing-active"
+  }
+
+  assert {
+    condition     = output.receiving_mx_record.value == "10 inbound-smtp.eu-west-1.amazonaws.com"
+    error_message = "The MX must point at SES's inbound endpoint of the region, priority 10."
+  }
+  assert {
+    condition     = one([for r in output.dns_records : r.value if r.type == "MX" && r.name == "example.com"]) == "10 inbound-smtp.eu-west-1.amazonaws.com"
+    error_message = "The MX must be among the records a person publishes."
+  }
+  assert {
+    condition     = strcontains(output.dns_zone_file, "inbound-smtp.eu-west-1.amazonaws.com.")
+    error_message = "The zone file must carry the MX, fully qualified."
+  }
+  assert {
+    condition     = output.receipt_rule_set_name == "existing-active"
+    error_message = "The rule must be added to the rule set the caller named."
+  }
+}
+
+run "plan_fails_where_ses_does_not_receive_mail" {
+  command = plan
+
+  variables {
+    receiving_enabled     = true
+    receipt_rule_set_name = "existing-active"
+  }
+
+  override_data {
+    target = data.aws_region.current
+    values = { id = "eu-central-2", name = "eu-central-2" }
+  }
+
+  expect_failures = [output.receiving_mx_record]
+}
+
+# Reports: DMARC and TLS reports mailed to the domain's own addresses, read by the report function.
+
+run "report_addresses_default_to_the_domain_with_receiving" {
+  command = plan
+
+  variables {
+    receiving_enabled     = true
+    receipt_rule_set_name = "existing-active"
+  }
+
+  assert {
+    condition     = output.report_addresses == tolist(["dmarc-reports@example.com", "tls-reports@example.com"])
+    error_message = "With receiving, reports go to dmarc-reports@ and tls-reports@ the domain when no address is given."
+  }
+  assert {
+    condition     = strcontains(one([for r in output.dns_records : r.value if r.name == "_dmarc.example.com"]), "rua=mailto:dmarc-reports@example.com")
+    error_message = "The DMARC record asks for aggregate reports at the default address."
+  }
+  assert {
+    condition     = one([for r in output.dns_records : r.value if r.name == "_smtp._tls.example.com"]) == "v=TLSRPTv1; rua=mailto:tls-reports@example.com"
+    error_message = "The TLS-RPT record asks for TLS reports at the default address."
+  }
+}
+
+run "without_receiving_no_report_address_is_invented" {
+  command = plan
+
+  assert {
+    condition     = length(output.report_addresses) == 0 && !strcontains(one([for r in output.dns_records : r.value if r.name == "_dmarc.example.com"]), "rua=")
+    error_message = "Without receiving nobody reads mail at the domain: no rua is published unless given."
+  }
+  assert {
+    condition     = length([for r in output.dns_records : r if r.name == "_smtp._tls.example.com"]) == 0
+    error_message = "Without receiving and without tls_rpt_rua there is no TLS-RPT record."
+  }
+}
+
+run "given_addresses_are_kept_and_only_the_domains_own_are_read" {
+  command = plan
+
+  variables {
+    receiving_enabled     = true
+    receipt_rule_set_name = "existing-active"
+    dmarc_rua             = ["DMARC@example.com", "reports@dmarc-vendor.example"]
+    tls_rpt_rua           = ["https://reports.example.net/tlsrpt"]
+  }
+
+  assert {
+    condition     = output.report_addresses == tolist(["dmarc@example.com"])
+    error_message = "The report rule receives the domain's own report addresses only (lower case), never a vendor's or an https one."
+  }
+  assert {
+    condition     = strcontains(one([for r in output.dns_records : r.value if r.name == "_dmarc.example.com"]), "rua=mailto:DMARC@example.com,mailto:reports@dmarc-vendor.example")
+    error_message = "Given rua addresses are published as given."
+  }
+}
+
+run "reports_can_be_turned_off_with_receiving_on" {
+  command = plan
+
+  variables {
+    receiving_enabled         = true
+    receipt_rule_set_name     = "existing-active"
+    receiving_reports_enabled = false
+  }
+
+  assert {
+    condition     = length(output.report_addresses) == 0 && output.report_function_name == null
+    error_message = "receiving_reports_enabled = false creates no report rule or function."
+  }
+}
+
+run "rejects_a_report_address_at_a_subdomain" {
+  command = plan
+
+  variables {
+    receiving_enabled     = true
+    receipt_rule_set_name = "existing-active"
+    dmarc_rua             = ["dmarc@reports.example.com"]
+  }
+
+  expect_failures = [var.receiving_reports_enabled]
+}
+

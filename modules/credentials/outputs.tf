@@ -47,8 +47,3 @@ output "layer_arn" {
   description = "The dependencies layer, shared with the events function."
   value       = aws_lambda_layer_version.dependencies.arn
 }
-
-output "table_policy_json" {
-  description = "The table's resource policy: only the two functions write items."
-  value       = data.aws_iam_policy_document.table.json
-}

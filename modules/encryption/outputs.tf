@@ -3,11 +3,6 @@ output "key_arn" {
   value       = var.existing_key == null ? aws_kms_key.this[0].arn : var.existing_key.arn
 }
 
-output "key_policy_json" {
-  description = "The full key policy of a key created here."
-  value       = data.aws_iam_policy_document.this.json
-}
-
 output "key_policy_statements_json" {
   description = "The usage statements to add to an existing key's policy when existing_key is given."
   value       = data.aws_iam_policy_document.usage.json

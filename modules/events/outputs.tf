@@ -33,11 +33,6 @@ output "dashboard_name" {
   value       = aws_cloudwatch_dashboard.this.dashboard_name
 }
 
-output "dashboard_body" {
-  description = "The dashboard's JSON (for checks)."
-  value       = aws_cloudwatch_dashboard.this.dashboard_body
-}
-
 output "alarm_metrics" {
   description = "Every metric an alarm watches, as namespace/name."
   value = sort(distinct(concat(
