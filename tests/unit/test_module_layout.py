@@ -64,3 +64,14 @@ def test_the_readme_names_the_admitted_and_the_tested_provider_versions() -> Non
     assert admitted is not None
     assert f"admits `hashicorp/aws` `{admitted[1]}`" in readme
     assert "Tested: `hashicorp/aws` 5.100.0" in readme
+
+
+@pytest.mark.parametrize("module", sorted(path.name for path in (ROOT / "modules").iterdir()))
+def test_every_submodule_has_its_own_terraform_test_file(module: str) -> None:
+    """Each submodule is planned on its own, in tests/<module>.tftest.hcl, not only through the root."""
+    path = ROOT / "tests" / f"{module.replace('-', '_')}.tftest.hcl"
+    assert path.is_file(), f"{path.relative_to(ROOT)} is missing"
+    runs = re.split(r'^run "', path.read_text(), flags=re.MULTILINE)[1:]
+    assert runs, f"{path.relative_to(ROOT)} has no run"
+    source = f'source = "./modules/{module}"'
+    assert all(source in run for run in runs), f"every run of {path.relative_to(ROOT)} must plan modules/{module}"
