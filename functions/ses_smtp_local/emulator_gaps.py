@@ -11,6 +11,7 @@ import json
 import re
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
@@ -447,14 +448,17 @@ def lambda_invoke_needs_docker() -> None:
     def invoke(self: lambda_models.LambdaFunction, body: str, request_headers: Any, response_headers: Any) -> Any:
         if not str(self.handler or "").startswith("ses_smtp."):
             return original_invoke(self, body, request_headers, response_headers)
-        from ses_smtp.admin.deployment import LocalFunction
+        from ses_smtp.admin.deployment import IN_PROCESS_APP_ID, LocalFunction
         from ses_smtp_local.emulator import Emulator
 
         emulator = Emulator(endpoint_url=f"http://{request_headers['Host']}", region=self.region)
         function = LocalFunction(emulator.session(), self.function_name, runtime=emulator.environment())
+        # Asked by a function run in this process (the events function quarantining a sender): it holds the
+        # turn and waits for this answer, so this runs within its turn; waiting for the turn would deadlock.
+        nested = f"app/{IN_PROCESS_APP_ID}" in str(request_headers.get("User-Agent", ""))
         try:
-            with one_at_a_time:  # a function run here swaps process-wide log streams while it runs
-                return json.dumps(function.invoke(json.loads(body or "{}"))).encode()
+            with nullcontext() if nested else one_at_a_time:  # a function run here swaps process-wide streams
+                return json.dumps(function.invoke(json.loads(body or "{}"), within_callers_turn=nested)).encode()
         except Exception as error:  # what Lambda answers for an unhandled error: 200, marked as a function error
             response_headers["x-amz-function-error"] = "Unhandled"
             return json.dumps({"errorMessage": str(error), "errorType": type(error).__name__}).encode()

@@ -9,7 +9,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, redirect_stdout
+from contextlib import contextmanager, nullcontext, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,10 @@ SCHEMA_VERSIONS = (1,)  # admin_config versions this CLI reads
 # Functions run in this process share one os.environ and one sys.stdout, where Lambda gives each its own;
 # the local stack invokes them from more than one thread (its event source, the demo's own calls): one at a time.
 IN_PROCESS_TURN = threading.RLock()
+# The AWS calls of a function run in this process carry this app id in their User-Agent (botocore reads
+# AWS_SDK_UA_APP_ID): a function it invokes through the emulator runs within the caller's turn, which the
+# caller holds while it waits for the answer on another thread.
+IN_PROCESS_APP_ID = "ses-smtp-in-process"
 
 
 class DeploymentError(SesSmtpError):
@@ -166,6 +170,7 @@ class LocalFunction:
             **config.get("Environment", {}).get("Variables", {}),
             "AWS_LAMBDA_FUNCTION_NAME": function_name,
             "POWERTOOLS_TRACE_DISABLED": "true",
+            "AWS_SDK_UA_APP_ID": IN_PROCESS_APP_ID,
         }
         module_name, _, attribute = config["Handler"].rpartition(".")
         module = importlib.import_module(module_name)
@@ -177,9 +182,11 @@ class LocalFunction:
         default_log = (log_dir or Path(tempfile.gettempdir()) / "ses-smtp-local") / f"{function_name}.log"
         self.log_path = Path(os.environ.get("SES_SMTP_LOCAL_LOG", default_log))
 
-    def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
+    def invoke(self, event: dict[str, Any], *, within_callers_turn: bool = False) -> dict[str, Any]:
+        """within_callers_turn: invoked by a function run in this process, which holds the turn meanwhile."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with IN_PROCESS_TURN, self.log_path.open("a") as log, temporary_environment(self.environment), logs_to(log):
+        turn = nullcontext() if within_callers_turn else IN_PROCESS_TURN
+        with turn, self.log_path.open("a") as log, temporary_environment(self.environment), logs_to(log):
             result: dict[str, Any] = self.handler(event, LocalContext(self.name))
             return result
 
