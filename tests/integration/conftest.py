@@ -21,18 +21,24 @@ from ses_smtp_local.emulator import Emulator
 from tests.conftest import require_terraform
 
 
-@pytest.fixture(scope="session")
-def deployment(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> TerraformRun:
+def apply_local_example(emulator: Emulator, work_dir: Path) -> TerraformRun:
+    """examples/local applied on the emulator, as a person applies it, with its state in work_dir."""
     require_terraform()
     run = TerraformRun(
         config_dir=REPO_ROOT / "examples" / "local",
-        work_dir=Path(tmp_path_factory.mktemp("examples-local")),
+        work_dir=work_dir,
         variables={"endpoint_url": emulator.endpoint_url},
         environment=emulator.environment(),
     )
     run.init()
     run.apply()
-    return run  # no destroy: the worker's emulator, and with it everything applied, ends with the session
+    return run
+
+
+@pytest.fixture(scope="session")
+def deployment(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> TerraformRun:
+    # No destroy: the worker's emulator, and with it everything applied, ends with the session.
+    return apply_local_example(emulator, Path(tmp_path_factory.mktemp("examples-local")))
 
 
 @pytest.fixture

@@ -14,9 +14,10 @@ from typing import Any
 import boto3
 import pytest
 
-from ses_smtp.admin.terraform import REPO_ROOT, TerraformRun
+from ses_smtp.admin.terraform import TerraformRun
 from ses_smtp_local.emulator import Emulator
-from tests.conftest import require_terraform, separate_emulator
+from tests.conftest import separate_emulator
+from tests.integration.conftest import apply_local_example
 
 DOMAIN = "example.com"
 CONFIGURATION_SET = "ses-smtp-local"
@@ -33,16 +34,7 @@ def emulator_of_its_own() -> Iterator[Emulator]:
 
 @pytest.fixture(scope="module")
 def applied(emulator_of_its_own: Emulator, tmp_path_factory: pytest.TempPathFactory) -> TerraformRun:
-    require_terraform()
-    run = TerraformRun(
-        config_dir=REPO_ROOT / "examples" / "local",
-        work_dir=Path(tmp_path_factory.mktemp("examples-local-destroyed")),
-        variables={"endpoint_url": emulator_of_its_own.endpoint_url},
-        environment=emulator_of_its_own.environment(),
-    )
-    run.init()
-    run.apply()
-    return run
+    return apply_local_example(emulator_of_its_own, Path(tmp_path_factory.mktemp("examples-local-destroyed")))
 
 
 @pytest.fixture(scope="module")
