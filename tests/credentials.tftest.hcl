@@ -396,3 +396,54 @@ run "the_receiving_functions_write_their_own_items_too" {
     error_message = "The table denies item writes to all but its writers: with receiving, the forwarding role (duplicate claims) and the report role are two."
   }
 }
+
+run "the_send_quota_is_read_by_the_credentials_function_on_its_schedule" {
+  command = plan
+
+  module {
+    source = "./modules/credentials"
+  }
+
+  assert {
+    condition     = aws_scheduler_schedule.send_quota[0].schedule_expression == "rate(15 minutes)" && jsondecode(one(aws_scheduler_schedule.send_quota[0].target).input).action == "send_quota"
+    error_message = "The quota must be read on the schedule given, with the fixed send_quota request."
+  }
+  assert {
+    condition     = one(aws_scheduler_schedule.send_quota[0].target).arn == "arn:aws:lambda:eu-west-1:123456789012:function:ses-smtp-credentials"
+    error_message = "The reading runs in the credentials function, whose errors alarm already exists."
+  }
+  assert {
+    condition = [
+      for s in jsondecode(data.aws_iam_policy_document.credentials_function.json).Statement : s
+      if contains(flatten([s.Action]), "ses:GetAccount")
+    ] == [{ Sid = "ReadTheSendQuota", Effect = "Allow", Action = "ses:GetAccount", Resource = "*" }]
+    error_message = "The credentials role reads the quota with ses:GetAccount alone (it takes no resource), and nothing more."
+  }
+}
+
+run "without_the_send_quota_reading_no_schedule_or_permission" {
+  command = plan
+
+  module {
+    source = "./modules/credentials"
+  }
+
+  variables {
+    send_quota_schedule_expression = null
+  }
+
+  assert {
+    condition     = length(aws_scheduler_schedule.send_quota) == 0
+    error_message = "Without a send-quota schedule expression there must be no reading schedule."
+  }
+  assert {
+    condition = alltrue([
+      for s in jsondecode(data.aws_iam_policy_document.credentials_function.json).Statement : !contains(flatten([s.Action]), "ses:GetAccount")
+    ])
+    error_message = "Without the reading the credentials role must not read the account."
+  }
+  assert {
+    condition     = jsondecode(data.aws_iam_policy_document.scheduler_assume.json).Statement[0].Condition.ArnEquals["aws:SourceArn"] == "arn:aws:scheduler:eu-west-1:123456789012:schedule/default/ses-smtp-rotation"
+    error_message = "Without the reading only the rotation schedule may assume the scheduler's role."
+  }
+}

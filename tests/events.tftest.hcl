@@ -258,3 +258,43 @@ run "no_reports_widget_without_reports" {
     error_message = "Without report addresses the dashboard draws no empty reports widget."
   }
 }
+
+run "the_send_quota_alarms_watch_each_reading_at_the_levels_given" {
+  command = plan
+
+  module {
+    source = "./modules/events"
+  }
+
+  variables {
+    send_quota_alarm_thresholds = [0.8, 0.95]
+    send_quota_period_seconds   = 900
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.send_quota["send-quota-warning"].threshold == 80 && aws_cloudwatch_metric_alarm.send_quota["send-quota-critical"].threshold == 95
+    error_message = "The send-quota alarms must fire at the levels given, as percent (the reading publishes percent used)."
+  }
+  assert {
+    condition = alltrue([for alarm in aws_cloudwatch_metric_alarm.send_quota :
+    alarm.namespace == "SesSmtp" && alarm.metric_name == "SendQuotaUsed" && alarm.period == 900 && alarm.evaluation_periods == 1])
+    error_message = "The alarms must judge each reading of the metric the credentials function publishes, one period a reading."
+  }
+}
+
+run "without_send_quota_levels_there_are_no_send_quota_alarms" {
+  command = plan
+
+  module {
+    source = "./modules/events"
+  }
+
+  variables {
+    send_quota_alarm_thresholds = []
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.send_quota) == 0
+    error_message = "send_quota_alarm_enabled = false (no levels) must remove both send-quota alarms."
+  }
+}

@@ -258,6 +258,15 @@ run "alarms_warn_well_below_the_ses_review_levels_by_default" {
   }
 }
 
+run "the_send_quota_is_read_every_15_minutes_and_alarmed_at_80_and_95_percent_by_default" {
+  command = plan
+
+  assert {
+    condition     = var.send_quota_alarm_enabled && local.send_quota_schedule_expression == "rate(15 minutes)" && var.send_quota_alarm_thresholds == tolist([0.8, 0.95])
+    error_message = "The quota must be read every 15 minutes (a daily run is too slow for a quota) and alarmed at 80% and 95% by default."
+  }
+}
+
 run "alerts_go_to_an_existing_topic" {
   command = plan
 

@@ -13,21 +13,6 @@ output "credentials_function_arn" {
   value       = module.credentials_function.function_arn
 }
 
-output "credentials_role_policy_json" {
-  description = "What the credentials function may do."
-  value       = module.credentials_function.role_policy_json
-}
-
-output "scheduler_assume_role_policy_json" {
-  description = "Who may assume the scheduler's role: this deployment's schedules only."
-  value       = data.aws_iam_policy_document.scheduler_assume.json
-}
-
-output "send_quota_schedule" {
-  description = "The send-quota reading's schedule resource, or null when the quota alarm is off."
-  value       = one(aws_scheduler_schedule.send_quota)
-}
-
 output "senders_path" {
   description = "IAM path of sender users."
   value       = local.senders_path

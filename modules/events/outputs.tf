@@ -33,28 +33,6 @@ output "dashboard_name" {
   value       = aws_cloudwatch_dashboard.this.dashboard_name
 }
 
-output "alarm_metrics" {
-  description = "Every metric an alarm watches, as namespace/name."
-  value = sort(distinct(concat(
-    [for alarm in aws_cloudwatch_metric_alarm.reputation : "${alarm.namespace}/${alarm.metric_name}"],
-    [for alarm in aws_cloudwatch_metric_alarm.function : "${alarm.namespace}/${alarm.metric_name}"],
-    [for alarm in aws_cloudwatch_metric_alarm.queue : "${alarm.namespace}/${alarm.metric_name}"],
-    [for alarm in aws_cloudwatch_metric_alarm.sender : "${alarm.namespace}/${alarm.metric_name}"],
-    [for alarm in aws_cloudwatch_metric_alarm.send_quota : "${alarm.namespace}/${alarm.metric_name}"],
-  )))
-}
-
-output "alarm_thresholds" {
-  description = "Every alarm's name and threshold."
-  value = merge(
-    { for key, alarm in aws_cloudwatch_metric_alarm.reputation : key => alarm.threshold },
-    { for key, alarm in aws_cloudwatch_metric_alarm.function : key => alarm.threshold },
-    { for key, alarm in aws_cloudwatch_metric_alarm.queue : key => alarm.threshold },
-    { for key, alarm in aws_cloudwatch_metric_alarm.send_quota : key => alarm.threshold },
-    { credentials-need-attention = aws_cloudwatch_metric_alarm.credentials_need_attention.threshold },
-  )
-}
-
 output "events_role_arn" {
   description = "Execution role of the events function (named in the table's resource policy)."
   value       = module.function.role_arn

@@ -12,8 +12,3 @@ output "role_arn" {
   description = "ARN of the function's execution role."
   value       = aws_iam_role.this.arn
 }
-
-output "role_policy_json" {
-  description = "The execution role's policy, as IAM evaluates it."
-  value       = data.aws_iam_policy_document.runtime.json
-}
