@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ses_smtp.config import Settings
 from ses_smtp.contract import MAX_RETIRE_AFTER_DAYS
@@ -45,6 +45,9 @@ from ses_smtp.model import (
 from ses_smtp.notices import Notices, Window, retiring_soon
 from ses_smtp.smtp_password import derive_smtp_password
 from ses_smtp.store import STALE_OPERATION, CredentialStore
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 logger = function_logger("ses-smtp")
 
@@ -136,7 +139,7 @@ class Credentials:
         settings: Settings,
         store: CredentialStore,
         directory: SenderDirectory,
-        kms: Any,
+        kms: KMSClient,
         clock: Callable[[], datetime] = utc_now,
         notices: Notices | None = None,
     ) -> None:

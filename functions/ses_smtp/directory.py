@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from ses_smtp.contract import FROM_POLICY_NAME, SENDER_TAG
 from ses_smtp.errors import NotOurs
+
+if TYPE_CHECKING:
+    from mypy_boto3_iam import IAMClient
+    from mypy_boto3_iam.type_defs import TagTypeDef
 
 
 class AccessKeyLimit(Exception):
@@ -35,7 +39,7 @@ class AccessKeyInfo:
 
 
 class SenderDirectory:
-    def __init__(self, iam: Any, path: str, group: str, boundary_arn: str) -> None:
+    def __init__(self, iam: IAMClient, path: str, group: str, boundary_arn: str) -> None:
         self._iam = iam
         self._path = path
         self._group = group
@@ -43,7 +47,7 @@ class SenderDirectory:
 
     def create_user(self, user: str, sender: str) -> bool:
         """Create the user (True), or confirm an existing one is ours (False); NotOurs otherwise."""
-        tags = [{"Key": SENDER_TAG, "Value": sender}]
+        tags: list[TagTypeDef] = [{"Key": SENDER_TAG, "Value": sender}]
         try:
             self._iam.create_user(UserName=user, Path=self._path, PermissionsBoundary=self._boundary, Tags=tags)
             return True
@@ -83,7 +87,7 @@ class SenderDirectory:
     def from_policy(self, user: str) -> dict[str, Any] | None:
         """The user's From policy as IAM holds it, or None."""
         try:
-            found: dict[str, Any] = self._iam.get_user_policy(UserName=user, PolicyName=FROM_POLICY_NAME)
+            found = self._iam.get_user_policy(UserName=user, PolicyName=FROM_POLICY_NAME)
         except ClientError as error:
             if _code(error) == "NoSuchEntity":
                 return None

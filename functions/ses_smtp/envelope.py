@@ -11,12 +11,15 @@ import base64
 import json
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from ses_smtp.contract import PASSWORD_PURPOSE
 from ses_smtp.errors import TamperedCredential
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 SCHEME_VERSION = 1
 NONCE_BYTES = 12  # 96 bits, the size GCM is specified for
@@ -60,7 +63,7 @@ class SealedSecret:
             raise TamperedCredential(f"stored credential is malformed ({type(error).__name__})") from error
 
 
-def seal(kms: Any, key_arn: str, plaintext: str, context: dict[str, str]) -> SealedSecret:
+def seal(kms: KMSClient, key_arn: str, plaintext: str, context: dict[str, str]) -> SealedSecret:
     """Encrypt plaintext under a fresh data key from KMS."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # here: most requests (retire, list) never seal
 
@@ -70,7 +73,7 @@ def seal(kms: Any, key_arn: str, plaintext: str, context: dict[str, str]) -> Sea
     return SealedSecret(SCHEME_VERSION, key_arn, data_key["CiphertextBlob"], nonce, ciphertext, dict(context))
 
 
-def open_sealed(kms: Any, sealed: SealedSecret, expected_context: dict[str, str], key_arn: str) -> str:
+def open_sealed(kms: KMSClient, sealed: SealedSecret, expected_context: dict[str, str], key_arn: str) -> str:
     """Decrypt a sealed secret that must belong to expected_context and the deployment's key_arn.
 
     The key comes from the deployment, never from the record: a table writer could otherwise name a

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ses_smtp.key_use import RECENT
 from ses_smtp.logsafety import function_logger
 from ses_smtp.model import Sender
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2 import SESV2Client
 
 logger = function_logger("ses-smtp")
 
@@ -99,7 +102,7 @@ class Notices:
     """Sends notices through SES (API v2 SendEmail) from one address, through the deployment's
     configuration set; remembers how many failed, for the handler's metric."""
 
-    sesv2: Any
+    sesv2: SESV2Client
     from_address: str
     configuration_set: str | None = None
     failed: int = 0

@@ -7,8 +7,12 @@ publishes the share used as a metric the send-quota alarms watch; `ses-smtp stat
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2 import SESV2Client
 
 UNLIMITED = -1.0  # GetAccount's Max24HourSend for an account without a daily quota
 
@@ -20,7 +24,7 @@ class SendQuota:
     max_send_rate: float | None
 
     @classmethod
-    def from_account(cls, account: dict[str, Any]) -> SendQuota:
+    def from_account(cls, account: Mapping[str, Any]) -> SendQuota:
         """GetAccount's answer; its SendQuota is absent for an account SES has not set up yet."""
         quota = account.get("SendQuota") or {}
         return cls(
@@ -38,5 +42,5 @@ class SendQuota:
         return sent / maximum
 
 
-def read_send_quota(sesv2: Any) -> SendQuota:
+def read_send_quota(sesv2: SESV2Client) -> SendQuota:
     return SendQuota.from_account(sesv2.get_account())

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
@@ -21,6 +21,10 @@ from ses_smtp.envelope import SealedSecret
 from ses_smtp.errors import Conflict, SenderExists, SenderNotFound
 from ses_smtp.limits import SenderUsage
 from ses_smtp.model import MANAGED_BY_CLI, FromPatterns, KeyRef, Operation, Sender
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 SENDER_SK = "sender"
 # An operation older than this has died with its Lambda (15 minutes at most) and may be taken over.
@@ -39,7 +43,7 @@ def key_sk(access_key_id: str) -> str:
 
 
 class CredentialStore:
-    def __init__(self, dynamodb: Any, table_name: str) -> None:
+    def __init__(self, dynamodb: DynamoDBClient, table_name: str) -> None:
         self._db = dynamodb
         self._table = table_name
 
@@ -178,7 +182,7 @@ class CredentialStore:
         committed = sender.with_(version=sender.version + 1, operation=None)
         if done:
             committed = committed.with_(last_operation_id=sender.operation.id)
-        writes: list[dict[str, Any]] = [
+        writes: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
                     "TableName": self._table,
@@ -241,7 +245,9 @@ class CredentialStore:
             ConsistentRead=True,
         )["Items"]
         credentials = [item for item in items if item["sk"]["S"] != SENDER_SK]
-        writes = [{"Delete": {"TableName": self._table, "Key": item}} for item in credentials]
+        writes: list[TransactWriteItemTypeDef] = [
+            {"Delete": {"TableName": self._table, "Key": item}} for item in credentials
+        ]
         writes.append(
             {
                 "Delete": {
@@ -255,7 +261,7 @@ class CredentialStore:
         )
         self._transact(writes, sender.name)
 
-    def _transact(self, writes: list[dict[str, Any]], name: str) -> None:
+    def _transact(self, writes: list[TransactWriteItemTypeDef], name: str) -> None:
         try:
             self._db.transact_write_items(TransactItems=writes)
         except ClientError as error:

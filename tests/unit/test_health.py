@@ -54,8 +54,9 @@ def test_the_view_names_what_needs_a_person(world: World, outputs: dict[str, Any
             Threshold=0.05,
             ComparisonOperator="GreaterThanThreshold",
         )
-        state = "OK" if "complaint" in name else "ALARM"
-        cloudwatch.set_alarm_state(AlarmName=name, StateValue=state, StateReason="test")
+        cloudwatch.set_alarm_state(
+            AlarmName=name, StateValue="OK" if "complaint" in name else "ALARM", StateReason="test"
+        )
 
     view = health.gather(world.session, outputs, world.now[0] + timedelta(days=92), timedelta(days=90))
 

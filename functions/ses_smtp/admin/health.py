@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ses_smtp import render
 from ses_smtp.quota import SendQuota
 from ses_smtp.store import CredentialStore
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudwatch import CloudWatchClient
+    from mypy_boto3_sesv2 import SESV2Client
+    from mypy_boto3_sqs import SQSClient
 
 Part = dict[str, Any]
 QUOTA_WARNING = 0.8  # the share of the 24-hour quota at which the view says "close to the quota"
@@ -38,7 +43,7 @@ def part(read: Callable[[], Part]) -> Part:
         return not_available(error)
 
 
-def account(sesv2: Any, alarm_thresholds: list[float] | None = None) -> Part:
+def account(sesv2: SESV2Client, alarm_thresholds: list[float] | None = None) -> Part:
     """The sending quota, the last 24 hours' use and the account's reputation status (SES's own).
     alarm_thresholds: the deployment's send-quota alarm levels ([] off; None: a deployment that predates them)."""
     found = sesv2.get_account()
@@ -55,7 +60,7 @@ def account(sesv2: Any, alarm_thresholds: list[float] | None = None) -> Part:
     }
 
 
-def configuration_set(sesv2: Any, name: str) -> Part:
+def configuration_set(sesv2: SESV2Client, name: str) -> Part:
     """Whether SES still sends for the configuration set (it can pause one), and its reputation metrics."""
     found = sesv2.get_configuration_set(ConfigurationSetName=name)
     reputation = found.get("ReputationOptions", {})
@@ -95,13 +100,13 @@ def senders(store: CredentialStore, now: datetime, max_age: timedelta) -> Part:
     return {"senders": rows, "keys_past_max_age": old, "max_age_days": max_age.days}
 
 
-def dead_letters(sqs: Any, queue_url: str) -> Part:
+def dead_letters(sqs: SQSClient, queue_url: str) -> Part:
     """Events the events function gave up on (ses-smtp events --redrive sends them back)."""
     found = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages"])
     return {"waiting": int(found["Attributes"].get("ApproximateNumberOfMessages", 0))}
 
 
-def alarms(cloudwatch: Any, prefix: str) -> Part:
+def alarms(cloudwatch: CloudWatchClient, prefix: str) -> Part:
     """The deployment's alarms now in ALARM (its alarm names start with its name prefix)."""
     found = cloudwatch.describe_alarms(AlarmNamePrefix=f"{prefix}-", StateValue="ALARM")
     firing = [
@@ -116,7 +121,7 @@ def alarms(cloudwatch: Any, prefix: str) -> Part:
     return {"in_alarm": firing}
 
 
-def recommendations(sesv2: Any) -> Part:
+def recommendations(sesv2: SESV2Client) -> Part:
     """Virtual Deliverability Manager's open recommendations, where the account has VDM."""
     found = sesv2.list_recommendations(Filter={"STATUS": "OPEN"})
     return {

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ses_smtp.errors import SesSmtpError
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import DeleteMessageBatchRequestEntryTypeDef, SendMessageBatchRequestEntryTypeDef
 
 BATCH = 10  # SQS's largest receive and send batch
 
@@ -13,7 +17,7 @@ class RedriveIncomplete(SesSmtpError):
     code = "RedriveIncomplete"
 
 
-def redrive(sqs: Any, dead_letter_url: str, queue_url: str, limit: int = 10_000) -> int:
+def redrive(sqs: SQSClient, dead_letter_url: str, queue_url: str, limit: int = 10_000) -> int:
     """Move up to limit messages back; returns how many moved.
 
     Each batch is sent before it is deleted: a crash in between leaves a copy in both queues, and the events
@@ -26,10 +30,14 @@ def redrive(sqs: Any, dead_letter_url: str, queue_url: str, limit: int = 10_000)
         ).get("Messages", [])
         if not messages:
             break
-        entries = [{"Id": str(index), "MessageBody": m["Body"]} for index, m in enumerate(messages)]
+        entries: list[SendMessageBatchRequestEntryTypeDef] = [
+            {"Id": str(index), "MessageBody": m["Body"]} for index, m in enumerate(messages)
+        ]
         sent = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
         done = {int(entry["Id"]) for entry in sent.get("Successful", [])}
-        delete = [{"Id": str(i), "ReceiptHandle": messages[i]["ReceiptHandle"]} for i in sorted(done)]
+        delete: list[DeleteMessageBatchRequestEntryTypeDef] = [
+            {"Id": str(i), "ReceiptHandle": messages[i]["ReceiptHandle"]} for i in sorted(done)
+        ]
         if delete:
             sqs.delete_message_batch(QueueUrl=dead_letter_url, Entries=delete)
         moved += len(done)

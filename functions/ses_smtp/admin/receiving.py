@@ -13,10 +13,14 @@ import email.utils
 import re
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ses_smtp.errors import SesSmtpError
 from ses_smtp.forwarding import OBJECT_PREFIX
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import ObjectTypeDef
 
 NEWEST = 200  # stored messages looked at, newest first
 LARGEST = 1_048_576  # bytes; Google's confirmation is a few KB, so larger objects are skipped unread
@@ -60,7 +64,7 @@ class Confirmation:
         return "\n".join(lines)
 
 
-def latest_confirmation(s3: Any, bucket: str, sender: str, addresses: list[str]) -> Confirmation:
+def latest_confirmation(s3: S3Client, bucket: str, sender: str, addresses: list[str]) -> Confirmation:
     """The newest message from Google with a confirmation code for one of the sender's addresses."""
     wanted = {address.lower() for address in addresses}
     for item in _newest(s3, bucket):
@@ -98,8 +102,8 @@ def _text(message: EmailMessage) -> str:
     return str(part.get_content()) if part is not None else ""
 
 
-def _newest(s3: Any, bucket: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
+def _newest(s3: S3Client, bucket: str) -> list[ObjectTypeDef]:
+    items: list[ObjectTypeDef] = []
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=OBJECT_PREFIX):
         items.extend(page.get("Contents", []))
     return sorted(items, key=lambda item: item["LastModified"], reverse=True)[:NEWEST]

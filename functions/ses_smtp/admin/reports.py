@@ -8,10 +8,13 @@ sources that are not this deployment's SES mail, and TLS failures.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ses_smtp import render
 from ses_smtp.reports import ReportStore, digest
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 NO_REPORTS = (
     "no DMARC or TLS reports in the last {days} days: receivers send them daily once they see mail from "
@@ -19,7 +22,9 @@ NO_REPORTS = (
 )
 
 
-def summary(dynamodb: Any, table: str, days: int, top: int = 20, now: datetime | None = None) -> dict[str, Any]:
+def summary(
+    dynamodb: DynamoDBClient, table: str, days: int, top: int = 20, now: datetime | None = None
+) -> dict[str, Any]:
     start = (now or datetime.now(UTC)) - timedelta(days=days)
     return digest(ReportStore(dynamodb, table).since(start), days, top)
 
