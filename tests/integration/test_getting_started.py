@@ -56,28 +56,33 @@ def git_source(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"git::file://{clone}?ref={commit.stdout.strip()}"
 
 
+@pytest.fixture(scope="class")
+def applied(
+    request: pytest.FixtureRequest, git_source: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Path, Emulator]]:
+    """The requesting class's snippet, applied once for all its tests in an emulator of its own."""
+    require_terraform()
+    snippet = request.cls.snippet
+    document, heading = SNIPPETS[snippet]
+    with separate_emulator() as emulator:
+        zone = emulator.session().client("route53").create_hosted_zone(Name="example.com", CallerReference="docs")
+        zone_id = zone["HostedZone"]["Id"].rpartition("/")[2]
+        root = snippets.write_root(
+            tmp_path_factory.mktemp(snippet),
+            as_applied_here(snippets.hcl_block(document, heading), git_source, zone_id),
+            emulator,
+        )
+        snippets.terraform(root, "init")
+        snippets.terraform(root, "apply", "-auto-approve")
+        yield root, emulator  # no destroy: the table is deletion-protected, as the docs leave it; the emulator goes
+
+
 class SnippetAsDocumented:
     """The checks of one documented snippet, applied once for them all. A class per snippet (below) rather
     than a parametrised fixture: pytest-xdist (--dist loadscope) runs each class whole on one worker, so
     the two applies, each in an emulator of its own, run side by side."""
 
     snippet: str
-
-    @pytest.fixture(scope="class")
-    def applied(self, git_source: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Emulator]]:
-        require_terraform()
-        document, heading = SNIPPETS[self.snippet]
-        with separate_emulator() as emulator:
-            zone = emulator.session().client("route53").create_hosted_zone(Name="example.com", CallerReference="docs")
-            zone_id = zone["HostedZone"]["Id"].rpartition("/")[2]
-            root = snippets.write_root(
-                tmp_path_factory.mktemp(self.snippet),
-                as_applied_here(snippets.hcl_block(document, heading), git_source, zone_id),
-                emulator,
-            )
-            snippets.terraform(root, "init")
-            snippets.terraform(root, "apply", "-auto-approve")
-            yield root, emulator  # no destroy: the table is deletion-protected, as the docs leave it; the emulator goes
 
     def test_dns_records_reads_the_re_exported_admin_config(self, applied: tuple[Path, Emulator]) -> None:
         root, emulator = applied
