@@ -12,12 +12,6 @@ from ses_smtp.contract import DEFAULT_RETIRE_AFTER_DAYS, ENV, MAX_CREDENTIAL_AGE
 from ses_smtp.regions import require_smtp_region
 
 
-def metrics_service(env: Mapping[str, str] | None = None) -> str:
-    """The `service` dimension of the SesSmtp metrics: the deployment's name prefix (Terraform sets
-    POWERTOOLS_SERVICE_NAME), so two deployments in one account and region keep their counts apart."""
-    return (os.environ if env is None else env).get(ENV.service_name) or "ses-smtp"
-
-
 class MissingSetting(RuntimeError):
     """The function's environment lacks a setting Terraform is meant to provide."""
 
