@@ -118,7 +118,7 @@ class SesEvent:
         return fields
 
 
-def parse_sqs_body(body: str) -> SesEvent:
+def parse_sqs_body(body: Any) -> SesEvent:
     """SQS body (an SNS envelope) -> the SES event inside. Raises MalformedEvent (UnknownEventType)."""
     envelope = _json_object(body, "SQS body")
     message = envelope.get("Message")

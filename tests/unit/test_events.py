@@ -498,3 +498,11 @@ def test_a_batch_of_only_malformed_records_is_reported_not_raised(
     result, output = run(sqs_event("garbage", "{}"))
     assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-0"}, {"itemIdentifier": "sqs-1"}]}
     assert counts(output) == {"MalformedEvents": 2}
+
+
+@pytest.mark.parametrize("event", [{}, {"Records": []}, {"Records": {}}, []])
+def test_an_event_that_is_not_an_sqs_batch_fails_the_invocation_with_what_was_expected(
+    event: Any, run: EventsFunction
+) -> None:
+    with pytest.raises(MalformedEvent, match=r"expected an SQS batch"):
+        run(event)

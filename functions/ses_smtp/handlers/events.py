@@ -22,8 +22,6 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import orjson
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.contract import ENV, METRIC_NAMESPACE
@@ -175,24 +173,40 @@ class Batch:
         self.log = EventLog(context, tools.logger.service, app.settings.full_recipients)
         self.tally = Tally()
 
-    def process_record(self, record: SQSRecord) -> None:
+    def process(self, event: Any) -> dict[str, Any]:
+        """SQS's partial batch response (ReportBatchItemFailures): every record processed, the failed ones
+        named for a retry. A batch of only bad records is reported record by record too, never raised."""
+        records = event.get("Records") if isinstance(event, dict) else None
+        if not records or not isinstance(records, list):
+            raise MalformedEvent("expected an SQS batch: {'Records': [...]}")
+        failures = []
+        for record in records:
+            try:
+                self.process_record(record)
+            except Exception:  # logged and counted by process_record; the queue retries this record alone
+                failures.append({"itemIdentifier": record["messageId"]})
+        return {"batchItemFailures": failures}
+
+    def process_record(self, record: dict[str, Any]) -> None:
         """One SQS record: processed, skipped (unknown type) or failed with an ERROR line; never silently."""
         logger = self.tools.logger
         try:
-            event = parse_sqs_body(record.body)
+            event = parse_sqs_body(record.get("body"))
         except UnknownEventType as unknown:
-            logger.warning("unknown SES event type skipped", event_type=unknown.kind, sqs_message_id=record.message_id)
+            logger.warning(
+                "unknown SES event type skipped", event_type=unknown.kind, sqs_message_id=record.get("messageId")
+            )
             self.tally.failures["UnknownEventType"] += 1
             return
         except MalformedEvent as malformed:
-            logger.error("malformed SES event", reason=str(malformed), sqs_message_id=record.message_id)
+            logger.error("malformed SES event", reason=str(malformed), sqs_message_id=record.get("messageId"))
             self.tally.failures["MalformedEvents"] += 1
             raise
         try:
             self.record_event(event)
         except Exception:  # an AWS error (ClientError, BotoCoreError, NoRegionError) or a bug; re-raised
             logger.exception(
-                "SES event not processed", correlation_id=event.message_id, sqs_message_id=record.message_id
+                "SES event not processed", correlation_id=event.message_id, sqs_message_id=record.get("messageId")
             )
             self.tally.failures["EventProcessingErrors"] += 1
             raise
@@ -254,8 +268,6 @@ class Batch:
 def make_handler(app: Callable[[], App], tools: Powertools) -> LambdaHandler:
     """The events function of one deployment; app is called once per invocation (cache it to keep clients)."""
     logger, tracer, metrics = tools.logger, tools.tracer, tools.metrics
-    # A batch of only bad records is reported record by record too, never raised: nothing escapes.
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
     @logger.inject_lambda_context
     @tracer.capture_lambda_handler(capture_response=False)
@@ -263,14 +275,12 @@ def make_handler(app: Callable[[], App], tools: Powertools) -> LambdaHandler:
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         tracer.put_annotation("operation", "events")
         batch = Batch(app(), tools, context)
-        response = process_partial_response(
-            event=event, record_handler=batch.process_record, processor=processor, context=context
-        )
+        response = batch.process(event)
         batch.check_limits()
         batch.tally.publish(tools)
         # Searchable as `annotation.sender CONTAINS "alice"`, as the credentials function's traces are.
         tracer.put_annotation("sender", ",".join(sorted(batch.tally.by_sender))[:ANNOTATION_LIMIT])
-        return {"batchItemFailures": list(response.get("batchItemFailures", []))}
+        return response
 
     built: LambdaHandler = handler
     return built
