@@ -181,6 +181,24 @@ def _run_events() -> dict[str, float]:
     # garbage collector from walking it during the timed runs.
     gc.collect()
     gc.freeze()
+    # Rounds interleave json.loads and the handler, so a slow moment of the machine weighs on both.
+    rounds = [_events_round(handler, batches, bodies) for _ in range(EVENTS_ROUNDS)]
+    gc.unfreeze()
+    ours = statistics.median(handler_seconds for _, handler_seconds in rounds)
+    ratio = statistics.median(plain / handler_seconds for plain, handler_seconds in rounds)
+    _events_run.update(events_per_second=len(bodies) / ours, ratio=ratio)
+    return _events_run
+
+
+EVENTS_ROUNDS = 7
+
+
+def _events_round(
+    handler: Callable[..., Any], batches: list[dict[str, object]], bodies: list[Any]
+) -> tuple[float, float]:
+    """Seconds of json.loads over the bodies (SQS body and SNS message), then of the handler over the batches."""
+    from ses_smtp.admin.deployment import LocalContext
+
     started = time.perf_counter()
     for body in bodies:
         json.loads(json.loads(body)["Message"])
@@ -190,9 +208,7 @@ def _run_events() -> dict[str, float]:
         for batch in batches:
             handler(batch, LocalContext("ses-smtp-events"))
         ours = time.perf_counter() - started
-    gc.unfreeze()
-    _events_run.update(events_per_second=len(bodies) / ours, ratio=plain / ours)
-    return _events_run
+    return plain, ours
 
 
 _forwarding_run: dict[str, float] = {}
