@@ -43,6 +43,16 @@ locals {
   # alarms judge each reading (a daily run would see a quota used up in an afternoon only the next day).
   send_quota_period_seconds      = 900
   send_quota_schedule_expression = "rate(${local.send_quota_period_seconds / 60} minutes)"
+
+  # Named here, not read from modules/state: the key policy names the table and the table uses the key.
+  table_name = "${var.name_prefix}-credentials"
+  # The functions that write items: the credentials and events functions, and with receiving the
+  # forwarding function (duplicate claims) and the report function (one item per report).
+  table_writer_role_names = concat(
+    ["${var.name_prefix}-credentials", "${var.name_prefix}-events"],
+    var.receiving_enabled ? ["${var.name_prefix}-forwarding"] : [],
+    length(local.report_recipients) > 0 ? ["${var.name_prefix}-reports"] : [],
+  )
 }
 
 module "sending_domain" {
@@ -101,9 +111,7 @@ module "mta_sts" {
   policy      = local.mta_sts_policy
   tags        = var.tags
 
-  validation_record_fqdns = [
-    for key, fqdn in module.dns.route53_record_fqdns_by_id : fqdn if key == "mta-sts-certificate"
-  ]
+  route53_records_enabled = var.existing_route53_zone != null
 }
 
 module "encryption" {
@@ -114,11 +122,11 @@ module "encryption" {
   key_administrator_arns = var.kms_key_administrator_arns
   credentials_role_name  = "${var.name_prefix}-credentials"
   admin_principal_arns   = var.admin_principal_arns
-  table_name             = module.credentials.table_name
+  table_name             = local.table_name
   # Both names always, even with an existing alerts topic: the statements then depend on no input
   # a caller may compute from the key itself (a topic encrypted with the shared key).
   topic_names             = ["${var.name_prefix}-events", "${var.name_prefix}-alerts"]
-  alerts_topic_arn        = module.events.alerts_topic_arn
+  alerts_topic_arn        = module.monitoring.alerts_topic_arn
   log_group_name_prefix   = "/aws/lambda/${var.name_prefix}-"
   deletion_window_in_days = var.kms_key_deletion_window_in_days
   tags                    = var.tags
@@ -129,32 +137,44 @@ module "encryption" {
   } : null
 }
 
-module "credentials" {
-  source = "./modules/credentials"
+module "state" {
+  source = "./modules/state"
 
   name_prefix                       = var.name_prefix
-  domain                            = var.domain
-  identity_arn                      = module.sending_domain.identity_arn
-  configuration_set_arn             = module.sending_domain.configuration_set_arn
+  table_name                        = local.table_name
   kms_key_arn                       = module.encryption.key_arn
   package_dir                       = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
   runtime                           = var.lambda_runtime
-  log_retention_days                = var.log_retention_days
-  credentials_reserved_concurrency  = var.credentials_function_reserved_concurrency
-  rotation_schedule_expression      = var.rotation_schedule_expression
-  send_quota_schedule_expression    = var.send_quota_alarm_enabled ? local.send_quota_schedule_expression : null
-  schedule_dead_letter_queue_arn    = module.events.dead_letter_queue_arn
-  events_role_arn                   = module.events.events_role_arn
-  forwarding_role_arn               = var.receiving_enabled ? module.receiving[0].forwarding_role_arn : null
-  report_role_arn                   = var.receiving_enabled ? module.receiving[0].report_role_arn : null
-  default_retire_after_days         = var.default_retire_after_days
-  max_credential_age_days           = var.max_credential_age_days
-  unused_sender_days                = var.unused_sender_days
-  notices_from                      = var.rotation_notices_from
-  configuration_set_name            = module.sending_domain.configuration_set_name
   table_deletion_protection_enabled = var.credentials_table_deletion_protection_enabled
-  role_permissions_boundary_arn     = var.role_permissions_boundary_arn
   tags                              = var.tags
+
+  writer_role_names = local.table_writer_role_names
+}
+
+module "credentials" {
+  source = "./modules/credentials"
+
+  name_prefix                      = var.name_prefix
+  domain                           = var.domain
+  identity_arn                     = module.sending_domain.identity_arn
+  configuration_set_arn            = module.sending_domain.configuration_set_arn
+  kms_key_arn                      = module.encryption.key_arn
+  table_name                       = module.state.table_name
+  layer_arn                        = module.state.layer_arn
+  package_dir                      = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
+  runtime                          = var.lambda_runtime
+  log_retention_days               = var.log_retention_days
+  credentials_reserved_concurrency = var.credentials_function_reserved_concurrency
+  rotation_schedule_expression     = var.rotation_schedule_expression
+  send_quota_schedule_expression   = var.send_quota_alarm_enabled ? local.send_quota_schedule_expression : null
+  schedule_dead_letter_queue_arn   = module.events.dead_letter_queue_arn
+  default_retire_after_days        = var.default_retire_after_days
+  max_credential_age_days          = var.max_credential_age_days
+  unused_sender_days               = var.unused_sender_days
+  notices_from                     = var.rotation_notices_from
+  configuration_set_name           = module.sending_domain.configuration_set_name
+  role_permissions_boundary_arn    = var.role_permissions_boundary_arn
+  tags                             = var.tags
 }
 
 module "events" {
@@ -164,31 +184,51 @@ module "events" {
   configuration_set_name        = module.sending_domain.configuration_set_name
   configuration_set_arn         = module.sending_domain.configuration_set_arn
   kms_key_arn                   = module.encryption.key_arn
-  table_name                    = module.credentials.table_name
+  table_name                    = module.state.table_name
   package_dir                   = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
-  layer_arn                     = module.credentials.layer_arn
+  layer_arn                     = module.state.layer_arn
   runtime                       = var.lambda_runtime
   log_retention_days            = var.log_retention_days
   reserved_concurrency          = var.events_function_reserved_concurrency
   log_recipient_addresses       = var.log_recipient_addresses
-  existing_alerts_topic         = var.existing_alerts_topic
-  alert_publisher_rule_arns     = [module.encryption.key_changes_rule_arn]
-  alert_emails                  = var.alert_emails
-  bounce_rate_thresholds        = var.bounce_rate_alarm_thresholds
-  complaint_rate_thresholds     = var.complaint_rate_alarm_thresholds
   sender_limits                 = var.sender_limits
   sender_limit_action           = var.sender_limit_action
-  sender_limit_alarm_enabled    = var.sender_limit_alarm_enabled
-  send_quota_alarm_thresholds   = var.send_quota_alarm_enabled ? var.send_quota_alarm_thresholds : []
-  send_quota_period_seconds     = local.send_quota_period_seconds
-  reports_widget_enabled        = length(local.report_recipients) > 0
+  credentials_function_name     = module.credentials.credentials_function_name
   role_permissions_boundary_arn = var.role_permissions_boundary_arn
   tags                          = var.tags
+}
+
+module "monitoring" {
+  source = "./modules/monitoring"
+
+  name_prefix                     = var.name_prefix
+  kms_key_arn                     = module.encryption.key_arn
+  existing_alerts_topic           = var.existing_alerts_topic
+  alert_publisher_rule_arns       = [module.encryption.key_changes_rule_arn]
+  alert_emails                    = var.alert_emails
+  bounce_rate_alarm_thresholds    = var.bounce_rate_alarm_thresholds
+  complaint_rate_alarm_thresholds = var.complaint_rate_alarm_thresholds
+  sender_limit_action             = var.sender_limit_action
+  sender_limit_alarm_enabled      = var.sender_limit_alarm_enabled
+  send_quota_alarm_enabled        = var.send_quota_alarm_enabled
+  send_quota_alarm_thresholds     = var.send_quota_alarm_thresholds
+  send_quota_period_seconds       = local.send_quota_period_seconds
+  events_queue_name               = module.events.events_queue_name
+  events_dead_letter_queue_name   = module.events.dead_letter_queue_name
+  reports_widget_enabled          = length(local.report_recipients) > 0
+  tags                            = var.tags
 
   function_names = {
     credentials = module.credentials.credentials_function_name
     events      = "${var.name_prefix}-events"
   }
+
+  receiving = var.receiving_enabled ? {
+    function_name          = module.receiving[0].forwarding_function_name
+    dead_letter_queue_name = module.receiving[0].dead_letter_queue_name
+    bucket_name            = module.receiving[0].bucket_name
+    reports_enabled        = length(local.report_recipients) > 0
+  } : null
 }
 
 module "receiving" {
@@ -201,17 +241,16 @@ module "receiving" {
   identity_arn                  = module.sending_domain.identity_arn
   configuration_set_arn         = module.sending_domain.configuration_set_arn
   kms_key_arn                   = module.encryption.key_arn
-  table_name                    = module.credentials.table_name
+  table_name                    = module.state.table_name
   rule_set_name                 = coalesce(var.receipt_rule_set_name, "${var.name_prefix}-receiving")
   rule_set_create               = var.receipt_rule_set_create
   retention_days                = var.received_mail_retention_days
   unknown_recipient             = var.receiving_unknown_recipient
   tls_policy                    = var.receiving_tls_policy
   package_dir                   = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
-  layer_arn                     = module.credentials.layer_arn
+  layer_arn                     = module.state.layer_arn
   runtime                       = var.lambda_runtime
   log_retention_days            = var.log_retention_days
-  alerts_topic_arn              = module.events.alerts_topic_arn
   role_permissions_boundary_arn = var.role_permissions_boundary_arn
   tags                          = var.tags
 

@@ -101,7 +101,7 @@ output "kms_key_policy_statements_json" {
 
 output "credentials_table_name" {
   description = "DynamoDB table of sender records and sealed SMTP passwords."
-  value       = module.credentials.table_name
+  value       = module.state.table_name
 }
 
 output "credentials_function_name" {
@@ -146,12 +146,12 @@ output "events_function_name" {
 
 output "alerts_topic_arn" {
   description = "SNS topic the alarms notify."
-  value       = module.events.alerts_topic_arn
+  value       = module.monitoring.alerts_topic_arn
 }
 
 output "dashboard_name" {
   description = "CloudWatch dashboard of volume, reputation, senders and function health."
-  value       = module.events.dashboard_name
+  value       = module.monitoring.dashboard_name
 }
 
 output "receiving_mx_record" {
@@ -210,12 +210,12 @@ output "admin_config" {
     identity_arn                 = module.sending_domain.identity_arn
     configuration_set_name       = module.sending_domain.configuration_set_name
     kms_key_arn                  = module.encryption.key_arn
-    credentials_table_name       = module.credentials.table_name
+    credentials_table_name       = module.state.table_name
     credentials_function_name    = module.credentials.credentials_function_name
     events_function_name         = module.events.events_function_name
     events_queue_url             = module.events.events_queue_url
     events_dead_letter_queue_url = module.events.dead_letter_queue_url
-    alerts_topic_arn             = module.events.alerts_topic_arn
+    alerts_topic_arn             = module.monitoring.alerts_topic_arn
     send_quota_alarm_thresholds  = var.send_quota_alarm_enabled ? var.send_quota_alarm_thresholds : []
     received_mail_bucket_name    = var.receiving_enabled ? module.receiving[0].bucket_name : null
     dns_records                  = module.dns.records

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""The README's inputs and outputs reference, generated from variables.tf and outputs.tf.
+"""The READMEs' inputs and outputs reference, generated from variables.tf and outputs.tf: the root
+module's README.md and each modules/<name>/README.md.
 
 Written between terraform-docs markers (<!-- BEGIN_TF_DOCS --> ... <!-- END_TF_DOCS -->) in the
-terraform-docs markdown-table layout, so either tool can maintain it. `--check` fails when the README
-is stale (run by `make lint`); without it the README is rewritten in place (`make docs`).
+terraform-docs markdown-table layout, so either tool can maintain it. `--check` fails when a README
+is stale (run by `make lint`); without it the READMEs are rewritten in place (`make docs`).
 
 Why a script and not terraform-docs: terraform-docs ships as a Go binary and is in none of the package
 registries the project's machines and CI reach (Debian, PyPI, npm), so `make setup` could not install it.
@@ -69,7 +70,7 @@ def _cell(expression: str) -> str:
     return f"`{compact}`"
 
 
-def reference() -> str:
+def reference(module: Path) -> str:
     lines = [
         BEGIN,
         "## Inputs",
@@ -77,7 +78,7 @@ def reference() -> str:
         "| Name | Description | Type | Default | Required |",
         "|------|-------------|------|---------|:--------:|",
     ]
-    for variable in blocks(ROOT / "variables.tf", "variable"):
+    for variable in blocks(module / "variables.tf", "variable"):
         default = variable.attribute("default")
         lines.append(
             f'| <a name="input_{variable.name}"></a> [{variable.name}](#input\\_{variable.name}) | '
@@ -85,7 +86,7 @@ def reference() -> str:
             f"{_cell(default) if default is not None else 'n/a'} | {'no' if default is not None else 'yes'} |"
         )
     lines += ["", "## Outputs", "", "| Name | Description |", "|------|-------------|"]
-    for output in blocks(ROOT / "outputs.tf", "output"):
+    for output in blocks(module / "outputs.tf", "output"):
         lines.append(
             f'| <a name="output_{output.name}"></a> [{output.name}](#output\\_{output.name}) | {_description(output)} |'
         )
@@ -93,24 +94,43 @@ def reference() -> str:
     return "\n".join(lines)
 
 
+def modules() -> list[Path]:
+    """The root module and every submodule: each README carries its reference."""
+    return [ROOT, *sorted(path for path in (ROOT / "modules").iterdir() if (path / "variables.tf").is_file())]
+
+
+def updated_readme(module: Path) -> tuple[Path, str, str]:
+    """(README path, its text, its text with the reference regenerated); raises ValueError without markers."""
+    readme = module / "README.md"
+    text = readme.read_text() if readme.is_file() else ""
+    if BEGIN not in text or END not in text:
+        raise ValueError(f"{readme.relative_to(ROOT)} has no {BEGIN} ... {END} section")
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    return readme, text, text[:start] + reference(module) + text[end:]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail if README.md is not up to date")
+    parser.add_argument("--check", action="store_true", help="fail if a README is not up to date")
     args = parser.parse_args(argv)
-    readme = ROOT / "README.md"
-    text = readme.read_text()
-    if BEGIN not in text or END not in text:
-        print(f"README.md has no {BEGIN} ... {END} section", file=sys.stderr)
-        return 1
-    start, end = text.index(BEGIN), text.index(END) + len(END)
-    updated = text[:start] + reference() + text[end:]
-    if args.check:
-        if updated != text:
-            print("README.md inputs/outputs are stale: run `make docs` and commit the result", file=sys.stderr)
+    stale = []
+    for module in modules():
+        try:
+            readme, text, updated = updated_readme(module)
+        except ValueError as missing:
+            print(missing, file=sys.stderr)
             return 1
-        print("README.md inputs/outputs are up to date")
-        return 0
-    readme.write_text(updated)
+        if updated == text:
+            continue
+        if args.check:
+            stale.append(str(readme.relative_to(ROOT)))
+        else:
+            readme.write_text(updated)
+    if stale:
+        print(f"inputs/outputs are stale in {', '.join(stale)}: run `make docs` and commit the result", file=sys.stderr)
+        return 1
+    if args.check:
+        print("README inputs/outputs are up to date")
     return 0
 
 

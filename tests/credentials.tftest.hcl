@@ -1,4 +1,4 @@
-# modules/credentials on its own: the table, the sender boundary, the credentials function's policy, the
+# modules/credentials on its own: the sender boundary, the credentials function's policy, the
 # retire schedule and the administrators' policy, as the real provider renders them. No AWS call is made:
 # `make test-terraform` sets fake credentials, and every data source and computed ARN the policies need
 # is pinned with an override. The function's runtime settings are tests/function.tftest.hcl's.
@@ -10,25 +10,25 @@ provider "aws" {
 }
 
 variables {
-  name_prefix                       = "ses-smtp"
-  domain                            = "example.com"
-  identity_arn                      = "arn:aws:ses:eu-west-1:123456789012:identity/example.com"
-  configuration_set_arn             = "arn:aws:ses:eu-west-1:123456789012:configuration-set/ses-smtp"
-  configuration_set_name            = "ses-smtp"
-  kms_key_arn                       = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-  package_dir                       = "functions/dist"
-  runtime                           = "python3.13"
-  log_retention_days                = 365
-  credentials_reserved_concurrency  = 2
-  rotation_schedule_expression      = "rate(1 day)"
-  schedule_dead_letter_queue_arn    = "arn:aws:sqs:eu-west-1:123456789012:ses-smtp-events-dlq"
-  default_retire_after_days         = 7
-  max_credential_age_days           = 90
-  unused_sender_days                = 30
-  table_deletion_protection_enabled = true
-  tags                              = {}
-  events_role_arn                   = "arn:aws:iam::123456789012:role/ses-smtp-events"
-  send_quota_schedule_expression    = "rate(15 minutes)"
+  name_prefix                      = "ses-smtp"
+  domain                           = "example.com"
+  identity_arn                     = "arn:aws:ses:eu-west-1:123456789012:identity/example.com"
+  configuration_set_arn            = "arn:aws:ses:eu-west-1:123456789012:configuration-set/ses-smtp"
+  configuration_set_name           = "ses-smtp"
+  table_name                       = "ses-smtp-credentials"
+  layer_arn                        = "arn:aws:lambda:eu-west-1:123456789012:layer:ses-smtp-dependencies:1"
+  kms_key_arn                      = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  package_dir                      = "functions/dist"
+  runtime                          = "python3.13"
+  log_retention_days               = 365
+  credentials_reserved_concurrency = 2
+  rotation_schedule_expression     = "rate(1 day)"
+  schedule_dead_letter_queue_arn   = "arn:aws:sqs:eu-west-1:123456789012:ses-smtp-events-dlq"
+  default_retire_after_days        = 7
+  max_credential_age_days          = 90
+  unused_sender_days               = 30
+  tags                             = {}
+  send_quota_schedule_expression   = "rate(15 minutes)"
 }
 
 override_data {
@@ -41,12 +41,6 @@ override_data {
   target          = module.credentials_function.data.aws_caller_identity.current
   override_during = plan
   values          = { account_id = "123456789012" }
-}
-
-override_resource {
-  target          = aws_dynamodb_table.this
-  override_during = plan
-  values          = { arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/ses-smtp-credentials" }
 }
 
 override_resource {
@@ -194,51 +188,6 @@ run "senders_may_only_send_as_their_granted_addresses" {
   }
 }
 
-run "the_table_is_on_demand_encrypted_recoverable_and_protected" {
-  command = plan
-
-  module {
-    source = "./modules/credentials"
-  }
-
-  assert {
-    condition     = aws_dynamodb_table.this.billing_mode == "PAY_PER_REQUEST"
-    error_message = "The table must be on-demand."
-  }
-  assert {
-    condition     = one(aws_dynamodb_table.this.point_in_time_recovery).enabled
-    error_message = "Point-in-time recovery must be on."
-  }
-  assert {
-    condition     = one(aws_dynamodb_table.this.server_side_encryption).kms_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-    error_message = "The table must be encrypted with the module's key."
-  }
-  assert {
-    condition     = aws_dynamodb_table.this.deletion_protection_enabled
-    error_message = "Deletion protection must be on by default."
-  }
-}
-
-run "only_the_two_functions_write_table_items" {
-  command = plan
-
-  module {
-    source = "./modules/credentials"
-  }
-
-  assert {
-    condition = jsondecode(data.aws_iam_policy_document.table.json).Statement[0].Effect == "Deny" && toset(
-      jsondecode(data.aws_iam_policy_document.table.json).Statement[0].Condition.ArnNotEquals["aws:PrincipalArn"]
-    ) == toset(["arn:aws:iam::123456789012:role/ses-smtp-credentials", "arn:aws:iam::123456789012:role/ses-smtp-events"])
-    error_message = "The table policy must deny item writes to everyone but the two function roles."
-  }
-  assert {
-    condition = alltrue([for a in flatten([jsondecode(data.aws_iam_policy_document.table.json).Statement[0].Action]) :
-    !contains(["dynamodb:UpdateTable", "dynamodb:DeleteTable", "dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy", "dynamodb:*"], a)])
-    error_message = "The table policy must not lock Terraform or administrators out of managing the table."
-  }
-}
-
 run "the_schedule_can_only_ask_the_credentials_function_to_retire_keys" {
   command = plan
 
@@ -312,11 +261,6 @@ run "bounce_history_is_read_by_sender_through_an_index" {
   }
 
   assert {
-    condition = anytrue([for index in aws_dynamodb_table.this.global_secondary_index :
-    index.name == "by-sender" && index.hash_key == "history_sender" && index.range_key == "history_at" && index.projection_type == "ALL"])
-    error_message = "The table must have the by-sender index that `ses-smtp events --sender` queries."
-  }
-  assert {
     condition = anytrue([for statement in jsondecode(data.aws_iam_policy_document.administrators.json).Statement :
     statement.Sid == "ReadSenderRecords" && contains(flatten([statement.Resource]), "arn:aws:dynamodb:eu-west-1:123456789012:table/ses-smtp-credentials/index/by-sender")])
     error_message = "Administrators must be able to query the by-sender index."
@@ -373,27 +317,6 @@ run "rotation_notices_are_sent_only_from_the_notices_address" {
       local.function_environment.CONFIGURATION_SET_NAME == "ses-smtp"
     )
     error_message = "The function must get the notices address and the configuration set to send through."
-  }
-}
-
-run "the_receiving_functions_write_their_own_items_too" {
-  command = plan
-
-  module {
-    source = "./modules/credentials"
-  }
-
-  variables {
-    forwarding_role_arn = "arn:aws:iam::123456789012:role/ses-smtp-forwarding"
-    report_role_arn     = "arn:aws:iam::123456789012:role/ses-smtp-reports"
-  }
-
-  assert {
-    condition = toset(jsondecode(data.aws_iam_policy_document.table.json).Statement[0].Condition.ArnNotEquals["aws:PrincipalArn"]) == toset([
-      "arn:aws:iam::123456789012:role/ses-smtp-credentials", "arn:aws:iam::123456789012:role/ses-smtp-events",
-      "arn:aws:iam::123456789012:role/ses-smtp-forwarding", "arn:aws:iam::123456789012:role/ses-smtp-reports",
-    ])
-    error_message = "The table denies item writes to all but its writers: with receiving, the forwarding role (duplicate claims) and the report role are two."
   }
 }
 

@@ -58,7 +58,7 @@ run "hosting_serves_https_only_from_a_private_bucket" {
   }
 }
 
-run "the_certificate_waits_for_the_validation_records_given" {
+run "the_certificate_validation_names_its_own_record_when_route53_publishes_it" {
   command = plan
 
   module {
@@ -71,11 +71,43 @@ run "the_certificate_waits_for_the_validation_records_given" {
   }
 
   variables {
-    validation_record_fqdns = ["_0123456789abcdef.mta-sts.example.com"]
+    route53_records_enabled = true
+  }
+
+  override_resource {
+    target          = aws_acm_certificate.this
+    override_during = plan
+    values = {
+      arn = "arn:aws:acm:us-east-1:123456789012:certificate/mock"
+      domain_validation_options = [{
+        domain_name           = "mta-sts.example.com"
+        resource_record_name  = "_0123456789abcdef.mta-sts.example.com."
+        resource_record_type  = "CNAME"
+        resource_record_value = "_fedcba9876543210.acm-validations.aws."
+      }]
+    }
   }
 
   assert {
     condition     = aws_acm_certificate_validation.this.validation_record_fqdns == toset(["_0123456789abcdef.mta-sts.example.com"])
-    error_message = "With the records created in Route53, the validation must wait for them."
+    error_message = "With the records in Route53, the validation must name the certificate's own validation record (read from the certificate, not from modules/dns)."
+  }
+}
+
+run "without_route53_the_certificate_validation_waits_for_the_certificate_alone" {
+  command = plan
+
+  module {
+    source = "./modules/mta-sts"
+  }
+
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  assert {
+    condition     = aws_acm_certificate_validation.this.validation_record_fqdns == null
+    error_message = "A record published by hand has no Route53 name to wait for: the validation waits until ACM issues the certificate."
   }
 }

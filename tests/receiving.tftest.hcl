@@ -26,7 +26,6 @@ variables {
   layer_arn             = "arn:aws:lambda:eu-west-1:123456789012:layer:ses-smtp-dependencies:1"
   runtime               = "python3.13"
   log_retention_days    = 365
-  alerts_topic_arn      = "arn:aws:sns:eu-west-1:123456789012:ses-smtp-alerts"
   tags                  = {}
   report_recipients     = ["dmarc-reports@example.com", "tls-reports@example.com"]
   mail_from_domain      = "mail.example.com"

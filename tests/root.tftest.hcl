@@ -533,3 +533,25 @@ run "rejects_a_report_address_at_a_subdomain" {
   expect_failures = [var.receiving_reports_enabled]
 }
 
+run "only_the_functions_write_table_items_the_receiving_ones_with_receiving" {
+  command = plan
+
+  variables {
+    receiving_enabled       = true
+    receipt_rule_set_create = true
+  }
+
+  assert {
+    condition     = local.table_writer_role_names == ["ses-smtp-credentials", "ses-smtp-events", "ses-smtp-forwarding", "ses-smtp-reports"]
+    error_message = "With receiving the forwarding role (duplicate claims) and the report role write items too; modules/state denies writes to every other principal."
+  }
+}
+
+run "without_receiving_only_the_credentials_and_events_functions_write_table_items" {
+  command = plan
+
+  assert {
+    condition     = local.table_writer_role_names == ["ses-smtp-credentials", "ses-smtp-events"]
+    error_message = "Without receiving only the credentials and events functions write items."
+  }
+}

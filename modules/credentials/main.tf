@@ -12,8 +12,7 @@ locals {
   users_arn        = "arn:${local.partition}:iam::${local.account_id}:user${local.senders_path}*"
 
   # ARNs built from names, so every policy is fully known (and reviewable) at plan time.
-  table_name               = "${var.name_prefix}-credentials"
-  table_arn                = "arn:${local.partition}:dynamodb:${data.aws_region.current.id}:${local.account_id}:table/${local.table_name}"
+  table_arn                = "arn:${local.partition}:dynamodb:${data.aws_region.current.id}:${local.account_id}:table/${var.table_name}"
   group_path               = "/${var.name_prefix}/"
   group_name               = "${var.name_prefix}-senders"
   group_arn                = "arn:${local.partition}:iam::${local.account_id}:group${local.group_path}${local.group_name}"
@@ -26,14 +25,13 @@ locals {
   send_quota_schedule_arn  = "arn:${local.partition}:scheduler:${data.aws_region.current.id}:${local.account_id}:schedule/default/${local.send_quota_schedule_name}"
   credentials_function_arn = "arn:${local.partition}:lambda:${data.aws_region.current.id}:${local.account_id}:function:${var.name_prefix}-credentials"
   code_package             = "${var.package_dir}/ses_smtp.zip"
-  layer_package            = "${var.package_dir}/dependencies.zip"
 
   # The deprecated group's policy (earlier versions) reads grants from these tags.
   from_address_tags = [for index in range(1, 5) : "ses-smtp-from-${index}"]
   from_domain_tag   = "ses-smtp-from-domain"
 
   function_environment = {
-    (local.contract.environment.table_name)                = aws_dynamodb_table.this.name
+    (local.contract.environment.table_name)                = var.table_name
     (local.contract.environment.kms_key_arn)               = var.kms_key_arn
     (local.contract.environment.senders_path)              = local.senders_path
     (local.contract.environment.senders_group)             = aws_iam_group.senders.name
@@ -52,73 +50,7 @@ locals {
   }
 }
 
-resource "aws_dynamodb_table" "this" {
-  name                        = local.table_name
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "pk"
-  range_key                   = "sk"
-  deletion_protection_enabled = var.table_deletion_protection_enabled
-  tags                        = var.tags
 
-  attribute {
-    name = "pk"
-    type = "S"
-  }
-
-  attribute {
-    name = "sk"
-    type = "S"
-  }
-
-  # Only remembered bounce and complaint events carry these attributes, so the index is sparse and `ses-smtp events --sender` is a query, not a scan.
-  attribute {
-    name = local.contract.table.history_sender
-    type = "S"
-  }
-
-  attribute {
-    name = local.contract.table.history_at
-    type = "S"
-  }
-
-  global_secondary_index {
-    name            = local.contract.table.by_sender_index
-    hash_key        = local.contract.table.history_sender
-    range_key       = local.contract.table.history_at
-    projection_type = "ALL"
-  }
-
-  # Per-sender daily counts (usage#<IAM user>, day#<date>) expire two days after they start.
-  ttl {
-    attribute_name = local.contract.table.expires_at
-    enabled        = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = var.kms_key_arn
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-}
-
-resource "aws_lambda_layer_version" "dependencies" {
-  layer_name               = "${var.name_prefix}-dependencies"
-  description              = "Powertools, aws-xray-sdk and cryptography for the ses-smtp functions"
-  filename                 = local.layer_package
-  source_code_hash         = try(filebase64sha256(local.layer_package), null)
-  compatible_runtimes      = [var.runtime]
-  compatible_architectures = ["arm64"]
-
-  lifecycle {
-    precondition {
-      condition     = fileexists(local.layer_package)
-      error_message = "${local.layer_package} is missing: run `make build` in the module's directory first."
-    }
-  }
-}
 
 module "credentials_function" {
   source = "../function"
@@ -127,7 +59,7 @@ module "credentials_function" {
   description                   = "Creates, rotates, revokes and retires SES SMTP senders' keys; cannot read passwords."
   handler                       = "ses_smtp.handlers.credentials.handler"
   package_path                  = local.code_package
-  layer_arns                    = [aws_lambda_layer_version.dependencies.arn]
+  layer_arns                    = [var.layer_arn]
   environment                   = local.function_environment
   policy_json                   = data.aws_iam_policy_document.credentials_function.json
   timeout                       = 60
@@ -138,34 +70,4 @@ module "credentials_function" {
   kms_key_arn                   = var.kms_key_arn
   role_permissions_boundary_arn = var.role_permissions_boundary_arn
   tags                          = var.tags
-}
-
-# Only the functions write items. Everyone else, account administrators included, may still read
-# (IAM decides), and manage the table and this policy: the deny names item writes only.
-data "aws_iam_policy_document" "table" {
-  statement {
-    sid    = "OnlyTheFunctionsWriteItems"
-    effect = "Deny"
-    actions = [
-      "dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PartiQLDelete", "dynamodb:PartiQLInsert",
-      "dynamodb:PartiQLUpdate", "dynamodb:PutItem", "dynamodb:UpdateItem",
-    ]
-    resources = [local.table_arn, "${local.table_arn}/*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "ArnNotEquals"
-      variable = "aws:PrincipalArn"
-      values   = compact([module.credentials_function.role_arn, var.events_role_arn, var.forwarding_role_arn, var.report_role_arn])
-    }
-  }
-}
-
-resource "aws_dynamodb_resource_policy" "this" {
-  resource_arn = aws_dynamodb_table.this.arn
-  policy       = data.aws_iam_policy_document.table.json
 }

@@ -1,8 +1,3 @@
-output "table_name" {
-  description = "DynamoDB table of sender records and sealed passwords (known at plan: the key policy names it)."
-  value       = local.table_name
-}
-
 output "credentials_function_name" {
   description = "Name of the credentials function the CLI invokes."
   value       = module.credentials_function.function_name
@@ -26,9 +21,4 @@ output "senders_group_name" {
 output "administrators_policy_json" {
   description = "IAM policy to attach to the people who run `ses-smtp users`: invoke, read records, decrypt passwords."
   value       = data.aws_iam_policy_document.administrators.json
-}
-
-output "layer_arn" {
-  description = "The dependencies layer, shared with the events function."
-  value       = aws_lambda_layer_version.dependencies.arn
 }

@@ -86,7 +86,7 @@ resource "aws_scheduler_schedule" "rotation" {
 }
 
 # SES publishes no CloudWatch metric for the 24-hour quota (AWS/SES has event counts and Reputation.*
-# rates): this reading publishes SendQuotaUsed, which the send-quota alarms watch (modules/events).
+# rates): this reading publishes SendQuotaUsed, which the send-quota alarms watch (modules/monitoring).
 # A missed reading is not worth a retry: the next one comes a period later.
 resource "aws_scheduler_schedule" "send_quota" {
   #checkov:skip=CKV_AWS_297:The schedule's input is a fixed request with no secret, so there is nothing to encrypt; a CMK would only add a Scheduler decrypt grant.

@@ -34,8 +34,20 @@ variable "notices_from" {
   default     = null
 }
 
+variable "table_name" {
+  description = "Credentials table (modules/state): sender records and sealed passwords."
+  type        = string
+  nullable    = false
+}
+
+variable "layer_arn" {
+  description = "Dependencies layer (modules/state)."
+  type        = string
+  nullable    = false
+}
+
 variable "kms_key_arn" {
-  description = "KMS key for the table, the sealed passwords and the logs."
+  description = "KMS key for the sealed passwords and the logs."
   type        = string
   nullable    = false
 }
@@ -100,11 +112,6 @@ variable "unused_sender_days" {
   nullable    = false
 }
 
-variable "table_deletion_protection_enabled" {
-  description = "Protect the credentials table from deletion."
-  type        = bool
-  nullable    = false
-}
 
 variable "role_permissions_boundary_arn" {
   description = "Permissions boundary for the functions' roles, or null."
@@ -116,22 +123,4 @@ variable "tags" {
   description = "Tags for every resource that supports them."
   type        = map(string)
   nullable    = false
-}
-
-variable "events_role_arn" {
-  description = "Role of the events function: with the credentials function's, the only principals that write table items."
-  type        = string
-  nullable    = false
-}
-
-variable "report_role_arn" {
-  description = "Role of the report function (receiving reports), or null: it writes one report#... item per report (its own policy limits it to those)."
-  type        = string
-  default     = null
-}
-
-variable "forwarding_role_arn" {
-  description = "Role of the forwarding function (receiving), or null: it writes its duplicate claims (forwarded#... items, as its own policy limits), so the table policy lets it write items too."
-  type        = string
-  default     = null
 }

@@ -7,8 +7,3 @@ output "zone_file" {
   description = "The records as a BIND zone file fragment with $ORIGIN, ready to import into any DNS host."
   value       = join("\n", concat(["$ORIGIN ${var.domain}."], local.zone_lines, [""]))
 }
-
-output "route53_record_fqdns_by_id" {
-  description = "Fully qualified names of the Route53 records, by record id (empty when no zone was given)."
-  value       = { for key, record in aws_route53_record.this : key => record.fqdn }
-}

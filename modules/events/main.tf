@@ -172,7 +172,7 @@ data "aws_iam_policy_document" "events_function" {
     content {
       sid       = "AskTheCredentialsFunctionToQuarantine"
       actions   = ["lambda:InvokeFunction"]
-      resources = ["arn:${data.aws_partition.current.partition}:lambda:${data.aws_region.current.id}:${local.account_id}:function:${var.function_names["credentials"]}"]
+      resources = ["arn:${data.aws_partition.current.partition}:lambda:${data.aws_region.current.id}:${local.account_id}:function:${var.credentials_function_name}"]
     }
   }
 }
@@ -200,7 +200,7 @@ module "function" {
     (local.contract.environment.log_recipient_addresses)   = tostring(var.log_recipient_addresses)
     (local.contract.environment.sender_limits)             = jsonencode(var.sender_limits)
     (local.contract.environment.sender_limit_action)       = var.sender_limit_action
-    (local.contract.environment.credentials_function_name) = var.function_names["credentials"]
+    (local.contract.environment.credentials_function_name) = var.credentials_function_name
     (local.contract.environment.service_name)              = var.name_prefix
     (local.contract.environment.metrics_namespace)         = local.contract.metric_namespace
   }

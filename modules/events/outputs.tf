@@ -13,6 +13,16 @@ output "dead_letter_queue_arn" {
   value       = aws_sqs_queue.dead_letter.arn
 }
 
+output "events_queue_name" {
+  description = "Name of the SQS queue of SES events (its backlog alarm names it)."
+  value       = aws_sqs_queue.events.name
+}
+
+output "dead_letter_queue_name" {
+  description = "Name of the dead-letter queue (its alarm names it)."
+  value       = aws_sqs_queue.dead_letter.name
+}
+
 output "dead_letter_queue_url" {
   description = "Dead-letter queue of events that could not be processed."
   value       = aws_sqs_queue.dead_letter.id
@@ -23,15 +33,7 @@ output "events_function_name" {
   value       = module.function.function_name
 }
 
-output "alerts_topic_arn" {
-  description = "Topic the alarms notify."
-  value       = local.alerts_topic_arn
-}
 
-output "dashboard_name" {
-  description = "CloudWatch dashboard."
-  value       = aws_cloudwatch_dashboard.this.dashboard_name
-}
 
 output "events_role_arn" {
   description = "Execution role of the events function (named in the table's resource policy)."

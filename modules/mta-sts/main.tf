@@ -29,8 +29,9 @@ resource "aws_acm_certificate_validation" "this" {
   provider = aws.us_east_1
 
   certificate_arn = aws_acm_certificate.this.arn
-  # With a Route53 zone the record exists by now; without one this waits until it is published by hand.
-  validation_record_fqdns = length(var.validation_record_fqdns) > 0 ? var.validation_record_fqdns : null
+  # The record is published from this module's validation_record output (modules/dns, or by hand), so
+  # its name comes from the certificate: this module reads nothing back from the one publishing it.
+  validation_record_fqdns = var.route53_records_enabled ? [for option in aws_acm_certificate.this.domain_validation_options : trimsuffix(option.resource_record_name, ".")] : null
 }
 
 resource "aws_s3_bucket" "this" {

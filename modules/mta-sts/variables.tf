@@ -13,10 +13,11 @@ variable "policy" {
   type        = string
 }
 
-variable "validation_record_fqdns" {
-  description = "Route53 names of the certificate's validation record, once created; empty when the caller publishes it by hand."
-  type        = list(string)
-  default     = []
+variable "route53_records_enabled" {
+  description = "The caller publishes this module's records (validation_record, the host) in Route53 (modules/dns with a zone): the validation then names the record it waits for. false: published by hand, the validation waits for the certificate alone."
+  type        = bool
+  default     = false
+  nullable    = false
 }
 
 variable "tags" {

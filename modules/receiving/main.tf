@@ -285,7 +285,7 @@ resource "aws_lambda_permission" "ses" {
   source_arn     = local.rule_arn
 }
 
-# Failures are retried by Lambda, then kept in a dead-letter queue that raises one alarm.
+# Failures are retried by Lambda, then kept in a dead-letter queue that raises one alarm (modules/monitoring).
 
 resource "aws_sqs_queue" "dead_letter" {
   name                      = "${local.function_name}-dlq"
@@ -306,21 +306,6 @@ resource "aws_lambda_function_event_invoke_config" "this" {
   }
 }
 
-resource "aws_cloudwatch_metric_alarm" "dead_letters" {
-  alarm_name          = "${local.function_name}-dead-letters"
-  alarm_description   = "Received mail could not be forwarded${local.reports_enabled ? " (or a report read)" : ""} after Lambda's retries; the events are in ${aws_sqs_queue.dead_letter.name} and the messages stay in ${aws_s3_bucket.this.id} until they expire. The function's log says why (the dead letter names it). Each dead letter holds SES's event (requestPayload): once fixed, invoke that function with it again (forwarding and reports are idempotent)."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.dead_letter.name }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alerts_topic_arn]
-  tags                = var.tags
-}
 
 # For the people who run `ses-smtp users confirmation`: read the stored mail (the key policy lets
 # admin_principal_arns decrypt it through S3).

@@ -28,6 +28,11 @@ output "dead_letter_queue_url" {
   value       = aws_sqs_queue.dead_letter.id
 }
 
+output "dead_letter_queue_name" {
+  description = "Dead-letter queue of failed forwarding and report invocations (its alarm names it)."
+  value       = aws_sqs_queue.dead_letter.name
+}
+
 output "administrators_policy_json" {
   description = "IAM policy for the people who run `ses-smtp users confirmation`: list and read the stored mail."
   value       = data.aws_iam_policy_document.administrators.json

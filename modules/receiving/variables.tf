@@ -94,11 +94,6 @@ variable "log_retention_days" {
   nullable    = false
 }
 
-variable "alerts_topic_arn" {
-  description = "Topic the dead-letter alarm notifies."
-  type        = string
-  nullable    = false
-}
 
 variable "role_permissions_boundary_arn" {
   description = "Permissions boundary for the function's role, or null."

@@ -21,11 +21,12 @@ from ses_smtp_local.emulator import Emulator
 from tests.conftest import require_terraform
 
 
-def apply_local_example(emulator: Emulator, work_dir: Path) -> TerraformRun:
-    """examples/local applied on the emulator, as a person applies it, with its state in work_dir."""
+def apply_local_example(emulator: Emulator, work_dir: Path, config_dir: Path | None = None) -> TerraformRun:
+    """examples/local applied on the emulator, as a person applies it, with its state in work_dir
+    (config_dir: the example of another tree, such as an earlier commit's)."""
     require_terraform()
     run = TerraformRun(
-        config_dir=REPO_ROOT / "examples" / "local",
+        config_dir=config_dir or REPO_ROOT / "examples" / "local",
         work_dir=work_dir,
         variables={"endpoint_url": emulator.endpoint_url},
         environment=emulator.environment(),

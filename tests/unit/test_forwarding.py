@@ -303,9 +303,9 @@ def test_forwarded_claims_expire_with_the_stored_message(receiving: World) -> No
 
 
 def test_claims_use_the_tables_ttl_attribute() -> None:
-    credentials_tf = (ROOT / "modules" / "credentials" / "main.tf").read_text()
+    state_tf = (ROOT / "modules" / "state" / "main.tf").read_text()
     # The attribute's name comes from contract.json on both sides (tests/unit/test_contract.py).
-    ttl = re.search(r"ttl \{\s*attribute_name = local\.contract\.table\.expires_at\s*enabled\s*= true", credentials_tf)
+    ttl = re.search(r"ttl \{\s*attribute_name = local\.contract\.table\.expires_at\s*enabled\s*= true", state_tf)
     assert ttl is not None, "the credentials table has TTL enabled on the contract's attribute"
 
 

@@ -135,7 +135,7 @@ def test_a_revoked_sender_is_not_a_leaver(credentials: Credentials, world: World
 
 def test_the_dashboard_shows_the_retire_runs_metrics_by_the_names_it_emits() -> None:
     root = Path(__file__).resolve().parents[2]
-    dashboard = (root / "modules/events/dashboard.tf").read_text()
+    dashboard = (root / "modules/monitoring/dashboard.tf").read_text()
     block = dashboard[dashboard.index("credential_metrics = {") :]
     block = block[: block.index("}")]
     shown = re.findall(r"^\s+(\w+)\s+=", block, re.MULTILINE)

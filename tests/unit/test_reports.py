@@ -425,7 +425,7 @@ def test_terraform_stores_reports_where_the_function_reads_them_and_writes_what_
 
 
 def test_the_dashboard_shows_metrics_the_function_emits() -> None:
-    dashboard = terraform("modules/events/dashboard.tf")
+    dashboard = terraform("modules/monitoring/dashboard.tf")
     block = dashboard[dashboard.index("report_metrics = {") : dashboard.index("report_widgets")]
     shown = re.findall(r"^\s+(\w+)\s+=", block, re.MULTILINE)
     handler_source = terraform("functions/ses_smtp/handlers/reports.py")

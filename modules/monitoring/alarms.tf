@@ -74,13 +74,13 @@ locals {
   reputation_alarms = merge(
     { for level, index in local.levels : "bounce-rate-${level}" => {
       metric      = "Reputation.BounceRate"
-      threshold   = var.bounce_rate_thresholds[index]
-      description = "SES account bounce rate is above ${var.bounce_rate_thresholds[index] * 100}% (SES reviews accounts at 5%, pauses at 10%). Find the sender with `ses-smtp events --sender`, stop sends to bad addresses, see docs/reputation.md."
+      threshold   = var.bounce_rate_alarm_thresholds[index]
+      description = "SES account bounce rate is above ${var.bounce_rate_alarm_thresholds[index] * 100}% (SES reviews accounts at 5%, pauses at 10%). Find the sender with `ses-smtp events --sender`, stop sends to bad addresses, see docs/reputation.md."
     } },
     { for level, index in local.levels : "complaint-rate-${level}" => {
       metric      = "Reputation.ComplaintRate"
-      threshold   = var.complaint_rate_thresholds[index]
-      description = "SES account complaint rate is above ${var.complaint_rate_thresholds[index] * 100}% (SES reviews accounts at 0.1%, pauses at 0.5%). Find who complained with `ses-smtp events`, stop mailing them, see docs/reputation.md."
+      threshold   = var.complaint_rate_alarm_thresholds[index]
+      description = "SES account complaint rate is above ${var.complaint_rate_alarm_thresholds[index] * 100}% (SES reviews accounts at 0.1%, pauses at 0.5%). Find who complained with `ses-smtp events`, stop mailing them, see docs/reputation.md."
     } },
   )
 
@@ -89,18 +89,18 @@ locals {
   # MalformedEvents tell them apart), rather than two more alarm metrics past the free ten.
   queue_alarms = {
     events-dead-letters = {
-      queue       = aws_sqs_queue.dead_letter.name
+      queue       = var.events_dead_letter_queue_name
       metric      = "ApproximateNumberOfMessagesVisible"
       threshold   = 0
       periods     = 1
-      description = "SES events could not be processed and are in ${aws_sqs_queue.dead_letter.name}: an AWS error (EventProcessingErrors: permissions, throttling, a missing region) or malformed input (MalformedEvents). The events function's ERROR lines say which and why. Fix the cause, then `ses-smtp events --redrive`. A message with an ERROR_CODE attribute is a scheduled run Scheduler could not start: fix the cause it names; a retire run, run `ses-smtp users retire`; a send_quota reading needs nothing more (redrive would count either as malformed)."
+      description = "SES events could not be processed and are in ${var.events_dead_letter_queue_name}: an AWS error (EventProcessingErrors: permissions, throttling, a missing region) or malformed input (MalformedEvents). The events function's ERROR lines say which and why. Fix the cause, then `ses-smtp events --redrive`. A message with an ERROR_CODE attribute is a scheduled run Scheduler could not start: fix the cause it names; a retire run, run `ses-smtp users retire`; a send_quota reading needs nothing more (redrive would count either as malformed)."
     }
     events-backlog = {
-      queue       = aws_sqs_queue.events.name
+      queue       = var.events_queue_name
       metric      = "ApproximateAgeOfOldestMessage"
       threshold   = 3600
       periods     = 2
-      description = "SES events have waited over an hour in ${aws_sqs_queue.events.name}: the events function is not keeping up or not running. Check its errors and throttles."
+      description = "SES events have waited over an hour in ${var.events_queue_name}: the events function is not keeping up or not running. Check its errors and throttles."
     }
   }
 
@@ -116,11 +116,11 @@ locals {
 
   # The credentials function reads SES GetAccount every period and publishes SendQuotaUsed, the percent of
   # the 24-hour quota used (SES has no metric for it). Two alarm metrics past the free ten (0.20 USD a
-  # month); send_quota_alarm_enabled = false removes them and the reading.
+  # month); send_quota_alarm_enabled = false removes them (and, in the root module, the reading).
   send_quota_alarms = { for level, index in local.levels : "send-quota-${level}" => {
     threshold   = var.send_quota_alarm_thresholds[index] * 100
     description = "The account has used over ${var.send_quota_alarm_thresholds[index] * 100}% of its 24-hour SES sending quota (in this region). SES refuses mail over the quota and does not queue it (mail clients get 454 Daily message quota exceeded). `ses-smtp status` shows the quota and each sender's volume today: find who sends most, or request a higher quota in the SES console (docs/troubleshooting.md)."
-  } if length(var.send_quota_alarm_thresholds) == 2 }
+  } if var.send_quota_alarm_enabled }
 
   function_alarms = merge(
     { for role, name in var.function_names : "${role}-errors" => {
@@ -244,5 +244,24 @@ resource "aws_cloudwatch_metric_alarm" "send_quota" {
   treat_missing_data  = "notBreaching" # an unlimited quota publishes nothing; a failed reading is the credentials-errors alarm's
   alarm_actions       = [local.alerts_topic_arn]
   ok_actions          = [local.alerts_topic_arn]
+  tags                = var.tags
+}
+
+# Received mail that could not be forwarded (or a report read) after Lambda's retries.
+resource "aws_cloudwatch_metric_alarm" "received_mail_dead_letters" {
+  count = var.receiving == null ? 0 : 1
+
+  alarm_name          = "${var.receiving.function_name}-dead-letters"
+  alarm_description   = "Received mail could not be forwarded${var.receiving.reports_enabled ? " (or a report read)" : ""} after Lambda's retries; the events are in ${var.receiving.dead_letter_queue_name} and the messages stay in ${var.receiving.bucket_name} until they expire. The function's log says why (the dead letter names it). Each dead letter holds SES's event (requestPayload): once fixed, invoke that function with it again (forwarding and reports are idempotent)."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = var.receiving.dead_letter_queue_name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [local.alerts_topic_arn]
   tags                = var.tags
 }

@@ -57,8 +57,8 @@ locals {
         ]
         annotations = {
           horizontal = concat(
-            [for index, value in var.bounce_rate_thresholds : { label = "bounce alarm ${index + 1}", value = value }],
-            [for index, value in var.complaint_rate_thresholds : { label = "complaint alarm ${index + 1}", value = value }],
+            [for index, value in var.bounce_rate_alarm_thresholds : { label = "bounce alarm ${index + 1}", value = value }],
+            [for index, value in var.complaint_rate_alarm_thresholds : { label = "complaint alarm ${index + 1}", value = value }],
           )
         }
       }
@@ -80,8 +80,8 @@ locals {
       properties = {
         title = "Event pipeline: dead letters, backlog, failures", region = local.region, stat = "Maximum", period = 300, view = "timeSeries",
         metrics = [
-          ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", aws_sqs_queue.dead_letter.name, { label = "Dead letters" }],
-          ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", aws_sqs_queue.events.name, { label = "Oldest event (s)", yAxis = "right" }],
+          ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.events_dead_letter_queue_name, { label = "Dead letters" }],
+          ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", var.events_queue_name, { label = "Oldest event (s)", yAxis = "right" }],
           [local.contract.metric_namespace, "EventProcessingErrors", "service", var.name_prefix, { stat = "Sum", label = "Failed on an AWS error (retried)" }],
           [local.contract.metric_namespace, "MalformedEvents", "service", var.name_prefix, { stat = "Sum", label = "Malformed events" }],
           [local.contract.metric_namespace, "UnknownEventType", "service", var.name_prefix, { stat = "Sum", label = "Unknown event types (skipped)" }],
