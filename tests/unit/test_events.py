@@ -3,18 +3,25 @@ unknown fields and types, malformed input, AWS errors, duplicates, and no AWS ca
 
 from __future__ import annotations
 
+import io
 import json
+import re
+from contextlib import redirect_stdout
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import pytest
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from botocore.stub import Stubber
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from ses_smtp.contract import METRIC_NAMESPACE
 from ses_smtp.credentials import Caller
-from ses_smtp.events import MalformedEvent, RecipientHistory, UnknownEventType, parse_sqs_body
+from ses_smtp.events import MalformedEvent, RecipientHistory, UnknownEventType, metric_name, parse_sqs_body
+from ses_smtp.handlers import events as events_handler
 from ses_smtp.limits import SenderUsage
 from ses_smtp_local.simulator import events_for
 from tests.unit.aws_world import World
@@ -506,3 +513,44 @@ def test_an_event_that_is_not_an_sqs_batch_fails_the_invocation_with_what_was_ex
 ) -> None:
     with pytest.raises(MalformedEvent, match=r"expected an SQS batch"):
         run(event)
+
+
+@pytest.mark.parametrize(
+    ("dimension", "value", "counts"),
+    [
+        ("Sender", "ses-smtp-alice", {"Send": 48, "Delivery": 46, "Rendering Failure": 1}),
+        ("BounceType", "Permanent", {"Bounce": 2}),
+    ],
+)
+def test_a_dimension_line_is_the_one_powertools_writes(dimension: str, value: str, counts: dict[str, int]) -> None:
+    ours, theirs = io.StringIO(), io.StringIO()
+    with redirect_stdout(ours):
+        events_handler.publish_by("ses-smtp", dimension, value, counts)
+    reference = EphemeralMetrics(namespace=METRIC_NAMESPACE, service="ses-smtp")
+    reference.add_dimension(name=dimension, value=value)
+    for kind, count in counts.items():
+        reference.add_metric(name=metric_name(kind), unit=MetricUnit.Count, value=count)
+    with redirect_stdout(theirs):
+        reference.flush_metrics()
+    line, expected = json.loads(ours.getvalue()), json.loads(theirs.getvalue())
+    assert abs(line["_aws"].pop("Timestamp") - expected["_aws"].pop("Timestamp")) < 1000
+    assert line == expected
+    assert list(line) == list(expected), "the same keys in the same order"
+
+
+def test_no_dimension_line_when_metrics_are_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    output = io.StringIO()
+    with redirect_stdout(output):
+        events_handler.publish_by("ses-smtp", "Sender", "ses-smtp-alice", {"Send": 1})
+    assert output.getvalue() == ""
+
+
+def test_the_log_lines_clock_writes_what_isoformat_writes() -> None:
+    clock = events_handler.Clock()
+    for _ in range(3):  # the first call formats the second, the next ones reuse it
+        before = datetime.now(UTC)
+        written = clock.now()
+        after = datetime.now(UTC)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", written), written
+        assert before.replace(microsecond=before.microsecond // 1000 * 1000) <= datetime.fromisoformat(written) <= after

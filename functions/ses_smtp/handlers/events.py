@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import orjson
-from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ses_smtp.contract import ENV, METRIC_NAMESPACE
@@ -110,13 +112,30 @@ class EventLog:
         }
 
     def write(self, event: SesEvent) -> None:
-        line = {
-            **self._base,
-            "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
-            "correlation_id": event.message_id,
-            **event.log_fields(self.full_recipients),
-        }
-        sys.stdout.write(orjson.dumps(line).decode() + "\n")
+        line = self._base.copy()
+        line["timestamp"] = CLOCK.now()
+        line["correlation_id"] = event.message_id
+        event.log_fields(self.full_recipients, line)
+        sys.stdout.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE).decode())
+
+
+class Clock:
+    """The time as datetime.now(UTC).isoformat(timespec="milliseconds") writes it, the date and time of day
+    formatted once a second: at one log line per event, formatting it whole was a twentieth of the event's cost."""
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._prefix = ""
+
+    def now(self) -> str:
+        now = time.time()
+        second = int(now)
+        if second != self._second:
+            self._second, self._prefix = second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        return f"{self._prefix}.{int((now - second) * 1000):03d}+00:00"
+
+
+CLOCK = Clock()
 
 
 def _trace_id() -> str | None:
@@ -152,17 +171,34 @@ class Tally:
         # One EMF line per dimension value (a sender, a bounce type): still no AWS call.
         service = tools.logger.service
         for sender, counts in self.by_sender.items():
-            _publish_by(service, "Sender", sender, counts)
+            publish_by(service, "Sender", sender, counts)
         for bounce_type, count in self.by_bounce_type.items():
-            _publish_by(service, "BounceType", bounce_type, {"Bounce": count})
+            publish_by(service, "BounceType", bounce_type, {"Bounce": count})
 
 
-def _publish_by(service: str, dimension: str, value: str, counts: Mapping[str, int]) -> None:
-    line = EphemeralMetrics(namespace=METRIC_NAMESPACE, service=service)
-    line.add_dimension(name=dimension, value=value)
-    for kind, count in counts.items():
-        line.add_metric(name=metric_name(kind), unit=MetricUnit.Count, value=count)
-    line.flush_metrics()
+def publish_by(service: str, dimension: str, value: str, counts: Mapping[str, int]) -> None:
+    """One EMF line of counts under a dimension, as Powertools' EphemeralMetrics writes it (a unit test holds
+    the two equal) at a tenth of its cost: a batch writes one per sender and bounce type."""
+    if is_metrics_disabled():
+        return
+    names = [metric_name(kind) for kind in counts]
+    line: dict[str, Any] = {
+        "_aws": {
+            "Timestamp": int(time.time() * 1000),
+            "CloudWatchMetrics": [
+                {
+                    "Namespace": METRIC_NAMESPACE,
+                    "Dimensions": [[dimension, "service"]],
+                    "Metrics": [{"Name": name, "Unit": MetricUnit.Count.value} for name in names],
+                }
+            ],
+        },
+        dimension: value,
+        "service": service,
+    }
+    for name, count in zip(names, counts.values(), strict=True):
+        line[name] = [float(count)]
+    sys.stdout.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE).decode())
 
 
 class Batch:
