@@ -285,7 +285,7 @@ resource "aws_lambda_permission" "ses" {
   source_arn     = local.rule_arn
 }
 
-# Failures are retried by Lambda, then kept in a dead-letter queue that raises one alarm (modules/monitoring).
+# Failures are retried by Lambda, then kept in a dead-letter queue; modules/monitoring alarms on it.
 
 resource "aws_sqs_queue" "dead_letter" {
   name                      = "${local.function_name}-dlq"
@@ -305,7 +305,6 @@ resource "aws_lambda_function_event_invoke_config" "this" {
     }
   }
 }
-
 
 # For the people who run `ses-smtp users confirmation`: read the stored mail (the key policy lets
 # admin_principal_arns decrypt it through S3).
