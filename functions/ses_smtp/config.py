@@ -18,6 +18,8 @@ class MissingSetting(RuntimeError):
 
 @dataclass(frozen=True)
 class Settings:
+    """A credentials function's settings, read from the environment Terraform gives it."""
+
     table_name: str
     kms_key_arn: str
     senders_path: str

@@ -81,6 +81,8 @@ class Caller:
 
 @dataclass(frozen=True)
 class RetirementReport:
+    """What a retire run did and found; its lists name senders and keys, never a secret."""
+
     retired: list[str]
     skipped_busy: list[str]
     past_max_age: list[dict[str, Any]]

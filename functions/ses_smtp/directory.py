@@ -23,6 +23,8 @@ class AccessKeyLimit(Exception):
 
 @dataclass(frozen=True)
 class NewAccessKey:
+    """An access key IAM has just created: the only time its secret exists."""
+
     access_key_id: str
     secret_access_key: str
     created_at: datetime
@@ -33,6 +35,8 @@ class NewAccessKey:
 
 @dataclass(frozen=True)
 class AccessKeyInfo:
+    """An access key as IAM lists it."""
+
     access_key_id: str
     status: str
     created_at: datetime

@@ -31,6 +31,8 @@ def encryption_context(user: str, access_key_id: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class SealedSecret:
+    """A secret encrypted under a KMS data key (AES-256-GCM), with the context both are bound to."""
+
     scheme: int
     key_arn: str
     wrapped_key: bytes

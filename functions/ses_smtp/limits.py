@@ -107,6 +107,8 @@ class Usage:
 
 @dataclass(frozen=True)
 class Verdict:
+    """Which of a sender's limits are passed, and which are close."""
+
     over: tuple[str, ...]  # limits passed, each as a sentence
     near: tuple[str, ...]  # limits at 90% or more, not passed
 

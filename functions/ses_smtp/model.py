@@ -134,6 +134,8 @@ def validate_forward_to(address: Any, own_domains: frozenset[str]) -> str | None
 
 @dataclass(frozen=True)
 class KeyRef:
+    """One of a sender's access keys, as its record keeps it."""
+
     access_key_id: str
     created_at: datetime
     retire_after: datetime | None = None
@@ -141,6 +143,8 @@ class KeyRef:
 
 @dataclass(frozen=True)
 class Operation:
+    """The operation holding a sender's record while it runs."""
+
     id: str
     kind: str
     started_at: datetime
@@ -148,6 +152,8 @@ class Operation:
 
 @dataclass(frozen=True)
 class Sender:
+    """A sender's record: who may send as which addresses, with which keys, managed by whom."""
+
     name: str
     iam_user: str
     from_patterns: FromPatterns

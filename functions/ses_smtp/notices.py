@@ -45,6 +45,8 @@ class Window:
 
 @dataclass(frozen=True)
 class Notice:
+    """A mail to a person about their password."""
+
     to: str
     subject: str
     body: str

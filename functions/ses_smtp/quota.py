@@ -19,6 +19,8 @@ UNLIMITED = -1.0  # GetAccount's Max24HourSend for an account without a daily qu
 
 @dataclass(frozen=True)
 class SendQuota:
+    """The account's 24-hour sending quota and what is used of it, as SES GetAccount gives them."""
+
     max_24_hour_send: float | None  # -1: unlimited
     sent_last_24_hours: float | None
     max_send_rate: float | None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from ses_smtp.contract import read_package_json
 
 
 class UnknownRegion(ValueError):
@@ -15,13 +15,13 @@ class UnknownRegion(ValueError):
 @cache
 def smtp_regions() -> frozenset[str]:
     """Regions with an SES SMTP endpoint (read from smtp_regions.json, which Terraform reads too)."""
-    document = json.loads(resources.files("ses_smtp").joinpath("smtp_regions.json").read_text())
+    document = read_package_json("smtp_regions.json")
     return frozenset(document["regions"])
 
 
 @cache
 def _dkim_domains() -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(resources.files("ses_smtp").joinpath("ses_dkim_domains.json").read_text())
+    document: dict[str, Any] = read_package_json("ses_dkim_domains.json")
     return document
 
 

@@ -98,6 +98,8 @@ class Row:
 
 @dataclass(frozen=True)
 class Totals:
+    """Messages of an aggregate report, counted by DMARC result and by source."""
+
     messages: int = 0
     passed: int = 0
     ours: int = 0
@@ -116,6 +118,8 @@ class Totals:
 
 @dataclass(frozen=True)
 class AggregateReport:
+    """A DMARC aggregate report, its rows merged by source and result."""
+
     reporter: str
     reporter_email: str
     report_id: str
@@ -134,6 +138,8 @@ class AggregateReport:
 
 @dataclass(frozen=True)
 class TlsFailure:
+    """One kind of failed TLS session of a TLS-RPT report."""
+
     result_type: str
     count: int
     sending_mta_ip: str = ""
@@ -142,6 +148,8 @@ class TlsFailure:
 
 @dataclass(frozen=True)
 class TlsReport:
+    """A TLS-RPT report: sessions per policy, and the failures."""
+
     reporter: str
     report_id: str
     begin: int
@@ -289,6 +297,8 @@ def parse_aggregate(document: bytes, ours: OurSenders) -> AggregateReport:
 
 @dataclass
 class _AggregateBuilder:
+    """An aggregate report as it is parsed, element by element."""
+
     ours: OurSenders
     depth: int = 0
     metadata: dict[str, str] = field(default_factory=dict)
@@ -548,6 +558,8 @@ def _domain_of(address: str) -> str:
 
 @dataclass(frozen=True)
 class Stored:
+    """A report as the store kept it."""
+
     report: Report
     carrier: Carrier
     new: bool  # False: the same report was stored before (a receiver sent it twice)

@@ -50,6 +50,8 @@ SEND_QUOTA = "send_quota"  # the schedule's reading; apart from Action: it touch
 
 @dataclass(frozen=True)
 class CredentialRequest:
+    """One request to the credentials function, every field checked."""
+
     action: Action
     name: str
     from_patterns: list[str]

@@ -45,6 +45,8 @@ class DeclareRequest:
 
 @dataclass(frozen=True)
 class ObserveRequest:
+    """Terraform's plan-time read of the senders it declares."""
+
     declared: list[Declared]
 
 
