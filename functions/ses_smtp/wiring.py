@@ -3,7 +3,7 @@ while warm)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import boto3
 
@@ -12,9 +12,6 @@ from ses_smtp.credentials import Credentials
 from ses_smtp.directory import SenderDirectory
 from ses_smtp.notices import Notices
 from ses_smtp.store import CredentialStore
-
-if TYPE_CHECKING:
-    from mypy_boto3_sesv2 import SESV2Client
 
 
 def build_credentials(settings: Settings, session: Any = None) -> Credentials:
@@ -37,8 +34,3 @@ def build_notices(settings: Settings, session: Any) -> Notices | None:
     if settings.notices_from is None:
         return None
     return Notices(session.client("sesv2"), settings.notices_from, settings.configuration_set_name)
-
-
-def sesv2_from_env() -> SESV2Client:
-    """SES API v2 for the send-quota reading: a new client each run is cheap next to a run every 15 minutes."""
-    return boto3.session.Session().client("sesv2")

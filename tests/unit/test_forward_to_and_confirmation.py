@@ -18,7 +18,7 @@ from ses_smtp.admin import users as users
 from ses_smtp.admin.commands import users as users_command
 from ses_smtp.admin.deployment import Deployment
 from ses_smtp.errors import InvalidRequest
-from ses_smtp.handlers.credentials import CredentialRequest, handle
+from ses_smtp.handlers.sender_requests import CredentialRequest, handle
 from tests.unit.aws_world import REGION, World
 from tests.unit.functions import CredentialsFunction, tools
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from ses_smtp.admin.deployment import logs_to
 from ses_smtp.config import schedule_interval
 from ses_smtp.errors import InvalidRequest
-from ses_smtp.handlers.credentials import CredentialRequest
+from ses_smtp.handlers.sender_requests import CredentialRequest
 from ses_smtp.logsafety import function_logger
 from ses_smtp.smtp_password import derive_smtp_password
 from ses_smtp.wiring import build_credentials

@@ -139,8 +139,8 @@ def test_the_dashboard_shows_the_retire_runs_metrics_by_the_names_it_emits() -> 
     block = dashboard[dashboard.index("credential_metrics = {") :]
     block = block[: block.index("}")]
     shown = re.findall(r"^\s+(\w+)\s+=", block, re.MULTILINE)
-    emitted = re.findall(
-        r'add_metric\(\s*name="(\w+)"', (root / "functions/ses_smtp/handlers/credentials.py").read_text()
-    )
+    handlers = root / "functions/ses_smtp/handlers"
+    sources = "".join((handlers / name).read_text() for name in ("credentials.py", "sender_requests.py"))
+    emitted = re.findall(r'add_metric\(\s*name="(\w+)"', sources)
     assert {"OldPasswordsStillInUse", "UnusedSenders"} <= set(shown)
     assert set(shown) <= set(emitted), "the dashboard shows a metric the credentials function never emits"
