@@ -10,6 +10,7 @@
 # generation). Once it is as declared, the observed generation is the one in state: the plan is clean.
 
 locals {
+  contract = jsondecode(file("${path.module}/functions/ses_smtp/contract.json"))
   declared_senders = {
     for name, sender in var.senders : name => {
       from       = sender.from
@@ -25,7 +26,7 @@ data "aws_lambda_invocation" "senders_observed" {
 
   # The ARN, unknown until the function exists: the first plan does not ask a function that is not there.
   function_name = module.credentials.credentials_function_arn
-  input         = jsonencode({ action = "observe", declared = local.declared_senders })
+  input         = jsonencode({ action = local.contract.requests.observe, declared = local.declared_senders })
 }
 
 resource "aws_lambda_invocation" "sender" {
@@ -34,7 +35,7 @@ resource "aws_lambda_invocation" "sender" {
   function_name   = module.credentials.credentials_function_name
   lifecycle_scope = "CRUD"
   input = jsonencode(merge(local.declared_senders[each.key], {
-    action = "declare"
+    action = local.contract.requests.declare
     name   = each.key
     generation = (
       local.observed_senders[each.key].generation + (length(local.observed_senders[each.key].differs) == 0 ? 0 : 1)

@@ -22,6 +22,8 @@ def read_package_json(name: str) -> Any:
 _CONTRACT: dict[str, Any] = read_package_json("contract.json")
 
 METRIC_NAMESPACE: str = _CONTRACT["metric_namespace"]
+SENDER_DIMENSION: str = _CONTRACT["metric_dimensions"]["sender"]
+SERVICE_DIMENSION: str = _CONTRACT["metric_dimensions"]["service"]  # Powertools' name: written here, not chosen
 
 PASSWORD_PURPOSE: str = _CONTRACT["password_envelope"]["purpose"]
 PASSWORD_CONTEXT_KEYS: tuple[str, ...] = tuple(_CONTRACT["password_envelope"]["context_keys"])
@@ -83,3 +85,39 @@ class Environment(NamedTuple):
 
 
 ENV = Environment(**_CONTRACT["environment"])
+
+
+class Requests(NamedTuple):
+    """Actions Terraform sends the credentials function: its schedules and the declared senders."""
+
+    retire: str
+    send_quota: str
+    declare: str
+    observe: str
+
+
+REQUEST = Requests(**_CONTRACT["requests"])
+
+
+class MetricNames(NamedTuple):
+    """Custom metrics the module's alarms and dashboard read; the functions publish them."""
+
+    senders_over_limit: str
+    credentials_need_attention: str
+    send_quota_used: str
+    event_processing_errors: str
+    malformed_events: str
+    unknown_event_type: str
+    credentials_past_max_age: str
+    senders_skipped_busy: str
+    unrecorded_access_keys_deactivated: str
+    old_passwords_still_in_use: str
+    unused_senders: str
+    dmarc_pass: str
+    dmarc_fail_ours: str
+    dmarc_fail_others: str
+    tls_sessions_failed: str
+    reports_rejected: str
+
+
+METRIC = MetricNames(**_CONTRACT["metrics"])

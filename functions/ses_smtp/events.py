@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import orjson
 from botocore.exceptions import ClientError
 
-from ses_smtp.contract import BY_SENDER_INDEX, HISTORY_AT, HISTORY_SENDER, RECIPIENT_PREFIX
+from ses_smtp.contract import BY_SENDER_INDEX, HISTORY_AT, HISTORY_SENDER, METRIC, RECIPIENT_PREFIX
 from ses_smtp.errors import InvalidRequest
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class MalformedEvent(InvalidRequest):
 class UnknownEventType(MalformedEvent):
     """An SES payload of a type this function does not know (SES adds types): reported, not retried."""
 
-    code = "UnknownEventType"
+    code = METRIC.unknown_event_type  # the error code is the name of the metric that counts it
 
     def __init__(self, kind: str) -> None:
         super().__init__(f"unknown SES event type {kind!r}")

@@ -69,7 +69,7 @@ resource "aws_scheduler_schedule" "rotation" {
     arn      = module.credentials_function.function_arn
     role_arn = aws_iam_role.scheduler.arn
     input = jsonencode({
-      action         = "retire"
+      action         = local.contract.requests.retire
       actor          = "schedule:${var.name_prefix}-rotation"
       correlation_id = "<aws.scheduler.execution-id>"
     })
@@ -104,7 +104,7 @@ resource "aws_scheduler_schedule" "send_quota" {
     arn      = module.credentials_function.function_arn
     role_arn = aws_iam_role.scheduler.arn
     input = jsonencode({
-      action         = "send_quota"
+      action         = local.contract.requests.send_quota
       actor          = "schedule:${local.send_quota_schedule_name}"
       correlation_id = "<aws.scheduler.execution-id>"
     })

@@ -109,7 +109,7 @@ locals {
   # CloudWatch's free ten); reaching 90% of a limit is a WARNING line and the SendersNearLimit metric only.
   sender_alarms = var.sender_limit_alarm_enabled ? {
     senders-over-limit = {
-      metric      = "SendersOverLimit"
+      metric      = local.contract.metrics.senders_over_limit
       description = "A sender passed one of its limits (${var.sender_limit_action == "quarantine" ? "its keys are now deactivated: `ses-smtp users status NAME` says why, `ses-smtp users release NAME` reactivates them" : "alert only: `ses-smtp users revoke NAME` stops it"}). The events function's log line \"sender over a limit\" names the sender. Mail SES already accepted is not recalled."
     }
   } : {}
@@ -198,8 +198,8 @@ resource "aws_cloudwatch_metric_alarm" "credentials_need_attention" {
   alarm_name          = "${var.name_prefix}-credentials-need-attention"
   alarm_description   = "The daily retire run found credentials that need a person: a key past max_credential_age_days (rotate it), a sender held by an operation in flight, an active access key that no record knew (now deactivated: find who made it in CloudTrail), or an old password used today whose key is retired within a day (call the person). `ses-smtp users retire` lists them."
   namespace           = local.contract.metric_namespace
-  metric_name         = "CredentialsNeedAttention"
-  dimensions          = { service = var.name_prefix }
+  metric_name         = local.contract.metrics.credentials_need_attention
+  dimensions          = { (local.contract.metric_dimensions.service) = var.name_prefix }
   statistic           = "Maximum"
   period              = 3600
   evaluation_periods  = 1
@@ -217,7 +217,7 @@ resource "aws_cloudwatch_metric_alarm" "sender" {
   alarm_description   = each.value.description
   namespace           = local.contract.metric_namespace
   metric_name         = each.value.metric
-  dimensions          = { service = var.name_prefix }
+  dimensions          = { (local.contract.metric_dimensions.service) = var.name_prefix }
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1
@@ -234,8 +234,8 @@ resource "aws_cloudwatch_metric_alarm" "send_quota" {
   alarm_name          = "${var.name_prefix}-${each.key}"
   alarm_description   = each.value.description
   namespace           = local.contract.metric_namespace
-  metric_name         = "SendQuotaUsed"
-  dimensions          = { service = var.name_prefix }
+  metric_name         = local.contract.metrics.send_quota_used
+  dimensions          = { (local.contract.metric_dimensions.service) = var.name_prefix }
   statistic           = "Maximum"
   period              = var.send_quota_period_seconds
   evaluation_periods  = 1

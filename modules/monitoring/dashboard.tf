@@ -1,5 +1,6 @@
 locals {
   region     = data.aws_region.current.id
+  dimension  = local.contract.metric_dimensions
   ses_events = ["Send", "Delivery", "Bounce", "Complaint", "Reject", "DeliveryDelay"]
 
   # Senders are ranked by Metrics Insights (top N) rather than listed by SEARCH, so the dashboard
@@ -18,24 +19,24 @@ locals {
       metrics = [[{
         id         = top.id
         label      = ""
-        expression = "SELECT SUM(${top.metric}) FROM SCHEMA(${local.contract.metric_namespace}, Sender, service) WHERE service = '${var.name_prefix}' GROUP BY Sender ORDER BY SUM() DESC LIMIT ${top.limit}"
+        expression = "SELECT SUM(${top.metric}) FROM SCHEMA(${local.contract.metric_namespace}, ${local.dimension.sender}, ${local.dimension.service}) WHERE ${local.dimension.service} = '${var.name_prefix}' GROUP BY ${local.dimension.sender} ORDER BY SUM() DESC LIMIT ${top.limit}"
       }]]
     }
   }]
 
   # What the DMARC and TLS reports say (modules/receiving's report function): five lines.
   report_metrics = {
-    DmarcPass         = "DMARC pass"
-    DmarcFailOurs     = "DMARC fail, our own mail (fix before tightening the policy)"
-    DmarcFailOthers   = "DMARC fail, other sources (someone else, or a forgotten tool)"
-    TlsSessionsFailed = "TLS failures (senders reaching our MX)"
-    ReportsRejected   = "Reports rejected (malformed or hostile)"
+    (local.contract.metrics.dmarc_pass)          = "DMARC pass"
+    (local.contract.metrics.dmarc_fail_ours)     = "DMARC fail, our own mail (fix before tightening the policy)"
+    (local.contract.metrics.dmarc_fail_others)   = "DMARC fail, other sources (someone else, or a forgotten tool)"
+    (local.contract.metrics.tls_sessions_failed) = "TLS failures (senders reaching our MX)"
+    (local.contract.metrics.reports_rejected)    = "Reports rejected (malformed or hostile)"
   }
   report_widgets = !var.reports_widget_enabled ? [] : [{
     type = "metric", x = 0, y = 18, width = 24, height = 6,
     properties = {
       title   = "DMARC and TLS reports (messages per day, as receivers report them)", region = local.region, stat = "Sum", period = 86400, view = "timeSeries",
-      metrics = [for name, label in local.report_metrics : [local.contract.metric_namespace, name, "service", var.name_prefix, { label = label }]]
+      metrics = [for name, label in local.report_metrics : [local.contract.metric_namespace, name, local.dimension.service, var.name_prefix, { label = label }]]
     }
   }]
 
@@ -44,7 +45,7 @@ locals {
       type = "metric", x = 0, y = 0, width = 12, height = 6,
       properties = {
         title   = "Mail by event", region = local.region, stat = "Sum", period = 300, view = "timeSeries",
-        metrics = [for name in local.ses_events : [local.contract.metric_namespace, name, "service", var.name_prefix, { label = name }]]
+        metrics = [for name in local.ses_events : [local.contract.metric_namespace, name, local.dimension.service, var.name_prefix, { label = name }]]
       }
     },
     {
@@ -82,9 +83,9 @@ locals {
         metrics = [
           ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.events_dead_letter_queue_name, { label = "Dead letters" }],
           ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", var.events_queue_name, { label = "Oldest event (s)", yAxis = "right" }],
-          [local.contract.metric_namespace, "EventProcessingErrors", "service", var.name_prefix, { stat = "Sum", label = "Failed on an AWS error (retried)" }],
-          [local.contract.metric_namespace, "MalformedEvents", "service", var.name_prefix, { stat = "Sum", label = "Malformed events" }],
-          [local.contract.metric_namespace, "UnknownEventType", "service", var.name_prefix, { stat = "Sum", label = "Unknown event types (skipped)" }],
+          [local.contract.metric_namespace, local.contract.metrics.event_processing_errors, local.dimension.service, var.name_prefix, { stat = "Sum", label = "Failed on an AWS error (retried)" }],
+          [local.contract.metric_namespace, local.contract.metrics.malformed_events, local.dimension.service, var.name_prefix, { stat = "Sum", label = "Malformed events" }],
+          [local.contract.metric_namespace, local.contract.metrics.unknown_event_type, local.dimension.service, var.name_prefix, { stat = "Sum", label = "Unknown event types (skipped)" }],
         ]
       }
     },
@@ -93,7 +94,7 @@ locals {
       type = "metric", x = 0, y = 24, width = 24, height = 6,
       properties = {
         title   = "Credentials: the retire run's findings", region = local.region, stat = "Maximum", period = 86400, view = "timeSeries",
-        metrics = [for name, label in local.credential_metrics : [local.contract.metric_namespace, name, "service", var.name_prefix, { label = label }]]
+        metrics = [for name, label in local.credential_metrics : [local.contract.metric_namespace, name, local.dimension.service, var.name_prefix, { label = label }]]
       }
     },
   ], local.report_widgets)
@@ -101,11 +102,11 @@ locals {
 
 locals {
   credential_metrics = {
-    CredentialsPastMaxAge           = "Keys past max age"
-    SendersSkippedBusy              = "Senders skipped (busy)"
-    UnrecordedAccessKeysDeactivated = "Unrecorded keys deactivated"
-    OldPasswordsStillInUse          = "Old password in use, retired within a day"
-    UnusedSenders                   = "Senders unused (leavers?)"
+    (local.contract.metrics.credentials_past_max_age)           = "Keys past max age"
+    (local.contract.metrics.senders_skipped_busy)               = "Senders skipped (busy)"
+    (local.contract.metrics.unrecorded_access_keys_deactivated) = "Unrecorded keys deactivated"
+    (local.contract.metrics.old_passwords_still_in_use)         = "Old password in use, retired within a day"
+    (local.contract.metrics.unused_senders)                     = "Senders unused (leavers?)"
   }
 }
 

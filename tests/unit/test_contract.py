@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,7 +32,12 @@ def shared_values() -> list[str]:
         *table["key_prefixes"].values(),
         document["received_mail_prefix"],
         document["report_mail_prefix"],
+        *document["metrics"].values(),
     ]
+
+
+def request_actions() -> list[str]:
+    return list(json.loads(CONTRACT_FILE.read_text())["requests"].values())
 
 
 def environment_names() -> list[str]:
@@ -78,6 +84,30 @@ def test_no_module_writes_a_contract_value_itself(value: str) -> None:
     found = {str(path.relative_to(ROOT)): quoted_copies(path.read_text(), value) for path in terraform_sources()}
     copies = sorted(path for path, hits in found.items() if hits)
     assert not copies, f"{value!r} is written out in {copies}: read it from local.contract (contract.json) instead"
+
+
+# In Python "retire" is also a CLI subcommand and "declare" an operation's label, and in Terraform
+# "send_quota" names resources: only values (`= "retire"`) in the modules are looked for; the handlers
+# parse these actions with contract.REQUEST.
+@pytest.mark.parametrize("action", request_actions())
+def test_no_module_writes_a_request_action_itself(action: str) -> None:
+    found = {
+        str(path.relative_to(ROOT)): re.findall(rf'=\s*"{action}"', path.read_text()) for path in terraform_sources()
+    }
+    copies = sorted(path for path, hits in found.items() if hits)
+    assert not copies, f"{action!r} is written out in {copies}: use local.contract.requests instead"
+
+
+def test_the_metrics_carry_the_service_dimension_the_alarms_name() -> None:
+    """Powertools, not this project, names the service dimension: what it writes is what the alarms read."""
+    from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
+
+    line = EphemeralMetrics(namespace=contract.METRIC_NAMESPACE, service="ses-smtp")
+    line.add_metric(name=contract.METRIC.send_quota_used, unit=MetricUnit.Percent, value=1)
+    emf: dict[str, Any] = dict(line.serialize_metric_set())
+    dimensions = emf["_aws"]["CloudWatchMetrics"][0]["Dimensions"][0]
+    assert dimensions == [contract.SERVICE_DIMENSION]
+    assert emf[dimensions[0]] == "ses-smtp"
 
 
 @pytest.mark.parametrize("name", environment_names())

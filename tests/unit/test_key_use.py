@@ -138,9 +138,9 @@ def test_the_dashboard_shows_the_retire_runs_metrics_by_the_names_it_emits() -> 
     dashboard = (root / "modules/monitoring/dashboard.tf").read_text()
     block = dashboard[dashboard.index("credential_metrics = {") :]
     block = block[: block.index("}")]
-    shown = re.findall(r"^\s+(\w+)\s+=", block, re.MULTILINE)
+    shown = re.findall(r"^\s+\(local\.contract\.metrics\.(\w+)\)\s+=", block, re.MULTILINE)
     handlers = root / "functions/ses_smtp/handlers"
     sources = "".join((handlers / name).read_text() for name in ("credentials.py", "sender_requests.py"))
-    emitted = re.findall(r'add_metric\(\s*name="(\w+)"', sources)
-    assert {"OldPasswordsStillInUse", "UnusedSenders"} <= set(shown)
+    emitted = re.findall(r"\bMETRIC\.(\w+)", sources)
+    assert {"old_passwords_still_in_use", "unused_senders"} <= set(shown)
     assert set(shown) <= set(emitted), "the dashboard shows a metric the credentials function never emits"

@@ -427,11 +427,11 @@ def test_terraform_stores_reports_where_the_function_reads_them_and_writes_what_
 def test_the_dashboard_shows_metrics_the_function_emits() -> None:
     dashboard = terraform("modules/monitoring/dashboard.tf")
     block = dashboard[dashboard.index("report_metrics = {") : dashboard.index("report_widgets")]
-    shown = re.findall(r"^\s+(\w+)\s+=", block, re.MULTILINE)
+    shown = re.findall(r"^\s+\(local\.contract\.metrics\.(\w+)\)\s+=", block, re.MULTILINE)
     handler_source = terraform("functions/ses_smtp/handlers/reports.py")
     assert len(shown) == 5
     for name in shown:
-        assert f'"{name}"' in handler_source, f"the dashboard shows {name}, which the report function never emits"
+        assert f"METRIC.{name}" in handler_source, f"the dashboard shows {name}, which the report function never emits"
 
 
 def test_the_cli_says_to_fix_our_side_when_our_own_mail_fails() -> None:

@@ -20,6 +20,7 @@ import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from ses_smtp.contract import METRIC, REQUEST
 from ses_smtp.handlers.runtime import LambdaHandler, Powertools, once
 from ses_smtp.quota import SendQuota, read_send_quota
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
     from ses_smtp.credentials import Credentials
 
-SEND_QUOTA = "send_quota"  # the schedule's reading; apart from the sender actions: it touches no sender
+SEND_QUOTA = REQUEST.send_quota  # the schedule's reading; apart from the sender actions: it touches no sender
 
 
 def make_handler(
@@ -75,7 +76,7 @@ def publish_send_quota(quota: SendQuota, tools: Powertools) -> dict[str, Any]:
     every metric published every 15 minutes is billed a whole month, so no request count rides along."""
     used = None if quota.used is None else round(quota.used * 100, 2)
     if used is not None:
-        tools.metrics.add_metric(name="SendQuotaUsed", unit=MetricUnit.Percent, value=used)
+        tools.metrics.add_metric(name=METRIC.send_quota_used, unit=MetricUnit.Percent, value=used)
     tools.logger.info(
         "send quota read",
         sent_last_24_hours=quota.sent_last_24_hours,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ses_smtp.config import Settings
+from ses_smtp.contract import REQUEST
 from ses_smtp.credentials import Caller, Credentials, Declared, declared_view
 from ses_smtp.errors import InvalidRequest
 
@@ -30,7 +31,9 @@ class TerraformRequestFailed(Exception):
 
 
 def is_from_terraform(event: Any) -> bool:
-    return isinstance(event, dict) and (TERRAFORM_KEY in event or event.get("action") in ("declare", "observe"))
+    return isinstance(event, dict) and (
+        TERRAFORM_KEY in event or event.get("action") in (REQUEST.declare, REQUEST.observe)
+    )
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class ObserveRequest:
 
 
 def parse(event: dict[str, Any], settings: Settings) -> DeclareRequest | ObserveRequest:
-    if event.get("action") == "observe" and TERRAFORM_KEY not in event:
+    if event.get("action") == REQUEST.observe and TERRAFORM_KEY not in event:
         return ObserveRequest([_declared(name, fields, settings) for name, fields in _map(event, "declared").items()])
     lifecycle = _map(event, TERRAFORM_KEY).get("action")
     if lifecycle not in LIFECYCLE:
@@ -65,7 +68,7 @@ def parse(event: dict[str, Any], settings: Settings) -> DeclareRequest | Observe
         if not isinstance(name, str):
             raise InvalidRequest("a delete from Terraform names the sender in tf.prev_input.name")
         return DeclareRequest("delete", name, None, 0)
-    if event.get("action") != "declare":
+    if event.get("action") != REQUEST.declare:
         raise InvalidRequest(f"a {lifecycle} from Terraform has action declare, not {event.get('action')!r}")
     if lifecycle == "update" and isinstance(previous, dict) and previous.get("name") != event.get("name"):
         raise InvalidRequest("a sender's name cannot change in place: Terraform must delete it and create the new one")

@@ -26,7 +26,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ses_smtp.contract import ENV, METRIC_NAMESPACE
+from ses_smtp.contract import ENV, METRIC, METRIC_NAMESPACE, SENDER_DIMENSION, SERVICE_DIMENSION
 from ses_smtp.events import (
     MalformedEvent,
     RecipientHistory,
@@ -171,7 +171,7 @@ class Tally:
         # One EMF line per dimension value (a sender, a bounce type): still no AWS call.
         service = tools.logger.service
         for sender, counts in self.by_sender.items():
-            publish_by(service, "Sender", sender, counts)
+            publish_by(service, SENDER_DIMENSION, sender, counts)
         for bounce_type, count in self.by_bounce_type.items():
             publish_by(service, "BounceType", bounce_type, {"Bounce": count})
 
@@ -188,13 +188,13 @@ def publish_by(service: str, dimension: str, value: str, counts: Mapping[str, in
             "CloudWatchMetrics": [
                 {
                     "Namespace": METRIC_NAMESPACE,
-                    "Dimensions": [[dimension, "service"]],
+                    "Dimensions": [[dimension, SERVICE_DIMENSION]],
                     "Metrics": [{"Name": name, "Unit": MetricUnit.Count.value} for name in names],
                 }
             ],
         },
         dimension: value,
-        "service": service,
+        SERVICE_DIMENSION: service,
     }
     for name, count in zip(names, counts.values(), strict=True):
         line[name] = [float(count)]
@@ -232,11 +232,11 @@ class Batch:
             logger.warning(
                 "unknown SES event type skipped", event_type=unknown.kind, sqs_message_id=record.get("messageId")
             )
-            self.tally.failures["UnknownEventType"] += 1
+            self.tally.failures[METRIC.unknown_event_type] += 1
             return
         except MalformedEvent as malformed:
             logger.error("malformed SES event", reason=str(malformed), sqs_message_id=record.get("messageId"))
-            self.tally.failures["MalformedEvents"] += 1
+            self.tally.failures[METRIC.malformed_events] += 1
             raise
         try:
             self.record_event(event)
@@ -244,7 +244,7 @@ class Batch:
             logger.exception(
                 "SES event not processed", correlation_id=event.message_id, sqs_message_id=record.get("messageId")
             )
-            self.tally.failures["EventProcessingErrors"] += 1
+            self.tally.failures[METRIC.event_processing_errors] += 1
             raise
 
     def record_event(self, event: SesEvent) -> None:
@@ -284,7 +284,7 @@ class Batch:
         if not verdict.over or state.quarantined:
             return
         logger.warning("sender over a limit", sender=sender, limits=list(verdict.over), action=action.value)
-        metrics.add_metric(name="SendersOverLimit", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name=METRIC.senders_over_limit, unit=MetricUnit.Count, value=1)
         if action is LimitAction.QUARANTINE:
             self.quarantine(sender, "; ".join(verdict.over))
 

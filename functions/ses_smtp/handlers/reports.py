@@ -16,7 +16,7 @@ import boto3
 from aws_lambda_powertools.metrics import EphemeralMetrics, Metrics, MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ses_smtp.contract import ENV, METRIC_NAMESPACE, REPORT_MAIL_PREFIX
+from ses_smtp.contract import ENV, METRIC, METRIC_NAMESPACE, REPORT_MAIL_PREFIX
 from ses_smtp.errors import InvalidRequest
 from ses_smtp.handlers.runtime import LambdaHandler, Powertools, once
 from ses_smtp.reports import AggregateReport, Carrier, OurSenders, ReportOutcome, ReportReader, ReportStore
@@ -41,7 +41,7 @@ def count(outcome: ReportOutcome, tools: Powertools) -> None:
     metrics, service = tools.metrics, tools.logger.service
     metrics.add_metric(name="ReportMails", unit=MetricUnit.Count, value=1)
     if outcome.rejected:
-        metrics.add_metric(name="ReportsRejected", unit=MetricUnit.Count, value=len(outcome.rejected))
+        metrics.add_metric(name=METRIC.reports_rejected, unit=MetricUnit.Count, value=len(outcome.rejected))
     for stored in outcome.stored:
         if not stored.new:
             metrics.add_metric(name="ReportsDuplicate", unit=MetricUnit.Count, value=1)
@@ -51,21 +51,21 @@ def count(outcome: ReportOutcome, tools: Powertools) -> None:
             _count_dmarc(stored.report, stored.carrier.domain, metrics, service)
         else:
             metrics.add_metric(name="TlsSessionsSucceeded", unit=MetricUnit.Count, value=stored.report.successful)
-            metrics.add_metric(name="TlsSessionsFailed", unit=MetricUnit.Count, value=stored.report.failed)
+            metrics.add_metric(name=METRIC.tls_sessions_failed, unit=MetricUnit.Count, value=stored.report.failed)
             for result_type, failed in stored.report.failures_by_type().items():
                 _publish_by(service, {"ResultType": result_type}, {"TlsFailures": failed})
 
 
 def _count_dmarc(report: AggregateReport, reporter: str, metrics: Metrics, service: str) -> None:
     totals = report.totals
-    metrics.add_metric(name="DmarcPass", unit=MetricUnit.Count, value=totals.passed)
+    metrics.add_metric(name=METRIC.dmarc_pass, unit=MetricUnit.Count, value=totals.passed)
     metrics.add_metric(name="DmarcFail", unit=MetricUnit.Count, value=totals.messages - totals.passed)
-    metrics.add_metric(name="DmarcFailOurs", unit=MetricUnit.Count, value=totals.ours - totals.ours_passed)
-    metrics.add_metric(name="DmarcFailOthers", unit=MetricUnit.Count, value=totals.others_failed)
+    metrics.add_metric(name=METRIC.dmarc_fail_ours, unit=MetricUnit.Count, value=totals.ours - totals.ours_passed)
+    metrics.add_metric(name=METRIC.dmarc_fail_others, unit=MetricUnit.Count, value=totals.others_failed)
     by_disposition: dict[str, dict[str, int]] = {}
     for row in report.rows:
-        counts = by_disposition.setdefault(row.disposition, {"DmarcPass": 0, "DmarcFail": 0})
-        counts["DmarcPass" if row.passed else "DmarcFail"] += row.count
+        counts = by_disposition.setdefault(row.disposition, {METRIC.dmarc_pass: 0, "DmarcFail": 0})
+        counts[METRIC.dmarc_pass if row.passed else "DmarcFail"] += row.count
     for disposition, counts in by_disposition.items():
         _publish_by(service, {"Reporter": reporter, "Disposition": disposition}, counts)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from ses_smtp.contract import METRIC, REQUEST
 from ses_smtp.credentials import UNCHANGED, Caller, Credentials
 from ses_smtp.errors import InvalidRequest, SesSmtpError
 from ses_smtp.handlers import declared_senders
@@ -30,7 +31,7 @@ class Action(StrEnum):
     DELETE = "delete"
     LIST = "list"
     STATUS = "status"
-    RETIRE = "retire"  # the schedule's request
+    RETIRE = REQUEST.retire  # the schedule's request
     QUARANTINE = "quarantine"  # the events function's request
     RELEASE = "release"
 
@@ -129,17 +130,19 @@ def retire(credentials: Credentials, tools: Powertools) -> dict[str, Any]:
     """Retire expired previous keys and count keys past their maximum age (the schedule's request)."""
     metrics = tools.metrics
     report = credentials.retire_expired()
-    metrics.add_metric(name="AccessKeysRetired", unit=MetricUnit.Count, value=len(report.retired))
-    metrics.add_metric(name="CredentialsPastMaxAge", unit=MetricUnit.Count, value=len(report.past_max_age))
-    metrics.add_metric(name="SendersSkippedBusy", unit=MetricUnit.Count, value=len(report.skipped_busy))
-    metrics.add_metric(
-        name="UnrecordedAccessKeysDeactivated", unit=MetricUnit.Count, value=len(report.unrecorded_deactivated)
-    )
-    metrics.add_metric(name="OldPasswordsStillInUse", unit=MetricUnit.Count, value=len(report.old_password_in_use))
-    metrics.add_metric(name="UnusedSenders", unit=MetricUnit.Count, value=len(report.unused))
+    found = {
+        "AccessKeysRetired": len(report.retired),
+        METRIC.credentials_past_max_age: len(report.past_max_age),
+        METRIC.senders_skipped_busy: len(report.skipped_busy),
+        METRIC.unrecorded_access_keys_deactivated: len(report.unrecorded_deactivated),
+        METRIC.old_passwords_still_in_use: len(report.old_password_in_use),
+        METRIC.unused_senders: len(report.unused),
+    }
+    for name, count in found.items():
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=count)
     # One alarm watches this sum (the module's alarms stay inside the free allowance); the dashboard
     # shows the numbers it adds up. Unused senders are not in it: see RetirementReport.
-    metrics.add_metric(name="CredentialsNeedAttention", unit=MetricUnit.Count, value=report.needs_attention)
+    metrics.add_metric(name=METRIC.credentials_need_attention, unit=MetricUnit.Count, value=report.needs_attention)
     tools.logger.info(
         "retire run complete",
         retired=len(report.retired),
