@@ -216,7 +216,7 @@ output "admin_config" {
     events_queue_url             = module.events.events_queue_url
     events_dead_letter_queue_url = module.events.dead_letter_queue_url
     alerts_topic_arn             = module.monitoring.alerts_topic_arn
-    send_quota_alarm_thresholds  = var.send_quota_alarm_enabled ? var.send_quota_alarm_thresholds : []
+    send_quota_alarm_thresholds  = var.send_quota_alarm_enabled ? [var.send_quota_alarm_thresholds.warning, var.send_quota_alarm_thresholds.critical] : []
     received_mail_bucket_name    = var.receiving_enabled ? module.receiving[0].bucket_name : null
     dns_records                  = module.dns.records
     dns_zone_file                = module.dns.zone_file

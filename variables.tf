@@ -416,26 +416,42 @@ variable "alert_emails" {
 }
 
 variable "bounce_rate_alarm_thresholds" {
-  description = "Warning and critical account bounce rate, as fractions (SES reviews at 0.05)."
-  type        = list(number)
-  default     = [0.02, 0.04]
-  nullable    = false
+  description = "Account bounce rates, as fractions, at which the warning and critical alarms fire (SES reviews an account at 0.05 and may pause it at 0.1)."
+  type = object({
+    warning  = number
+    critical = number
+  })
+  default  = { warning = 0.02, critical = 0.04 }
+  nullable = false
 
   validation {
-    condition     = length(var.bounce_rate_alarm_thresholds) == 2 && var.bounce_rate_alarm_thresholds[0] < var.bounce_rate_alarm_thresholds[1] && var.bounce_rate_alarm_thresholds[1] < 0.1 && var.bounce_rate_alarm_thresholds[0] > 0
-    error_message = "bounce_rate_alarm_thresholds must be [warning, critical] with 0 < warning < critical < 0.1."
+    condition     = alltrue([for level in [var.bounce_rate_alarm_thresholds.warning, var.bounce_rate_alarm_thresholds.critical] : level > 0 && level < 0.1])
+    error_message = "bounce_rate_alarm_thresholds: warning and critical must each be above 0 and below 0.1 (fractions: 0.02 is 2%)."
+  }
+
+  validation {
+    condition     = var.bounce_rate_alarm_thresholds.warning < var.bounce_rate_alarm_thresholds.critical
+    error_message = "bounce_rate_alarm_thresholds: warning must be lower than critical (the warning alarm fires first)."
   }
 }
 
 variable "complaint_rate_alarm_thresholds" {
-  description = "Warning and critical account complaint rate, as fractions (SES reviews at 0.001)."
-  type        = list(number)
-  default     = [0.0004, 0.0008]
-  nullable    = false
+  description = "Account complaint rates, as fractions, at which the warning and critical alarms fire (SES reviews an account at 0.001 and may pause it at 0.005)."
+  type = object({
+    warning  = number
+    critical = number
+  })
+  default  = { warning = 0.0004, critical = 0.0008 }
+  nullable = false
 
   validation {
-    condition     = length(var.complaint_rate_alarm_thresholds) == 2 && var.complaint_rate_alarm_thresholds[0] < var.complaint_rate_alarm_thresholds[1] && var.complaint_rate_alarm_thresholds[1] < 0.005 && var.complaint_rate_alarm_thresholds[0] > 0
-    error_message = "complaint_rate_alarm_thresholds must be [warning, critical] with 0 < warning < critical < 0.005."
+    condition     = alltrue([for level in [var.complaint_rate_alarm_thresholds.warning, var.complaint_rate_alarm_thresholds.critical] : level > 0 && level < 0.005])
+    error_message = "complaint_rate_alarm_thresholds: warning and critical must each be above 0 and below 0.005 (fractions: 0.001 is 0.1%)."
+  }
+
+  validation {
+    condition     = var.complaint_rate_alarm_thresholds.warning < var.complaint_rate_alarm_thresholds.critical
+    error_message = "complaint_rate_alarm_thresholds: warning must be lower than critical (the warning alarm fires first)."
   }
 }
 
@@ -447,14 +463,22 @@ variable "send_quota_alarm_enabled" {
 }
 
 variable "send_quota_alarm_thresholds" {
-  description = "Warning and critical share of the account's 24-hour sending quota used, as fractions (0.8 is 80%)."
-  type        = list(number)
-  default     = [0.8, 0.95]
-  nullable    = false
+  description = "Shares of the account's 24-hour sending quota used, as fractions, at which the warning and critical alarms fire (0.8 is 80%)."
+  type = object({
+    warning  = number
+    critical = number
+  })
+  default  = { warning = 0.8, critical = 0.95 }
+  nullable = false
 
   validation {
-    condition     = length(var.send_quota_alarm_thresholds) == 2 && var.send_quota_alarm_thresholds[0] > 0 && var.send_quota_alarm_thresholds[0] < var.send_quota_alarm_thresholds[1] && var.send_quota_alarm_thresholds[1] <= 1
-    error_message = "send_quota_alarm_thresholds must be [warning, critical] with 0 < warning < critical <= 1 (fractions: 0.8 is 80%)."
+    condition     = alltrue([for level in [var.send_quota_alarm_thresholds.warning, var.send_quota_alarm_thresholds.critical] : level > 0 && level <= 1])
+    error_message = "send_quota_alarm_thresholds: warning and critical must each be above 0 and at most 1 (fractions: 0.8 is 80%)."
+  }
+
+  validation {
+    condition     = var.send_quota_alarm_thresholds.warning < var.send_quota_alarm_thresholds.critical
+    error_message = "send_quota_alarm_thresholds: warning must be lower than critical (the warning alarm fires first)."
   }
 }
 

@@ -427,7 +427,17 @@ run "rejects_bounce_thresholds_in_the_wrong_order" {
   command = plan
 
   variables {
-    bounce_rate_alarm_thresholds = [0.04, 0.02]
+    bounce_rate_alarm_thresholds = { warning = 0.04, critical = 0.02 }
+  }
+
+  expect_failures = [var.bounce_rate_alarm_thresholds]
+}
+
+run "rejects_a_bounce_threshold_at_the_pause_level" {
+  command = plan
+
+  variables {
+    bounce_rate_alarm_thresholds = { warning = 0.05, critical = 0.1 }
   }
 
   expect_failures = [var.bounce_rate_alarm_thresholds]
@@ -437,7 +447,17 @@ run "rejects_complaint_thresholds_above_the_pause_level" {
   command = plan
 
   variables {
-    complaint_rate_alarm_thresholds = [0.001, 0.01]
+    complaint_rate_alarm_thresholds = { warning = 0.001, critical = 0.01 }
+  }
+
+  expect_failures = [var.complaint_rate_alarm_thresholds]
+}
+
+run "rejects_complaint_thresholds_in_the_wrong_order" {
+  command = plan
+
+  variables {
+    complaint_rate_alarm_thresholds = { warning = 0.0008, critical = 0.0004 }
   }
 
   expect_failures = [var.complaint_rate_alarm_thresholds]
@@ -575,10 +595,28 @@ run "rejects_send_quota_thresholds_given_as_percentages" {
   command = plan
 
   variables {
-    send_quota_alarm_thresholds = [80, 95]
+    send_quota_alarm_thresholds = { warning = 80, critical = 95 }
   }
 
   expect_failures = [var.send_quota_alarm_thresholds]
+}
+
+run "rejects_send_quota_thresholds_in_the_wrong_order" {
+  command = plan
+
+  variables {
+    send_quota_alarm_thresholds = { warning = 0.95, critical = 0.8 }
+  }
+
+  expect_failures = [var.send_quota_alarm_thresholds]
+}
+
+run "accepts_a_send_quota_critical_threshold_of_the_whole_quota" {
+  command = plan
+
+  variables {
+    send_quota_alarm_thresholds = { warning = 0.9, critical = 1 }
+  }
 }
 
 run "rejects_an_account_root_as_password_reader" {

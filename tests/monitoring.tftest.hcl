@@ -12,8 +12,8 @@ variables {
   name_prefix                     = "ses-smtp"
   kms_key_arn                     = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
   alert_emails                    = []
-  bounce_rate_alarm_thresholds    = [0.02, 0.04]
-  complaint_rate_alarm_thresholds = [0.0004, 0.0008]
+  bounce_rate_alarm_thresholds    = { warning = 0.02, critical = 0.04 }
+  complaint_rate_alarm_thresholds = { warning = 0.0004, critical = 0.0008 }
   sender_limit_action             = "alert"
   sender_limit_alarm_enabled      = true
   events_queue_name               = "ses-smtp-events"
@@ -36,8 +36,8 @@ run "reputation_alarms_fire_at_the_thresholds_given" {
   }
 
   variables {
-    bounce_rate_alarm_thresholds    = [0.03, 0.045]
-    complaint_rate_alarm_thresholds = [0.0005, 0.0009]
+    bounce_rate_alarm_thresholds    = { warning = 0.03, critical = 0.045 }
+    complaint_rate_alarm_thresholds = { warning = 0.0005, critical = 0.0009 }
   }
 
   assert {

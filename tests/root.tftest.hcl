@@ -253,7 +253,7 @@ run "alarms_warn_well_below_the_ses_review_levels_by_default" {
   command = plan
 
   assert {
-    condition     = var.bounce_rate_alarm_thresholds == tolist([0.02, 0.04]) && var.complaint_rate_alarm_thresholds == tolist([0.0004, 0.0008])
+    condition     = var.bounce_rate_alarm_thresholds == { warning = 0.02, critical = 0.04 } && var.complaint_rate_alarm_thresholds == { warning = 0.0004, critical = 0.0008 }
     error_message = "Bounce and complaint alarms must default to 2%/4% and 0.04%/0.08% (SES reviews at 5% and 0.1%)."
   }
 }
@@ -262,7 +262,7 @@ run "the_send_quota_is_read_every_15_minutes_and_alarmed_at_80_and_95_percent_by
   command = plan
 
   assert {
-    condition     = var.send_quota_alarm_enabled && local.send_quota_schedule_expression == "rate(15 minutes)" && var.send_quota_alarm_thresholds == tolist([0.8, 0.95])
+    condition     = var.send_quota_alarm_enabled && local.send_quota_schedule_expression == "rate(15 minutes)" && var.send_quota_alarm_thresholds == { warning = 0.8, critical = 0.95 }
     error_message = "The quota must be read every 15 minutes (a daily run is too slow for a quota) and alarmed at 80% and 95% by default."
   }
 }

@@ -69,18 +69,18 @@ resource "aws_sns_topic_subscription" "alert_email" {
 
 locals {
   alerts_topic_arn = var.existing_alerts_topic == null ? aws_sns_topic.alerts[0].arn : var.existing_alerts_topic.arn
-  levels           = { warning = 0, critical = 1 }
+  levels           = ["warning", "critical"]
 
   reputation_alarms = merge(
-    { for level, index in local.levels : "bounce-rate-${level}" => {
+    { for level in local.levels : "bounce-rate-${level}" => {
       metric      = "Reputation.BounceRate"
-      threshold   = var.bounce_rate_alarm_thresholds[index]
-      description = "SES account bounce rate is above ${var.bounce_rate_alarm_thresholds[index] * 100}% (SES reviews accounts at 5%, pauses at 10%). Find the sender with `ses-smtp events --sender`, stop sends to bad addresses, see docs/reputation.md."
+      threshold   = var.bounce_rate_alarm_thresholds[level]
+      description = "SES account bounce rate is above ${var.bounce_rate_alarm_thresholds[level] * 100}% (SES reviews accounts at 5%, pauses at 10%). Find the sender with `ses-smtp events --sender`, stop sends to bad addresses, see docs/reputation.md."
     } },
-    { for level, index in local.levels : "complaint-rate-${level}" => {
+    { for level in local.levels : "complaint-rate-${level}" => {
       metric      = "Reputation.ComplaintRate"
-      threshold   = var.complaint_rate_alarm_thresholds[index]
-      description = "SES account complaint rate is above ${var.complaint_rate_alarm_thresholds[index] * 100}% (SES reviews accounts at 0.1%, pauses at 0.5%). Find who complained with `ses-smtp events`, stop mailing them, see docs/reputation.md."
+      threshold   = var.complaint_rate_alarm_thresholds[level]
+      description = "SES account complaint rate is above ${var.complaint_rate_alarm_thresholds[level] * 100}% (SES reviews accounts at 0.1%, pauses at 0.5%). Find who complained with `ses-smtp events`, stop mailing them, see docs/reputation.md."
     } },
   )
 
@@ -117,9 +117,9 @@ locals {
   # The credentials function reads SES GetAccount every period and publishes SendQuotaUsed, the percent of
   # the 24-hour quota used (SES has no metric for it). Two alarm metrics past the free ten (0.20 USD a
   # month); send_quota_alarm_enabled = false removes them (and, in the root module, the reading).
-  send_quota_alarms = { for level, index in local.levels : "send-quota-${level}" => {
-    threshold   = var.send_quota_alarm_thresholds[index] * 100
-    description = "The account has used over ${var.send_quota_alarm_thresholds[index] * 100}% of its 24-hour SES sending quota (in this region). SES refuses mail over the quota and does not queue it (mail clients get 454 Daily message quota exceeded). `ses-smtp status` shows the quota and each sender's volume today: find who sends most, or request a higher quota in the SES console (docs/troubleshooting.md)."
+  send_quota_alarms = { for level in local.levels : "send-quota-${level}" => {
+    threshold   = var.send_quota_alarm_thresholds[level] * 100
+    description = "The account has used over ${var.send_quota_alarm_thresholds[level] * 100}% of its 24-hour SES sending quota (in this region). SES refuses mail over the quota and does not queue it (mail clients get 454 Daily message quota exceeded). `ses-smtp status` shows the quota and each sender's volume today: find who sends most, or request a higher quota in the SES console (docs/troubleshooting.md)."
   } if var.send_quota_alarm_enabled }
 
   function_alarms = merge(

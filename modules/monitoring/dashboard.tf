@@ -58,8 +58,8 @@ locals {
         ]
         annotations = {
           horizontal = concat(
-            [for index, value in var.bounce_rate_alarm_thresholds : { label = "bounce alarm ${index + 1}", value = value }],
-            [for index, value in var.complaint_rate_alarm_thresholds : { label = "complaint alarm ${index + 1}", value = value }],
+            [for level in local.levels : { label = "bounce ${level}", value = var.bounce_rate_alarm_thresholds[level] }],
+            [for level in local.levels : { label = "complaint ${level}", value = var.complaint_rate_alarm_thresholds[level] }],
           )
         }
       }

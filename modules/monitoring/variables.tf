@@ -33,15 +33,21 @@ variable "alert_publisher_rule_arns" {
 }
 
 variable "bounce_rate_alarm_thresholds" {
-  description = "Warning and critical account bounce rate, as fractions (SES reviews at 0.05)."
-  type        = list(number)
-  nullable    = false
+  description = "Account bounce rates, as fractions, at which the warning and critical alarms fire (SES reviews at 0.05). Validated by the root module."
+  type = object({
+    warning  = number
+    critical = number
+  })
+  nullable = false
 }
 
 variable "complaint_rate_alarm_thresholds" {
-  description = "Warning and critical account complaint rate, as fractions (SES reviews at 0.001)."
-  type        = list(number)
-  nullable    = false
+  description = "Account complaint rates, as fractions, at which the warning and critical alarms fire (SES reviews at 0.001). Validated by the root module."
+  type = object({
+    warning  = number
+    critical = number
+  })
+  nullable = false
 }
 
 variable "send_quota_alarm_enabled" {
@@ -52,10 +58,13 @@ variable "send_quota_alarm_enabled" {
 }
 
 variable "send_quota_alarm_thresholds" {
-  description = "Warning and critical share of the account's 24-hour sending quota used, as fractions (0.8 is 80%)."
-  type        = list(number)
-  default     = [0.8, 0.95]
-  nullable    = false
+  description = "Shares of the account's 24-hour sending quota used, as fractions, at which the warning and critical alarms fire (0.8 is 80%)."
+  type = object({
+    warning  = number
+    critical = number
+  })
+  default  = { warning = 0.8, critical = 0.95 }
+  nullable = false
 }
 
 variable "send_quota_period_seconds" {
