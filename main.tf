@@ -80,16 +80,16 @@ module "dns" {
 
   mta_sts = local.mta_sts_policy == null ? null : {
     policy_id  = local.mta_sts_policy_id
-    hosted     = var.mta_sts_enabled
-    validation = var.mta_sts_enabled ? module.mta_sts[0].validation_record : null
+    hosted     = var.mta_sts_hosting_enabled
+    validation = var.mta_sts_hosting_enabled ? module.mta_sts[0].validation_record : null
   }
-  mta_sts_host_target = var.mta_sts_enabled ? module.mta_sts[0].distribution_domain_name : null
+  mta_sts_host_target = var.mta_sts_hosting_enabled ? module.mta_sts[0].distribution_domain_name : null
 
   dmarc = var.dmarc_enabled ? {
     policy           = var.dmarc_policy
     subdomain_policy = var.dmarc_subdomain_policy
     nonexistent      = var.dmarc_nonexistent_subdomain_policy
-    testing          = var.dmarc_testing
+    testing          = var.dmarc_testing_enabled
     rua              = local.dmarc_rua
     ruf              = var.dmarc_ruf
     adkim            = var.dmarc_adkim
@@ -99,7 +99,7 @@ module "dns" {
 
 module "mta_sts" {
   source = "./modules/mta-sts"
-  count  = var.mta_sts_enabled ? 1 : 0
+  count  = var.mta_sts_hosting_enabled ? 1 : 0
 
   providers = {
     aws           = aws

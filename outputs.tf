@@ -65,7 +65,7 @@ output "dns_zone_file" {
 }
 
 output "mta_sts_policy" {
-  description = "The MTA-STS policy text (null without mta_sts_mx). Hosted by the module with mta_sts_enabled; otherwise serve it yourself at mta_sts_policy_url."
+  description = "The MTA-STS policy text (null without mta_sts_mx). Hosted by the module with mta_sts_hosting_enabled; otherwise serve it yourself at mta_sts_policy_url."
   value       = local.mta_sts_policy
 }
 
@@ -76,7 +76,7 @@ output "mta_sts_policy_url" {
 
 output "mta_sts_certificate_validation_record" {
   description = "The record ACM needs before it issues the mta-sts certificate, {name, type, value}; also in dns_records. Publish it first when the module does not manage the zone (see docs/mta-sts-tls-rpt.md). null without hosting."
-  value       = var.mta_sts_enabled ? module.mta_sts[0].validation_record : null
+  value       = var.mta_sts_hosting_enabled ? module.mta_sts[0].validation_record : null
 }
 
 output "kms_key_arn" {

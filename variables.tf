@@ -315,7 +315,7 @@ variable "dmarc_nonexistent_subdomain_policy" {
   }
 }
 
-variable "dmarc_testing" {
+variable "dmarc_testing_enabled" {
   description = "Publish t=y (RFC 9989 testing mode): receivers apply one step less than the policy (quarantine as none, reject as quarantine) while you watch the reports. Replaces pct=0. Receivers that only know RFC 7489 ignore t= and apply the policy as written."
   type        = bool
   default     = false
@@ -323,8 +323,8 @@ variable "dmarc_testing" {
 
   validation {
     # t= has no effect on a policy of none (RFC 9989 section 4.7): testing one is a mistake to point out.
-    condition     = !var.dmarc_testing || anytrue([for policy in [var.dmarc_policy, var.dmarc_subdomain_policy, var.dmarc_nonexistent_subdomain_policy] : policy != null && policy != "none"])
-    error_message = "dmarc_testing has no effect while every DMARC policy is none: set dmarc_policy = \"quarantine\" (or reject) to test it, or leave dmarc_testing false."
+    condition     = !var.dmarc_testing_enabled || anytrue([for policy in [var.dmarc_policy, var.dmarc_subdomain_policy, var.dmarc_nonexistent_subdomain_policy] : policy != null && policy != "none"])
+    error_message = "dmarc_testing_enabled has no effect while every DMARC policy is none: set dmarc_policy = \"quarantine\" (or reject) to test it, or leave dmarc_testing_enabled false."
   }
 }
 
@@ -539,15 +539,15 @@ variable "mta_sts_max_age" {
   }
 }
 
-variable "mta_sts_enabled" {
-  description = "Host the MTA-STS policy at https://mta-sts.<domain>/.well-known/mta-sts.txt (private S3 bucket, CloudFront, ACM certificate in us-east-1 through the aws.us_east_1 provider). Needs mta_sts_mx."
+variable "mta_sts_hosting_enabled" {
+  description = "Host the MTA-STS policy at https://mta-sts.<domain>/.well-known/mta-sts.txt (private S3 bucket, CloudFront, ACM certificate in us-east-1 through the aws.us_east_1 provider). Only the hosting: the policy and its _mta-sts record come with mta_sts_mx; without hosting, serve mta_sts_policy yourself. Needs mta_sts_mx."
   type        = bool
   default     = false
   nullable    = false
 
   validation {
-    condition     = !var.mta_sts_enabled || length(var.mta_sts_mx) > 0
-    error_message = "mta_sts_enabled needs mta_sts_mx: the host names of the domain's inbound mail servers the policy names."
+    condition     = !var.mta_sts_hosting_enabled || length(var.mta_sts_mx) > 0
+    error_message = "mta_sts_hosting_enabled needs mta_sts_mx: the host names of the domain's inbound mail servers the policy names."
   }
 }
 

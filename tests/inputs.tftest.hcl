@@ -338,17 +338,17 @@ run "rejects_dmarc_testing_when_every_policy_is_none" {
   command = plan
 
   variables {
-    dmarc_testing = true
+    dmarc_testing_enabled = true
   }
 
-  expect_failures = [var.dmarc_testing]
+  expect_failures = [var.dmarc_testing_enabled]
 }
 
 run "accepts_dmarc_testing_of_a_non_existent_subdomain_policy_alone" {
   command = plan
 
   variables {
-    dmarc_testing                      = true
+    dmarc_testing_enabled              = true
     dmarc_nonexistent_subdomain_policy = "reject"
   }
 }

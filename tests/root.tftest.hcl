@@ -155,7 +155,7 @@ run "dmarc_carries_every_tag_given" {
     dmarc_policy                       = "quarantine"
     dmarc_subdomain_policy             = "reject"
     dmarc_nonexistent_subdomain_policy = "reject"
-    dmarc_testing                      = true
+    dmarc_testing_enabled              = true
     dmarc_rua                          = ["dmarc@example.com", "reports@dmarc.example.net"]
     dmarc_ruf                          = ["forensic@example.com"]
     dmarc_adkim                        = "s"
@@ -176,7 +176,7 @@ run "dmarc_enforces_without_testing_mode_by_default" {
 
   assert {
     condition     = [for r in output.dns_records : r.value if r.name == "_dmarc.example.com"] == ["v=DMARC1; p=reject; adkim=r; aspf=r"]
-    error_message = "Without dmarc_testing the record must carry no t= tag (RFC 9989's default is t=n)."
+    error_message = "Without dmarc_testing_enabled the record must carry no t= tag (RFC 9989's default is t=n)."
   }
 }
 
@@ -187,7 +187,7 @@ run "dmarc_never_publishes_tags_rfc_9989_removed" {
     dmarc_policy                       = "quarantine"
     dmarc_subdomain_policy             = "none"
     dmarc_nonexistent_subdomain_policy = "reject"
-    dmarc_testing                      = true
+    dmarc_testing_enabled              = true
     dmarc_rua                          = ["dmarc@example.com"]
     dmarc_ruf                          = ["forensic@example.com"]
   }
@@ -310,7 +310,7 @@ run "policy_and_record_without_hosting" {
   }
   assert {
     condition     = length(module.mta_sts) == 0 && output.mta_sts_certificate_validation_record == null
-    error_message = "Hosting is off unless mta_sts_enabled."
+    error_message = "Hosting is off unless mta_sts_hosting_enabled."
   }
   assert {
     condition     = output.mta_sts_policy_url == "https://mta-sts.example.com/.well-known/mta-sts.txt"
@@ -340,9 +340,9 @@ run "hosting_publishes_the_certificate_validation_and_the_host" {
   command = apply
 
   variables {
-    mta_sts_mx            = ["mx1.example.com"]
-    mta_sts_enabled       = true
-    existing_route53_zone = { id = "Z0123456789ABCDEFGHIJ" }
+    mta_sts_mx              = ["mx1.example.com"]
+    mta_sts_hosting_enabled = true
+    existing_route53_zone   = { id = "Z0123456789ABCDEFGHIJ" }
   }
 
   assert {
@@ -363,10 +363,10 @@ run "hosting_needs_inbound_servers" {
   command = plan
 
   variables {
-    mta_sts_enabled = true
+    mta_sts_hosting_enabled = true
   }
 
-  expect_failures = [var.mta_sts_enabled]
+  expect_failures = [var.mta_sts_hosting_enabled]
 }
 
 run "an_existing_key_replaces_the_created_one" {

@@ -8,7 +8,7 @@ provider "aws" {
   }
 }
 
-# CloudFront takes its certificates from us-east-1: used only with mta_sts_enabled.
+# CloudFront takes its certificates from us-east-1: used only with mta_sts_hosting_enabled.
 provider "aws" {
   alias  = "us_east_1"
   region = "us-east-1"
@@ -35,8 +35,8 @@ module "ses_smtp" {
   admin_principal_arns     = var.admin_principal_arns
 
   # MTA-STS for the domain's inbound mail (its own MX, not SES).
-  mta_sts_mx      = var.inbound_mx
-  mta_sts_enabled = var.mta_sts_enabled
+  mta_sts_mx              = var.inbound_mx
+  mta_sts_hosting_enabled = var.mta_sts_hosting_enabled
 
   # Receiving: Gmail's confirmation and replies forwarded to each person's own mailbox. Name the
   # account's active receipt rule set, or say none is active (the module then creates and activates one).

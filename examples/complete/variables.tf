@@ -37,7 +37,7 @@ variable "inbound_mx" {
   default     = []
 }
 
-variable "mta_sts_enabled" {
+variable "mta_sts_hosting_enabled" {
   description = "Host the MTA-STS policy (S3, CloudFront, ACM in us-east-1); needs inbound_mx."
   type        = bool
   default     = false

@@ -175,7 +175,7 @@ def test_a_dmarc_record_with_tags_rfc_9989_removed_says_what_to_publish(
     assert dmarc["status"] == "wrong"
     assert dmarc["found"] == [old]
     assert dmarc["detail"] == (
-        "uses tags RFC 9989 removed (pct=0): pct=0 becomes t=y (dmarc_testing = true), any other pct goes; "
+        "uses tags RFC 9989 removed (pct=0): pct=0 becomes t=y (dmarc_testing_enabled = true), any other pct goes; "
         f"publish {expected}"
     )
     assert [f for f in findings if f["status"] != "ok"] == [dmarc]

@@ -25,7 +25,7 @@ OK, MISSING, WRONG, CONFLICT, ERROR = "ok", "missing", "wrong", "conflict", "err
 SINGLE_TXT = {"v=spf1": "SPF", "v=DMARC1": "DMARC", "v=TLSRPTv1": "TLS-RPT", "v=STSv1": "MTA-STS"}
 # DMARC tags RFC 7489 defined and RFC 9989 removed (Appendix C.5.2), with what to do instead.
 REMOVED_DMARC_TAGS = {
-    "pct": "pct=0 becomes t=y (dmarc_testing = true), any other pct goes",
+    "pct": "pct=0 becomes t=y (dmarc_testing_enabled = true), any other pct goes",
     "rf": "rf goes (RFC 9989 receivers ignore it)",
     "ri": "ri goes (RFC 9989 receivers ignore it)",
 }
