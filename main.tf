@@ -25,14 +25,14 @@ locals {
   # report rule takes the domain's own addresses among them (modules/receiving/reports.tf).
   reports_enabled = var.receiving_enabled && var.receiving_reports_enabled
   dmarc_rua       = length(var.dmarc_rua) > 0 || !local.reports_enabled ? var.dmarc_rua : ["dmarc-reports@${var.domain}"]
-  tls_rpt_rua     = length(var.tls_rpt_rua) > 0 || !local.reports_enabled ? var.tls_rpt_rua : ["mailto:tls-reports@${var.domain}"]
+  tls_rpt_rua     = !var.tls_rpt_enabled ? [] : length(var.tls_rpt_rua) > 0 ? var.tls_rpt_rua : ["mailto:tls-reports@${var.domain}"]
   report_recipients = !local.reports_enabled ? [] : distinct([
     for address in concat(local.dmarc_rua, [for uri in local.tls_rpt_rua : trimprefix(uri, "mailto:") if startswith(uri, "mailto:")]) :
     lower(address) if endswith(lower(address), "@${var.domain}")
   ])
 
   # RFC 8461 policy; its id in DNS is derived from the text so that every change is announced.
-  mta_sts_policy = length(var.mta_sts_mx) == 0 ? null : join("", concat(
+  mta_sts_policy = !var.mta_sts_policy_enabled ? null : join("", concat(
     ["version: STSv1\r\n", "mode: ${var.mta_sts_mode}\r\n"],
     [for mx in var.mta_sts_mx : "mx: ${mx}\r\n"],
     ["max_age: ${format("%d", var.mta_sts_max_age)}\r\n"],
@@ -171,7 +171,8 @@ module "credentials" {
   default_retire_after_days        = var.default_retire_after_days
   max_credential_age_days          = var.max_credential_age_days
   unused_sender_days               = var.unused_sender_days
-  notices_from                     = var.rotation_notices_from
+  rotation_notices_enabled         = var.rotation_notices_enabled
+  rotation_notices_from            = coalesce(var.rotation_notices_from, "no-reply@${var.domain}")
   configuration_set_name           = module.sending_domain.configuration_set_name
   role_permissions_boundary_arn    = var.role_permissions_boundary_arn
   tags                             = var.tags
@@ -242,11 +243,10 @@ module "receiving" {
   configuration_set_arn         = module.sending_domain.configuration_set_arn
   kms_key_arn                   = module.encryption.key_arn
   table_name                    = module.state.table_name
-  rule_set_name                 = coalesce(var.receipt_rule_set_name, "${var.name_prefix}-receiving")
-  rule_set_create               = var.receipt_rule_set_create
-  retention_days                = var.received_mail_retention_days
-  unknown_recipient             = var.receiving_unknown_recipient
-  tls_policy                    = var.receiving_tls_policy
+  existing_receipt_rule_set     = var.existing_receipt_rule_set
+  received_mail_retention_days  = var.received_mail_retention_days
+  receiving_unknown_recipient   = var.receiving_unknown_recipient
+  receiving_tls_policy          = var.receiving_tls_policy
   package_dir                   = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
   layer_arn                     = module.state.layer_arn
   runtime                       = var.lambda_runtime

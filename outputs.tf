@@ -65,12 +65,12 @@ output "dns_zone_file" {
 }
 
 output "mta_sts_policy" {
-  description = "The MTA-STS policy text (null without mta_sts_mx). Hosted by the module with mta_sts_hosting_enabled; otherwise serve it yourself at mta_sts_policy_url."
+  description = "The MTA-STS policy text (null without mta_sts_policy_enabled). Hosted by the module with mta_sts_hosting_enabled; otherwise serve it yourself at mta_sts_policy_url."
   value       = local.mta_sts_policy
 }
 
 output "mta_sts_policy_url" {
-  description = "Where senders fetch the MTA-STS policy (null without mta_sts_mx)."
+  description = "Where senders fetch the MTA-STS policy (null without mta_sts_policy_enabled)."
   value       = local.mta_sts_policy == null ? null : "https://mta-sts.${var.domain}/.well-known/mta-sts.txt"
 }
 

@@ -196,14 +196,27 @@ variable "unused_sender_days" {
   }
 }
 
+variable "rotation_notices_enabled" {
+  description = "Mail the person after `rotate`, and a day before the old password stops working (rate() schedules only), with what to do in Gmail, from rotation_notices_from. Never a password. See docs/credentials.md."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "rotation_notices_from" {
-  description = "From address of rotation notices (e.g. no-reply@<domain>), an address of the domain: when set, the credentials function mails the person after `rotate`, and a day before the old password stops working (rate() schedules only), with what to do in Gmail. Never a password. null: no notices. See docs/credentials.md."
+  description = "With rotation_notices_enabled: From address of rotation notices, an address of the domain. null means no-reply@<domain>."
   type        = string
   default     = null
 
   validation {
     condition     = var.rotation_notices_from == null || can(regex("^[a-z0-9]([a-z0-9._+=-]{0,62}[a-z0-9_+=-])?@${replace(var.domain, ".", "\\.")}$", var.rotation_notices_from))
     error_message = "rotation_notices_from must be a lower-case address of the domain, such as no-reply@<domain>."
+  }
+
+  validation {
+    # Before rotation_notices_enabled, an address alone turned notices on: say so rather than send none.
+    condition     = var.rotation_notices_from == null || var.rotation_notices_enabled
+    error_message = "rotation_notices_from is set but rotation_notices_enabled is false: set rotation_notices_enabled = true to send rotation notices, or remove rotation_notices_from."
   }
 }
 
@@ -376,8 +389,27 @@ variable "dmarc_aspf" {
   }
 }
 
+variable "tls_rpt_enabled" {
+  description = "Publish a TLS-RPT record (_smtp._tls.<domain>): senders report TLS problems delivering to the domain to tls_rpt_rua. Needs tls_rpt_rua, or receiving_enabled with receiving_reports_enabled (then mailto:tls-reports@<domain>, read by the report function)."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = !var.tls_rpt_enabled || length(var.tls_rpt_rua) > 0 || (var.receiving_enabled && var.receiving_reports_enabled)
+    error_message = "tls_rpt_enabled needs tls_rpt_rua (where reports go, e.g. [\"mailto:tls-reports@example.com\"]), or receiving_enabled with receiving_reports_enabled to read them at tls-reports@<domain>."
+  }
+
+  validation {
+    # Before tls_rpt_enabled, addresses alone published the record: say so rather than drop it. (Here,
+    # not on tls_rpt_rua: validations that name each other's variables would form a cycle.)
+    condition     = var.tls_rpt_enabled || length(var.tls_rpt_rua) == 0
+    error_message = "tls_rpt_rua is set but tls_rpt_enabled is false: set tls_rpt_enabled = true to publish the TLS-RPT record, or remove tls_rpt_rua."
+  }
+}
+
 variable "tls_rpt_rua" {
-  description = "Where senders report TLS problems delivering to the domain (TLS-RPT, _smtp._tls): mailto: or https: URIs. Empty publishes no record, except with receiving_enabled (and receiving_reports_enabled): mailto:tls-reports@<domain>, read by the report function."
+  description = "With tls_rpt_enabled: where senders report TLS problems delivering to the domain, as mailto: or https: URIs. Empty with receiving_enabled (and receiving_reports_enabled): mailto:tls-reports@<domain>, read by the report function."
   type        = list(string)
   default     = []
   nullable    = false
@@ -503,8 +535,27 @@ variable "events_function_reserved_concurrency" {
 
 # MTA-STS: protects mail *to* the domain (its inbound servers, not SES) from TLS downgrade.
 
+variable "mta_sts_policy_enabled" {
+  description = "Publish an MTA-STS policy for the domain's inbound servers (mta_sts_mx): its _mta-sts record and its text (output mta_sts_policy), served by you or, with mta_sts_hosting_enabled, by the module."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = !var.mta_sts_policy_enabled || length(var.mta_sts_mx) > 0
+    error_message = "mta_sts_policy_enabled needs mta_sts_mx: the host names of the domain's inbound mail servers the policy names."
+  }
+
+  validation {
+    # Before mta_sts_policy_enabled, host names alone published the policy: say so rather than drop it.
+    # (Here, not on mta_sts_mx: validations that name each other's variables would form a cycle.)
+    condition     = var.mta_sts_policy_enabled || length(var.mta_sts_mx) == 0
+    error_message = "mta_sts_mx is set but mta_sts_policy_enabled is false: set mta_sts_policy_enabled = true to publish the MTA-STS policy, or remove mta_sts_mx."
+  }
+}
+
 variable "mta_sts_mx" {
-  description = "Host names (or *.patterns) of the domain's inbound mail servers, for the MTA-STS policy, e.g. [\"aspmx.l.google.com\", \"*.aspmx.l.google.com\"]. Empty: no MTA-STS policy or record."
+  description = "With mta_sts_policy_enabled: host names (or *.patterns) of the domain's inbound mail servers the MTA-STS policy names, e.g. [\"aspmx.l.google.com\", \"*.aspmx.l.google.com\"]."
   type        = list(string)
   default     = []
   nullable    = false
@@ -540,47 +591,37 @@ variable "mta_sts_max_age" {
 }
 
 variable "mta_sts_hosting_enabled" {
-  description = "Host the MTA-STS policy at https://mta-sts.<domain>/.well-known/mta-sts.txt (private S3 bucket, CloudFront, ACM certificate in us-east-1 through the aws.us_east_1 provider). Only the hosting: the policy and its _mta-sts record come with mta_sts_mx; without hosting, serve mta_sts_policy yourself. Needs mta_sts_mx."
+  description = "Host the MTA-STS policy at https://mta-sts.<domain>/.well-known/mta-sts.txt (private S3 bucket, CloudFront, ACM certificate in us-east-1 through the aws.us_east_1 provider). Only the hosting: the policy and its _mta-sts record come with mta_sts_policy_enabled; without hosting, serve mta_sts_policy yourself. Needs mta_sts_policy_enabled."
   type        = bool
   default     = false
   nullable    = false
 
   validation {
-    condition     = !var.mta_sts_hosting_enabled || length(var.mta_sts_mx) > 0
-    error_message = "mta_sts_hosting_enabled needs mta_sts_mx: the host names of the domain's inbound mail servers the policy names."
+    condition     = !var.mta_sts_hosting_enabled || var.mta_sts_policy_enabled
+    error_message = "mta_sts_hosting_enabled needs mta_sts_policy_enabled (and mta_sts_mx): hosting serves the policy."
   }
 }
 
 # Receiving (optional)
 
 variable "receiving_enabled" {
-  description = "Receive mail for the domain with SES (MX to inbound-smtp.<region>.amazonaws.com), store it in an encrypted bucket and forward mail for a sender's address to the sender's forward_to mailbox, so Gmail's confirmation and replies reach the person. Pay per message; see docs/receiving.md. Fails at plan in a region where SES does not receive mail. Needs receipt_rule_set_name or receipt_rule_set_create."
+  description = "Receive mail for the domain with SES (MX to inbound-smtp.<region>.amazonaws.com), store it in an encrypted bucket and forward mail for a sender's address to the sender's forward_to mailbox, so Gmail's confirmation and replies reach the person. Pay per message; see docs/receiving.md. Fails at plan in a region where SES does not receive mail. Where the account already receives mail with SES, give its active rule set as existing_receipt_rule_set."
   type        = bool
   default     = false
   nullable    = false
-
-  validation {
-    condition     = !var.receiving_enabled || var.receipt_rule_set_name != null || var.receipt_rule_set_create
-    error_message = "receiving_enabled needs receipt_rule_set_name (the name of the account's ACTIVE receipt rule set, to add the module's rule to) or, only when no rule set is active in this account and region, receipt_rule_set_create = true."
-  }
 }
 
-variable "receipt_rule_set_name" {
-  description = "With receiving_enabled: the account's ACTIVE receipt rule set, which the module adds its rule to (see `aws ses describe-active-receipt-rule-set`). SES has one active rule set per account and region: the module never activates one unless receipt_rule_set_create is true. With receipt_rule_set_create, the name of the rule set to create (default <name_prefix>-receiving)."
-  type        = string
-  default     = null
+variable "existing_receipt_rule_set" {
+  description = "With receiving_enabled: the account's ACTIVE receipt rule set, as { name = ... }, which the module adds its rule to (see `aws ses describe-active-receipt-rule-set`). null: the module creates <name_prefix>-receiving and makes it the ACTIVE one. SES has one active rule set per account and region, and activating another silently stops all mail the active one receives: leave null only where no rule set is active in this account and region."
+  type = object({
+    name = string
+  })
+  default = null
 
   validation {
-    condition     = var.receipt_rule_set_name == null || can(regex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", var.receipt_rule_set_name))
-    error_message = "receipt_rule_set_name must be 1 to 64 letters, digits, underscores, dots or hyphens, starting with a letter or digit."
+    condition     = var.existing_receipt_rule_set == null || can(regex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", var.existing_receipt_rule_set.name))
+    error_message = "existing_receipt_rule_set.name must be 1 to 64 letters, digits, underscores, dots or hyphens, starting with a letter or digit."
   }
-}
-
-variable "receipt_rule_set_create" {
-  description = "With receiving_enabled: create a receipt rule set and make it the ACTIVE one. Only when no rule set is active in this account and region: activating another rule set silently stops all mail the active one receives. Default false: join receipt_rule_set_name instead."
-  type        = bool
-  default     = false
-  nullable    = false
 }
 
 variable "received_mail_retention_days" {

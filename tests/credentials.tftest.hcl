@@ -279,11 +279,11 @@ run "rotation_notices_are_off_by_default_and_the_role_cannot_send" {
       for s in jsondecode(data.aws_iam_policy_document.credentials_function.json).Statement :
       !contains(flatten([s.Action]), "ses:SendEmail")
     ])
-    error_message = "Without notices_from the credentials function must not be able to send mail."
+    error_message = "Without rotation_notices_enabled the credentials function must not be able to send mail."
   }
   assert {
     condition     = local.function_environment.NOTICES_FROM == ""
-    error_message = "Without notices_from the function must send no notices."
+    error_message = "Without rotation_notices_enabled the function must send no notices."
   }
 }
 
@@ -295,7 +295,8 @@ run "rotation_notices_are_sent_only_from_the_notices_address" {
   }
 
   variables {
-    notices_from = "no-reply@example.com"
+    rotation_notices_enabled = true
+    rotation_notices_from    = "no-reply@example.com"
   }
 
   assert {

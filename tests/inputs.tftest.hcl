@@ -397,10 +397,51 @@ run "rejects_a_tls_rpt_address_without_a_scheme" {
   command = plan
 
   variables {
-    tls_rpt_rua = ["tls@example.com"]
+    tls_rpt_enabled = true
+    tls_rpt_rua     = ["tls@example.com"]
   }
 
   expect_failures = [var.tls_rpt_rua]
+}
+
+run "rejects_tls_rpt_addresses_while_tls_rpt_is_off" {
+  command = plan
+
+  variables {
+    tls_rpt_rua = ["mailto:tls@example.com"]
+  }
+
+  expect_failures = [var.tls_rpt_enabled]
+}
+
+run "rejects_tls_rpt_without_anywhere_to_report" {
+  command = plan
+
+  variables {
+    tls_rpt_enabled = true
+  }
+
+  expect_failures = [var.tls_rpt_enabled]
+}
+
+run "rejects_inbound_servers_while_the_mta_sts_policy_is_off" {
+  command = plan
+
+  variables {
+    mta_sts_mx = ["mx1.example.com"]
+  }
+
+  expect_failures = [var.mta_sts_policy_enabled]
+}
+
+run "rejects_an_mta_sts_policy_without_inbound_servers" {
+  command = plan
+
+  variables {
+    mta_sts_policy_enabled = true
+  }
+
+  expect_failures = [var.mta_sts_policy_enabled]
 }
 
 run "rejects_an_alerts_topic_that_is_not_an_sns_arn" {
@@ -477,7 +518,8 @@ run "rejects_an_uppercase_mta_sts_mx" {
   command = plan
 
   variables {
-    mta_sts_mx = ["MX1.example.com"]
+    mta_sts_policy_enabled = true
+    mta_sts_mx             = ["MX1.example.com"]
   }
 
   expect_failures = [var.mta_sts_mx]
@@ -487,7 +529,8 @@ run "rejects_an_mta_sts_mx_wildcard_in_the_middle" {
   command = plan
 
   variables {
-    mta_sts_mx = ["mx.*.example.com"]
+    mta_sts_policy_enabled = true
+    mta_sts_mx             = ["mx.*.example.com"]
   }
 
   expect_failures = [var.mta_sts_mx]
@@ -567,7 +610,8 @@ run "rejects_rotation_notices_from_outside_the_domain" {
   command = plan
 
   variables {
-    rotation_notices_from = "no-reply@example.org"
+    rotation_notices_enabled = true
+    rotation_notices_from    = "no-reply@example.org"
   }
 
   expect_failures = [var.rotation_notices_from]
@@ -577,7 +621,8 @@ run "rejects_rotation_notices_from_a_subdomain" {
   command = plan
 
   variables {
-    rotation_notices_from = "no-reply@mail.example.com"
+    rotation_notices_enabled = true
+    rotation_notices_from    = "no-reply@mail.example.com"
   }
 
   expect_failures = [var.rotation_notices_from]
@@ -587,8 +632,19 @@ run "accepts_rotation_notices_from_an_address_of_the_domain" {
   command = plan
 
   variables {
+    rotation_notices_enabled = true
+    rotation_notices_from    = "no-reply@example.com"
+  }
+}
+
+run "rejects_a_rotation_notices_address_while_notices_are_off" {
+  command = plan
+
+  variables {
     rotation_notices_from = "no-reply@example.com"
   }
+
+  expect_failures = [var.rotation_notices_from]
 }
 
 run "rejects_send_quota_thresholds_given_as_percentages" {

@@ -10,25 +10,24 @@ provider "aws" {
 }
 
 variables {
-  name_prefix           = "ses-smtp"
-  domain                = "example.com"
-  region                = "eu-west-1"
-  identity_arn          = "arn:aws:ses:eu-west-1:123456789012:identity/example.com"
-  configuration_set_arn = "arn:aws:ses:eu-west-1:123456789012:configuration-set/ses-smtp"
-  kms_key_arn           = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-  table_name            = "ses-smtp-credentials"
-  rule_set_name         = "existing-active"
-  rule_set_create       = false
-  retention_days        = 30
-  unknown_recipient     = "drop"
-  tls_policy            = "Require"
-  package_dir           = "functions/dist"
-  layer_arn             = "arn:aws:lambda:eu-west-1:123456789012:layer:ses-smtp-dependencies:1"
-  runtime               = "python3.13"
-  log_retention_days    = 365
-  tags                  = {}
-  report_recipients     = ["dmarc-reports@example.com", "tls-reports@example.com"]
-  mail_from_domain      = "mail.example.com"
+  name_prefix                  = "ses-smtp"
+  domain                       = "example.com"
+  region                       = "eu-west-1"
+  identity_arn                 = "arn:aws:ses:eu-west-1:123456789012:identity/example.com"
+  configuration_set_arn        = "arn:aws:ses:eu-west-1:123456789012:configuration-set/ses-smtp"
+  kms_key_arn                  = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  table_name                   = "ses-smtp-credentials"
+  existing_receipt_rule_set    = { name = "existing-active" }
+  received_mail_retention_days = 30
+  receiving_unknown_recipient  = "drop"
+  receiving_tls_policy         = "Require"
+  package_dir                  = "functions/dist"
+  layer_arn                    = "arn:aws:lambda:eu-west-1:123456789012:layer:ses-smtp-dependencies:1"
+  runtime                      = "python3.13"
+  log_retention_days           = 365
+  tags                         = {}
+  report_recipients            = ["dmarc-reports@example.com", "tls-reports@example.com"]
+  mail_from_domain             = "mail.example.com"
 }
 
 override_data {
@@ -106,7 +105,7 @@ run "joins_the_active_rule_set_without_activating_anything" {
   }
 }
 
-run "creates_and_activates_its_own_rule_set_only_when_told" {
+run "creates_and_activates_its_own_rule_set_without_an_existing_one" {
   command = plan
 
   module {
@@ -114,18 +113,17 @@ run "creates_and_activates_its_own_rule_set_only_when_told" {
   }
 
   variables {
-    rule_set_name   = "ses-smtp-receiving"
-    rule_set_create = true
+    existing_receipt_rule_set = null
   }
 
 
   assert {
     condition     = (length(aws_ses_receipt_rule_set.this) > 0) && aws_ses_receipt_rule.this.rule_set_name == "ses-smtp-receiving"
-    error_message = "With receipt_rule_set_create the module creates <name_prefix>-receiving."
+    error_message = "Without existing_receipt_rule_set the module creates <name_prefix>-receiving."
   }
   assert {
     condition     = one(aws_ses_active_receipt_rule_set.this[*].rule_set_name) == "ses-smtp-receiving"
-    error_message = "With receipt_rule_set_create the created rule set is activated."
+    error_message = "Without existing_receipt_rule_set the created rule set is activated."
   }
   assert {
     condition     = aws_ses_receipt_rule.this.rule_set_name == "ses-smtp-receiving"
@@ -175,7 +173,7 @@ run "the_bucket_is_encrypted_private_tls_only_and_expires_mail" {
   }
 
   variables {
-    retention_days = 14
+    received_mail_retention_days = 14
   }
 
 

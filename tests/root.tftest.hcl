@@ -218,7 +218,8 @@ run "tls_rpt_record_when_report_addresses_are_given" {
   command = plan
 
   variables {
-    tls_rpt_rua = ["mailto:tls@example.com", "https://reports.example.com/tlsrpt"]
+    tls_rpt_enabled = true
+    tls_rpt_rua     = ["mailto:tls@example.com", "https://reports.example.com/tlsrpt"]
   }
 
   assert {
@@ -280,16 +281,16 @@ run "alerts_go_to_an_existing_topic" {
   }
 }
 
-run "no_mta_sts_without_inbound_servers" {
+run "no_mta_sts_unless_the_policy_is_enabled" {
   command = plan
 
   assert {
     condition     = output.mta_sts_policy == null && length(module.mta_sts) == 0
-    error_message = "Without mta_sts_mx there is no policy and no hosting."
+    error_message = "Without mta_sts_policy_enabled there is no policy and no hosting."
   }
   assert {
     condition     = length([for r in output.dns_records : r if can(regex("^_?mta-sts\\.", r.name))]) == 0
-    error_message = "Without mta_sts_mx no MTA-STS record is published."
+    error_message = "Without mta_sts_policy_enabled no MTA-STS record is published."
   }
 }
 
@@ -297,7 +298,8 @@ run "policy_and_record_without_hosting" {
   command = plan
 
   variables {
-    mta_sts_mx = ["mx1.example.com", "*.mx.example.net"]
+    mta_sts_policy_enabled = true
+    mta_sts_mx             = ["mx1.example.com", "*.mx.example.net"]
   }
 
   assert {
@@ -322,8 +324,9 @@ run "the_id_changes_with_the_policy" {
   command = plan
 
   variables {
-    mta_sts_mx   = ["mx1.example.com", "*.mx.example.net"]
-    mta_sts_mode = "enforce"
+    mta_sts_policy_enabled = true
+    mta_sts_mx             = ["mx1.example.com", "*.mx.example.net"]
+    mta_sts_mode           = "enforce"
   }
 
   assert {
@@ -340,6 +343,7 @@ run "hosting_publishes_the_certificate_validation_and_the_host" {
   command = apply
 
   variables {
+    mta_sts_policy_enabled  = true
     mta_sts_mx              = ["mx1.example.com"]
     mta_sts_hosting_enabled = true
     existing_route53_zone   = { id = "Z0123456789ABCDEFGHIJ" }
@@ -359,7 +363,7 @@ run "hosting_publishes_the_certificate_validation_and_the_host" {
   }
 }
 
-run "hosting_needs_inbound_servers" {
+run "hosting_needs_the_policy" {
   command = plan
 
   variables {
@@ -397,22 +401,25 @@ run "receiving_is_off_by_default" {
   }
 }
 
-run "receiving_needs_a_rule_set_decision" {
+run "receiving_without_an_existing_rule_set_creates_and_activates_one" {
   command = plan
 
   variables {
     receiving_enabled = true
   }
 
-  expect_failures = [var.receiving_enabled]
+  assert {
+    condition     = output.receipt_rule_set_name == "ses-smtp-receiving"
+    error_message = "Without existing_receipt_rule_set the rule joins the <name_prefix>-receiving rule set the module creates."
+  }
 }
 
 run "receiving_publishes_the_mx_of_the_region" {
   command = plan
 
   variables {
-    receiving_enabled     = true
-    receipt_rule_set_name = "existing-active"
+    receiving_enabled         = true
+    existing_receipt_rule_set = { name = "existing-active" }
   }
 
   assert {
@@ -437,8 +444,8 @@ run "plan_fails_where_ses_does_not_receive_mail" {
   command = plan
 
   variables {
-    receiving_enabled     = true
-    receipt_rule_set_name = "existing-active"
+    receiving_enabled         = true
+    existing_receipt_rule_set = { name = "existing-active" }
   }
 
   override_data {
@@ -455,8 +462,9 @@ run "report_addresses_default_to_the_domain_with_receiving" {
   command = plan
 
   variables {
-    receiving_enabled     = true
-    receipt_rule_set_name = "existing-active"
+    receiving_enabled         = true
+    existing_receipt_rule_set = { name = "existing-active" }
+    tls_rpt_enabled           = true
   }
 
   assert {
@@ -482,7 +490,7 @@ run "without_receiving_no_report_address_is_invented" {
   }
   assert {
     condition     = length([for r in output.dns_records : r if r.name == "_smtp._tls.example.com"]) == 0
-    error_message = "Without receiving and without tls_rpt_rua there is no TLS-RPT record."
+    error_message = "Without tls_rpt_enabled there is no TLS-RPT record."
   }
 }
 
@@ -490,10 +498,11 @@ run "given_addresses_are_kept_and_only_the_domains_own_are_read" {
   command = plan
 
   variables {
-    receiving_enabled     = true
-    receipt_rule_set_name = "existing-active"
-    dmarc_rua             = ["DMARC@example.com", "reports@dmarc-vendor.example"]
-    tls_rpt_rua           = ["https://reports.example.net/tlsrpt"]
+    receiving_enabled         = true
+    existing_receipt_rule_set = { name = "existing-active" }
+    dmarc_rua                 = ["DMARC@example.com", "reports@dmarc-vendor.example"]
+    tls_rpt_enabled           = true
+    tls_rpt_rua               = ["https://reports.example.net/tlsrpt"]
   }
 
   assert {
@@ -511,7 +520,7 @@ run "reports_can_be_turned_off_with_receiving_on" {
 
   variables {
     receiving_enabled         = true
-    receipt_rule_set_name     = "existing-active"
+    existing_receipt_rule_set = { name = "existing-active" }
     receiving_reports_enabled = false
   }
 
@@ -525,9 +534,9 @@ run "rejects_a_report_address_at_a_subdomain" {
   command = plan
 
   variables {
-    receiving_enabled     = true
-    receipt_rule_set_name = "existing-active"
-    dmarc_rua             = ["dmarc@reports.example.com"]
+    receiving_enabled         = true
+    existing_receipt_rule_set = { name = "existing-active" }
+    dmarc_rua                 = ["dmarc@reports.example.com"]
   }
 
   expect_failures = [var.receiving_reports_enabled]
@@ -537,8 +546,7 @@ run "only_the_functions_write_table_items_the_receiving_ones_with_receiving" {
   command = plan
 
   variables {
-    receiving_enabled       = true
-    receipt_rule_set_create = true
+    receiving_enabled = true
   }
 
   assert {

@@ -35,14 +35,14 @@ module "ses_smtp" {
   admin_principal_arns     = var.admin_principal_arns
 
   # MTA-STS for the domain's inbound mail (its own MX, not SES).
+  mta_sts_policy_enabled  = length(var.inbound_mx) > 0
   mta_sts_mx              = var.inbound_mx
   mta_sts_hosting_enabled = var.mta_sts_hosting_enabled
 
   # Receiving: Gmail's confirmation and replies forwarded to each person's own mailbox. Name the
-  # account's active receipt rule set, or say none is active (the module then creates and activates one).
-  receiving_enabled       = var.receiving_enabled
-  receipt_rule_set_name   = var.receipt_rule_set_name
-  receipt_rule_set_create = var.receipt_rule_set_create
+  # account's active receipt rule set; without one the module creates and activates its own.
+  receiving_enabled         = var.receiving_enabled
+  existing_receipt_rule_set = var.receipt_rule_set_name == null ? null : { name = var.receipt_rule_set_name }
 
   tags = {
     Owner = "platform"

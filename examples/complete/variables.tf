@@ -50,13 +50,7 @@ variable "receiving_enabled" {
 }
 
 variable "receipt_rule_set_name" {
-  description = "The account's ACTIVE receipt rule set to add the module's rule to (aws ses describe-active-receipt-rule-set)."
+  description = "The account's ACTIVE receipt rule set to add the module's rule to (aws ses describe-active-receipt-rule-set). null only where none is active in the account and region: the module then creates one and activates it."
   type        = string
   default     = null
-}
-
-variable "receipt_rule_set_create" {
-  description = "Only when no receipt rule set is active in the account and region: create one and activate it."
-  type        = bool
-  default     = false
 }

@@ -52,22 +52,25 @@ module "ses_smtp" {
   admin_principal_arns = ["arn:aws:iam::123456789012:user/local-admin"]
 
   # Reports about the domain's mail: DMARC aggregates, and TLS problems delivering to it.
-  dmarc_rua   = ["dmarc-reports@${var.domain}"]
-  tls_rpt_rua = ["mailto:tls-reports@${var.domain}"]
+  dmarc_rua       = ["dmarc-reports@${var.domain}"]
+  tls_rpt_enabled = true
+  tls_rpt_rua     = ["mailto:tls-reports@${var.domain}"]
 
   # An MTA-STS policy for the domain's inbound servers: its record and text (hosting stays off locally).
-  mta_sts_mx = ["mx1.${var.domain}", "mx2.${var.domain}"]
+  mta_sts_policy_enabled = true
+  mta_sts_mx             = ["mx1.${var.domain}", "mx2.${var.domain}"]
 
-  # Rotation notices to the person, from a no-reply address of the domain (off by default).
-  rotation_notices_from = "no-reply@${var.domain}"
+  # Rotation notices to the person, from no-reply@<domain> (off by default; rotation_notices_from names
+  # another address of the domain).
+  rotation_notices_enabled = true
 
   # A sender over its limits has its keys deactivated until `ses-smtp users release` (the default is alert).
   sender_limit_action = "quarantine"
 
   # Receiving: Gmail's confirmation and replies reach the person. The emulator has no active rule set,
-  # so the example creates and activates its own (never do that where another rule set is active).
-  receiving_enabled       = true
-  receipt_rule_set_create = true
+  # so the example gives no existing_receipt_rule_set: the module creates and activates its own (never
+  # leave it out where another rule set is active).
+  receiving_enabled = true
 
   # A throwaway deployment: let `terraform destroy` remove the table.
   credentials_table_deletion_protection_enabled = false

@@ -14,7 +14,7 @@ output "dns_zone_file" {
 }
 
 output "mta_sts_policy" {
-  description = "The MTA-STS policy text (null without mta_sts_mx). Hosted by the module with mta_sts_hosting_enabled; otherwise serve it yourself at mta_sts_policy_url."
+  description = "The MTA-STS policy text (null without mta_sts_policy_enabled). Hosted by the module with mta_sts_hosting_enabled; otherwise serve it yourself at mta_sts_policy_url."
   value       = module.ses_smtp.mta_sts_policy
 }
 

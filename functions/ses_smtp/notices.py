@@ -1,9 +1,9 @@
 """Rotation notices: a short plain-text mail to the person when their password was rotated, and a day
 before the old one stops working, with what to do in Gmail.
 
-Off unless the deployment names a From address (rotation_notices_from). A notice never carries a
-password or a whole key id (its last four characters at most), and a notice that fails is logged and
-counted, never a reason for the rotation to fail: the new password is already stored.
+Off unless the deployment turns them on (rotation_notices_enabled), which gives the From address. A
+notice never carries a password or a whole key id (its last four characters at most), and a notice that
+fails is logged and counted, never a reason for the rotation to fail: the new password is already stored.
 """
 
 from __future__ import annotations

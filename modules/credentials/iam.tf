@@ -82,7 +82,7 @@ data "aws_iam_policy_document" "credentials_function" {
   # Rotation notices: SES API v2 SendEmail, only From the notices address, only as this identity
   # through this configuration set. Absent when notices are off.
   dynamic "statement" {
-    for_each = var.notices_from == null ? [] : [var.notices_from]
+    for_each = var.rotation_notices_enabled ? [var.rotation_notices_from] : []
 
     content {
       sid       = "SendRotationNotices"

@@ -43,7 +43,7 @@ locals {
     (local.contract.environment.max_credential_age_days)   = tostring(var.max_credential_age_days)
     (local.contract.environment.retire_schedule)           = var.rotation_schedule_expression
     (local.contract.environment.unused_sender_days)        = tostring(var.unused_sender_days)
-    (local.contract.environment.notices_from)              = var.notices_from == null ? "" : var.notices_from
+    (local.contract.environment.notices_from)              = var.rotation_notices_enabled ? var.rotation_notices_from : ""
     (local.contract.environment.configuration_set_name)    = var.configuration_set_name
     (local.contract.environment.service_name)              = var.name_prefix
     (local.contract.environment.metrics_namespace)         = local.contract.metric_namespace

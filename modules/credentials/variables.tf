@@ -28,8 +28,15 @@ variable "configuration_set_name" {
   nullable    = false
 }
 
-variable "notices_from" {
-  description = "From address of rotation notices, an address of the domain; null: no notices."
+variable "rotation_notices_enabled" {
+  description = "Mail the person after a rotation and before the old password stops working."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "rotation_notices_from" {
+  description = "From address of rotation notices, an address of the domain (used with rotation_notices_enabled)."
   type        = string
   default     = null
 }

@@ -10,9 +10,10 @@ locals {
   account_id    = data.aws_caller_identity.current.account_id
   partition     = data.aws_partition.current.partition
   rule_name     = "${var.name_prefix}-receive"
+  rule_set_name = var.existing_receipt_rule_set == null ? "${var.name_prefix}-receiving" : var.existing_receipt_rule_set.name
   object_prefix = local.contract.received_mail_prefix # the admin CLI reads the bucket there too
   # Known at plan: the bucket policy, the key policy and the function permission all name the rule.
-  rule_arn      = "arn:${local.partition}:ses:${var.region}:${local.account_id}:receipt-rule-set/${var.rule_set_name}:receipt-rule/${local.rule_name}"
+  rule_arn      = "arn:${local.partition}:ses:${var.region}:${local.account_id}:receipt-rule-set/${local.rule_set_name}:receipt-rule/${local.rule_name}"
   table_arn     = "arn:${local.partition}:dynamodb:${var.region}:${local.account_id}:table/${var.table_name}"
   function_name = "${var.name_prefix}-forwarding"
   # Known at plan (at most 63 characters with a 32-character prefix), so policies render in tests.
@@ -71,7 +72,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     filter {}
 
     expiration {
-      days = var.retention_days
+      days = var.received_mail_retention_days
     }
 
     abort_incomplete_multipart_upload {
@@ -130,27 +131,27 @@ resource "aws_s3_bucket_policy" "this" {
   depends_on = [aws_s3_bucket_public_access_block.this]
 }
 
-# The rule set: joined (the caller names the active one) or created and activated on request only.
+# The rule set: joined (the caller names the active one) or, without one, created and activated.
 
 resource "aws_ses_receipt_rule_set" "this" {
-  count = var.rule_set_create ? 1 : 0
+  count = var.existing_receipt_rule_set == null ? 1 : 0
 
-  rule_set_name = var.rule_set_name
+  rule_set_name = local.rule_set_name
 }
 
 resource "aws_ses_active_receipt_rule_set" "this" {
-  count = var.rule_set_create ? 1 : 0
+  count = var.existing_receipt_rule_set == null ? 1 : 0
 
   rule_set_name = aws_ses_receipt_rule_set.this[0].rule_set_name
 }
 
 resource "aws_ses_receipt_rule" "this" {
   name          = local.rule_name
-  rule_set_name = var.rule_set_create ? aws_ses_receipt_rule_set.this[0].rule_set_name : var.rule_set_name
+  rule_set_name = var.existing_receipt_rule_set == null ? aws_ses_receipt_rule_set.this[0].rule_set_name : local.rule_set_name
   recipients    = [var.domain]
   enabled       = true
   scan_enabled  = true # spam and virus verdicts in every event; failing mail is kept, not forwarded
-  tls_policy    = var.tls_policy
+  tls_policy    = var.receiving_tls_policy
   after         = local.reports_enabled ? aws_ses_receipt_rule.reports[0].name : null # reports.tf: reports first
 
   s3_action {
@@ -269,8 +270,8 @@ module "function" {
     (local.contract.environment.object_prefix)     = local.object_prefix
     (local.contract.environment.table_name)        = var.table_name
     (local.contract.environment.domain)            = var.domain
-    (local.contract.environment.unknown_recipient) = var.unknown_recipient
-    (local.contract.environment.retention_days)    = tostring(var.retention_days)
+    (local.contract.environment.unknown_recipient) = var.receiving_unknown_recipient
+    (local.contract.environment.retention_days)    = tostring(var.received_mail_retention_days)
     (local.contract.environment.service_name)      = var.name_prefix
     (local.contract.environment.metrics_namespace) = local.contract.metric_namespace
   }

@@ -6,7 +6,7 @@ locals {
   reports_enabled      = length(var.report_recipients) > 0
   report_rule_name     = "${var.name_prefix}-reports"
   report_object_prefix = local.contract.report_mail_prefix
-  report_rule_arn      = "arn:${local.partition}:ses:${var.region}:${local.account_id}:receipt-rule-set/${var.rule_set_name}:receipt-rule/${local.report_rule_name}"
+  report_rule_arn      = "arn:${local.partition}:ses:${var.region}:${local.account_id}:receipt-rule-set/${local.rule_set_name}:receipt-rule/${local.report_rule_name}"
   report_function_name = "${var.name_prefix}-reports"
   rule_arns            = local.reports_enabled ? [local.rule_arn, local.report_rule_arn] : [local.rule_arn]
   stored_prefixes      = local.reports_enabled ? [local.object_prefix, local.report_object_prefix] : [local.object_prefix]
@@ -16,11 +16,11 @@ resource "aws_ses_receipt_rule" "reports" {
   count = local.reports_enabled ? 1 : 0
 
   name          = local.report_rule_name
-  rule_set_name = var.rule_set_create ? aws_ses_receipt_rule_set.this[0].rule_set_name : var.rule_set_name
+  rule_set_name = var.existing_receipt_rule_set == null ? aws_ses_receipt_rule_set.this[0].rule_set_name : local.rule_set_name
   recipients    = var.report_recipients
   enabled       = true
   scan_enabled  = true
-  tls_policy    = var.tls_policy
+  tls_policy    = var.receiving_tls_policy
   # No `after`: CreateReceiptRule inserts a rule without one at the beginning of the rule set (SES API
   # Reference); the forwarding rule names this one as its `after`.
 

@@ -40,31 +40,27 @@ variable "table_name" {
   nullable    = false
 }
 
-variable "rule_set_name" {
-  description = "Receipt rule set the rule is added to: the account's active one, or the one created here."
-  type        = string
-  nullable    = false
+variable "existing_receipt_rule_set" {
+  description = "The account's active receipt rule set the rule is added to, as { name = ... }; null creates <name_prefix>-receiving and makes it the account's active one (SES has one active rule set per account and region: activating another stops the first one's mail)."
+  type = object({
+    name = string
+  })
+  default = null
 }
 
-variable "rule_set_create" {
-  description = "Create the rule set and make it the account's active one. Only when no rule set is active: SES has one active rule set per account and region, and activating another stops the first one's mail."
-  type        = bool
-  nullable    = false
-}
-
-variable "retention_days" {
+variable "received_mail_retention_days" {
   description = "Days received mail is kept in the bucket."
   type        = number
   nullable    = false
 }
 
-variable "unknown_recipient" {
+variable "receiving_unknown_recipient" {
   description = "What happens to mail for an address no sender holds: drop or bounce."
   type        = string
   nullable    = false
 }
 
-variable "tls_policy" {
+variable "receiving_tls_policy" {
   description = "Require or Optional: whether SES refuses mail delivered without TLS."
   type        = string
   nullable    = false

@@ -287,7 +287,7 @@ def _users_arn(name: str) -> str:
 OTHER_IDENTITY = f"arn:aws:ses:eu-west-1:{ACCOUNT}:identity/other.example"
 OTHER_CONFIGURATION_SET = f"arn:aws:ses:eu-west-1:{ACCOUNT}:configuration-set/other"
 ADMIN = f"arn:aws:iam::{ACCOUNT}:user/local-admin"
-NOTICES_FROM = "no-reply@example.com"  # examples/local's rotation_notices_from
+NOTICES_FROM = "no-reply@example.com"  # examples/local's rotation notices: the default no-reply@<domain>
 QUEUES = f"arn:aws:sqs:eu-west-1:{ACCOUNT}"
 ALARMS = f"arn:aws:cloudwatch:eu-west-1:{ACCOUNT}:alarm"
 ACCOUNT_ADMIN = f"arn:aws:iam::{ACCOUNT}:role/AccountAdministrator"
@@ -382,7 +382,7 @@ MATRIX: dict[str, tuple[str, Any]] = {
     "credentials-role-reads-the-send-quota": ("Allowed", lambda d: _credentials_role(d, "ses:GetAccount", "*")),
     "credentials-role-cannot-change-the-account": (
         "Denied", lambda d: _credentials_role(d, "ses:PutAccountSendingAttributes", "*")),
-    # Rotation notices (examples/local sets rotation_notices_from): SendEmail From that address only.
+    # Rotation notices (examples/local sets rotation_notices_enabled): SendEmail From that address only.
     "credentials-role-sends-a-rotation-notice-from-the-notices-address": ("Allowed", lambda d: _credentials_role(
         d, "ses:SendEmail", d.identity_arn, **{"ses:FromAddress": NOTICES_FROM})),
     "credentials-role-sends-a-rotation-notice-through-the-configuration-set": ("Allowed", lambda d: _credentials_role(

@@ -1,4 +1,4 @@
-"""Rotation notices on the local stack (examples/local sets rotation_notices_from): the credentials
+"""Rotation notices on the local stack (examples/local sets rotation_notices_enabled): the credentials
 function sends them through the local SES, and they arrive where the local stack puts sent mail, the
 person's local mailbox, read back with Python's own `mailbox`. Neither notice carries a password or a
 whole key id.
