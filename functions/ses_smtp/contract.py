@@ -31,6 +31,8 @@ PASSWORD_CONTEXT_KEYS: tuple[str, ...] = tuple(_CONTRACT["password_envelope"]["c
 SENDER_TAG: str = _CONTRACT["sender"]["tag"]
 FROM_POLICY_NAME: str = _CONTRACT["sender"]["from_policy_name"]
 
+PK: str = _CONTRACT["table"]["partition_key"]  # the table's key attributes
+SK: str = _CONTRACT["table"]["sort_key"]
 BY_SENDER_INDEX: str = _CONTRACT["table"]["by_sender_index"]
 HISTORY_SENDER: str = _CONTRACT["table"]["history_sender"]
 HISTORY_AT: str = _CONTRACT["table"]["history_at"]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import orjson
 from botocore.exceptions import ClientError
 
-from ses_smtp.contract import BY_SENDER_INDEX, HISTORY_AT, HISTORY_SENDER, METRIC, RECIPIENT_PREFIX
+from ses_smtp.contract import BY_SENDER_INDEX, HISTORY_AT, HISTORY_SENDER, METRIC, PK, RECIPIENT_PREFIX, SK
 from ses_smtp.errors import InvalidRequest
 
 if TYPE_CHECKING:
@@ -252,8 +252,8 @@ class RecipientHistory:
         pk = {"S": f"{RECIPIENT_PREFIX}{recipient.address}"}
         event_key = event.feedback_id or event.message_id
         item = {
-            "pk": pk,
-            "sk": {"S": f"event#{event.kind}#{event_key}"},
+            PK: pk,
+            SK: {"S": f"event#{event.kind}#{event_key}"},
             "kind": {"S": event.kind},
             "ses_message_id": {"S": event.message_id},
             "timestamp": {"S": event.timestamp},
@@ -275,13 +275,13 @@ class RecipientHistory:
                         "Put": {
                             "TableName": self._table,
                             "Item": item,
-                            "ConditionExpression": "attribute_not_exists(pk)",
+                            "ConditionExpression": f"attribute_not_exists({PK})",
                         }
                     },
                     {
                         "Update": {
                             "TableName": self._table,
-                            "Key": {"pk": pk, "sk": {"S": "summary"}},
+                            "Key": {PK: pk, SK: {"S": "summary"}},
                             "UpdateExpression": (
                                 f"ADD {counter} :one SET latest_event = :kind, latest_at = :at, sender = :sender"
                             ),
@@ -304,7 +304,7 @@ class RecipientHistory:
     def for_recipient(self, address: str) -> list[dict[str, Any]]:
         """The recipient's summary and events."""
         return self._query(
-            KeyConditionExpression="pk = :pk",
+            KeyConditionExpression=f"{PK} = :pk",
             ExpressionAttributeValues={":pk": {"S": f"{RECIPIENT_PREFIX}{address.lower()}"}},
         )
 

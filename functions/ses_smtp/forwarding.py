@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import ClientError
 
-from ses_smtp.contract import EXPIRES_AT, FORWARDED_PREFIX, FORWARDING_READS, RECEIVED_MAIL_PREFIX
+from ses_smtp.contract import EXPIRES_AT, FORWARDED_PREFIX, FORWARDING_READS, PK, RECEIVED_MAIL_PREFIX, SK
 from ses_smtp.errors import InvalidRequest
 
 if TYPE_CHECKING:
@@ -311,7 +311,7 @@ class SenderMailboxes:
             TableName=self._table,
             Select="SPECIFIC_ATTRIBUTES",
             ProjectionExpression=", ".join(names),
-            FilterExpression="sk = :sender",
+            FilterExpression=f"{SK} = :sender",
             ExpressionAttributeNames=names,
             ExpressionAttributeValues={":sender": {"S": "sender"}},
         )
@@ -352,7 +352,7 @@ class ForwardedLedger:
 
     @staticmethod
     def key(message_id: str, recipient: str) -> dict[str, Any]:
-        return {"pk": {"S": f"{FORWARDED_PREFIX}{message_id}#{recipient}"}, "sk": {"S": "forwarded"}}
+        return {PK: {"S": f"{FORWARDED_PREFIX}{message_id}#{recipient}"}, SK: {"S": "forwarded"}}
 
     def claim(self, message_id: str, recipient: str) -> bool:
         now = datetime.now(UTC)
@@ -365,7 +365,7 @@ class ForwardedLedger:
                     "at": {"S": now.isoformat()},
                     EXPIRES_AT: {"N": str(int((now + self.kept).timestamp()))},
                 },
-                ConditionExpression="attribute_not_exists(pk) OR (#state = :claimed AND #at < :stale)",
+                ConditionExpression=f"attribute_not_exists({PK}) OR (#state = :claimed AND #at < :stale)",
                 ExpressionAttributeNames={"#state": "state", "#at": "at"},
                 ExpressionAttributeValues={
                     ":claimed": {"S": "claimed"},

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from ses_smtp.contract import ENV, EXPIRES_AT, USAGE_PREFIX
+from ses_smtp.contract import ENV, EXPIRES_AT, PK, SK, USAGE_PREFIX
 from ses_smtp.errors import InvalidRequest
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ class SenderUsage:
         hour = hour_attribute(now)
         totals = self._db.update_item(
             TableName=self._table,
-            Key={"pk": {"S": usage_pk(iam_user)}, "sk": {"S": day_sk(now)}},
+            Key={PK: {"S": usage_pk(iam_user)}, SK: {"S": day_sk(now)}},
             UpdateExpression="ADD sent :sent, #hour :sent, bounces :bounces, complaints :complaints "
             "SET #expires = if_not_exists(#expires, :expires)",
             ExpressionAttributeNames={"#hour": hour, "#expires": EXPIRES_AT},
@@ -171,15 +171,15 @@ class SenderUsage:
 
     def today(self, iam_user: str, now: datetime) -> Usage:
         item = self._db.get_item(
-            TableName=self._table, Key={"pk": {"S": usage_pk(iam_user)}, "sk": {"S": day_sk(now)}}
+            TableName=self._table, Key={PK: {"S": usage_pk(iam_user)}, SK: {"S": day_sk(now)}}
         ).get("Item", {})
         return _usage(item, hour_attribute(now))
 
     def state(self, iam_user: str, defaults: Limits) -> SenderState:
         """The sender's own limits over the defaults (one GetItem); defaults for a sender without any."""
-        item = self._db.get_item(
-            TableName=self._table, Key={"pk": {"S": usage_pk(iam_user)}, "sk": {"S": LIMITS_SK}}
-        ).get("Item")
+        item = self._db.get_item(TableName=self._table, Key={PK: {"S": usage_pk(iam_user)}, SK: {"S": LIMITS_SK}}).get(
+            "Item"
+        )
         if item is None:
             return SenderState(defaults)
         overrides = json.loads(item.get("overrides", {}).get("S", "{}"))
@@ -189,20 +189,20 @@ class SenderUsage:
     def state_item(iam_user: str, overrides: Mapping[str, Any], *, quarantined: bool) -> dict[str, Any]:
         """The item state() reads; the credentials store writes it with every change of the sender."""
         return {
-            "pk": {"S": usage_pk(iam_user)},
-            "sk": {"S": LIMITS_SK},
+            PK: {"S": usage_pk(iam_user)},
+            SK: {"S": LIMITS_SK},
             "overrides": {"S": json.dumps(dict(overrides), sort_keys=True)},
             "quarantined": {"BOOL": quarantined},
         }
 
     def reset_today(self, iam_user: str, now: datetime) -> None:
         """Forget today's counts (a release starts counting afresh, or the next batch would quarantine again)."""
-        self._db.delete_item(TableName=self._table, Key={"pk": {"S": usage_pk(iam_user)}, "sk": {"S": day_sk(now)}})
+        self._db.delete_item(TableName=self._table, Key={PK: {"S": usage_pk(iam_user)}, SK: {"S": day_sk(now)}})
 
     def forget(self, iam_user: str, now: datetime) -> None:
         """A deleted sender's items."""
         for sk in (LIMITS_SK, day_sk(now), day_sk(now - timedelta(days=1))):
-            self._db.delete_item(TableName=self._table, Key={"pk": {"S": usage_pk(iam_user)}, "sk": {"S": sk}})
+            self._db.delete_item(TableName=self._table, Key={PK: {"S": usage_pk(iam_user)}, SK: {"S": sk}})
 
 
 def _usage(item: Mapping[str, Any], hour: str) -> Usage:

@@ -34,7 +34,7 @@ from botocore.exceptions import ClientError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from ses_smtp.contract import EXPIRES_AT, REPORT_PREFIX
+from ses_smtp.contract import EXPIRES_AT, PK, REPORT_PREFIX, SK
 from ses_smtp.errors import InvalidRequest
 
 if TYPE_CHECKING:
@@ -577,7 +577,7 @@ class ReportStore:
 
     @classmethod
     def key(cls, report: Report) -> dict[str, Any]:
-        return {"pk": {"S": f"{cls.PREFIX}{report.kind}#{report.reporter}#{report.report_id}"}, "sk": {"S": "report"}}
+        return {PK: {"S": f"{cls.PREFIX}{report.kind}#{report.reporter}#{report.report_id}"}, SK: {"S": "report"}}
 
     def put(self, report: Report, carrier: Carrier, now: datetime | None = None) -> bool:
         """Stored once: False when this report is already there."""
@@ -595,7 +595,7 @@ class ReportStore:
             "summary": {"S": orjson.dumps(report.to_dict()).decode()},
         }
         try:
-            self._db.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+            self._db.put_item(TableName=self._table, Item=item, ConditionExpression=f"attribute_not_exists({PK})")
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 return False
@@ -606,7 +606,7 @@ class ReportStore:
         """Summaries of reports whose period ended at or after start (a scan: reports are few a day)."""
         pages = self._db.get_paginator("scan").paginate(
             TableName=self._table,
-            FilterExpression="sk = :report AND begins_with(pk, :prefix) AND #end >= :start",
+            FilterExpression=f"{SK} = :report AND begins_with({PK}, :prefix) AND #end >= :start",
             ExpressionAttributeNames={"#end": "end"},
             ExpressionAttributeValues={
                 ":report": {"S": "report"},

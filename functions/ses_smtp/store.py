@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from ses_smtp.contract import SENDER_PREFIX
+from ses_smtp.contract import PK, SENDER_PREFIX, SK
 from ses_smtp.envelope import SealedSecret
 from ses_smtp.errors import Conflict, SenderExists, SenderNotFound
 from ses_smtp.limits import SenderUsage
@@ -68,7 +68,7 @@ class CredentialStore:
     def senders(self) -> Iterator[Sender]:
         pages = self._db.get_paginator("scan").paginate(
             TableName=self._table,
-            FilterExpression="sk = :sender",
+            FilterExpression=f"{SK} = :sender",
             ExpressionAttributeValues={":sender": {"S": SENDER_SK}},
         )
         for page in pages:
@@ -88,7 +88,7 @@ class CredentialStore:
             self._db.put_item(
                 TableName=self._table,
                 Item=_dynamo(_sender_item(sender)),
-                ConditionExpression="attribute_not_exists(pk)",
+                ConditionExpression=f"attribute_not_exists({PK})",
             )
             return sender, False
         except ClientError as error:
@@ -105,7 +105,7 @@ class CredentialStore:
                 TableName=self._table,
                 Key=_key(sender_pk(name), SENDER_SK),
                 UpdateExpression="SET #op = :op",
-                ConditionExpression="attribute_exists(pk) AND "
+                ConditionExpression=f"attribute_exists({PK}) AND "
                 "(attribute_not_exists(#op) OR #op.id = :id OR #op.started_at < :stale)",
                 ExpressionAttributeNames={"#op": "operation"},
                 ExpressionAttributeValues=_dynamo(
@@ -199,7 +199,7 @@ class CredentialStore:
             state = self.usage().state_item(committed.iam_user, committed.limits, quarantined=quarantined)
             writes.append({"Put": {"TableName": self._table, "Item": state}})
         if sealed is not None:
-            item = {"pk": sender_pk(sender.name), "sk": key_sk(sealed.context["access_key_id"]), **sealed.to_item()}
+            item = {PK: sender_pk(sender.name), SK: key_sk(sealed.context["access_key_id"]), **sealed.to_item()}
             writes.append({"Put": {"TableName": self._table, "Item": _dynamo(item)}})
         for key_id in retired:
             writes.append({"Delete": {"TableName": self._table, "Key": _key(sender_pk(sender.name), key_sk(key_id))}})
@@ -212,7 +212,7 @@ class CredentialStore:
             TableName=self._table,
             Key=_key(sender_pk(sender.name), SENDER_SK),
             UpdateExpression="SET own_from_policy = :yes",
-            ConditionExpression="attribute_exists(pk)",
+            ConditionExpression=f"attribute_exists({PK})",
             ExpressionAttributeValues={":yes": {"BOOL": True}},
         )
 
@@ -239,12 +239,12 @@ class CredentialStore:
         """Delete the sender record and every credential stored under it."""
         items = self._db.query(
             TableName=self._table,
-            KeyConditionExpression="pk = :pk",
+            KeyConditionExpression=f"{PK} = :pk",
             ExpressionAttributeValues={":pk": {"S": sender_pk(sender.name)}},
-            ProjectionExpression="pk, sk",
+            ProjectionExpression=f"{PK}, {SK}",
             ConsistentRead=True,
         )["Items"]
-        credentials = [item for item in items if item["sk"]["S"] != SENDER_SK]
+        credentials = [item for item in items if item[SK]["S"] != SENDER_SK]
         writes: list[TransactWriteItemTypeDef] = [
             {"Delete": {"TableName": self._table, "Key": item}} for item in credentials
         ]
@@ -253,7 +253,7 @@ class CredentialStore:
                 "Delete": {
                     "TableName": self._table,
                     "Key": _key(sender_pk(sender.name), SENDER_SK),
-                    "ConditionExpression": "attribute_not_exists(pk) OR #op.id = :id",
+                    "ConditionExpression": f"attribute_not_exists({PK}) OR #op.id = :id",
                     "ExpressionAttributeNames": {"#op": "operation"},
                     "ExpressionAttributeValues": _dynamo({":id": sender.operation.id if sender.operation else ""}),
                 }
@@ -288,7 +288,7 @@ def _raise_unless_condition_failed(error: ClientError) -> None:
 
 
 def _key(pk: str, sk: str) -> dict[str, Any]:
-    return {"pk": {"S": pk}, "sk": {"S": sk}}
+    return {PK: {"S": pk}, SK: {"S": sk}}
 
 
 def _dynamo(values: dict[str, Any]) -> dict[str, Any]:
@@ -328,8 +328,8 @@ def _operation_item(operation: Operation | None) -> dict[str, Any] | None:
 
 def _sender_item(sender: Sender) -> dict[str, Any]:
     return {
-        "pk": sender_pk(sender.name),
-        "sk": SENDER_SK,
+        PK: sender_pk(sender.name),
+        SK: SENDER_SK,
         "name": sender.name,
         "iam_user": sender.iam_user,
         "from_patterns": sender.from_patterns.as_list(),

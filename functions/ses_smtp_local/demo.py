@@ -33,6 +33,7 @@ from ses_smtp.admin.local_stack import StackState
 from ses_smtp.admin.receiving import latest_confirmation
 from ses_smtp.admin.terraform import REPO_ROOT, TerraformError
 from ses_smtp.admin.users import Admin, SmtpCredential
+from ses_smtp.contract import SK
 from ses_smtp.errors import SesSmtpError
 from ses_smtp.events import RecipientHistory
 from ses_smtp_local import mailbox
@@ -210,7 +211,7 @@ def tour(state: StackState) -> None:
         show_events(event_lines(log, start), sent_to)
         print("\n    ses-smtp events --recipient (permanent bounces and complaints are remembered):")
         for address in ("bounce@simulator.amazonses.com", "complaint@simulator.amazonses.com"):
-            summary = next((i for i in history.for_recipient(address) if i["sk"] == "summary"), {})
+            summary = next((i for i in history.for_recipient(address) if i[SK] == "summary"), {})
             print(f"    {address:<36} bounces={summary.get('bounces', 0)} complaints={summary.get('complaints', 0)}")
         if not arrived:
             raise SesSmtpError("the events did not arrive within 30 s: see the events function's log at " + str(log))

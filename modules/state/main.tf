@@ -18,18 +18,18 @@ locals {
 resource "aws_dynamodb_table" "this" {
   name                        = var.table_name
   billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "pk"
-  range_key                   = "sk"
+  hash_key                    = local.contract.table.partition_key
+  range_key                   = local.contract.table.sort_key
   deletion_protection_enabled = var.table_deletion_protection_enabled
   tags                        = var.tags
 
   attribute {
-    name = "pk"
+    name = local.contract.table.partition_key
     type = "S"
   }
 
   attribute {
-    name = "sk"
+    name = local.contract.table.sort_key
     type = "S"
   }
 

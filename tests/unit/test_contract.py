@@ -21,6 +21,8 @@ def shared_values() -> list[str]:
     document = json.loads(CONTRACT_FILE.read_text())
     table = document["table"]
     return [
+        table["partition_key"],
+        table["sort_key"],
         document["metric_namespace"],
         document["password_envelope"]["purpose"],
         document["sender"]["tag"],
@@ -140,6 +142,10 @@ def test_every_module_that_uses_the_contract_reads_the_one_file() -> None:
         assert any(READ_BY_A_MODULE in path.read_text() for path in module.glob("*.tf")), (
             f"{module.relative_to(ROOT)} uses local.contract but does not read contract.json"
         )
+
+
+def test_the_forwarding_function_may_read_the_tables_keys() -> None:
+    assert {contract.PK, contract.SK} <= set(contract.FORWARDING_READS)
 
 
 def test_the_password_context_is_the_one_the_key_policy_names() -> None:

@@ -11,7 +11,7 @@ import boto3
 from ses_smtp import render
 from ses_smtp.admin import queues
 from ses_smtp.admin.commands.common import CliError, deployment_outputs
-from ses_smtp.contract import RECIPIENT_PREFIX
+from ses_smtp.contract import PK, RECIPIENT_PREFIX, SK
 from ses_smtp.events import RecipientHistory
 from ses_smtp.store import CredentialStore
 
@@ -59,16 +59,14 @@ def events(args: argparse.Namespace) -> str:
 
 
 def _for_people(items: list[dict[str, Any]]) -> str:
-    rows = [
-        {**item, "recipient": item["pk"].removeprefix(RECIPIENT_PREFIX)} for item in items if item["sk"] != "summary"
-    ]
-    summaries = [item for item in items if item["sk"] == "summary"]
+    rows = [{**item, "recipient": item[PK].removeprefix(RECIPIENT_PREFIX)} for item in items if item[SK] != "summary"]
+    summaries = [item for item in items if item[SK] == "summary"]
     text = render.table(
         rows, ["timestamp", "kind", "recipient", "sender", "bounce_type", "complaint_type", "diagnostic"]
     )
     for summary in summaries:
         text += (
-            f"\n\n{summary['pk'].removeprefix(RECIPIENT_PREFIX)}: {summary.get('bounces', 0)} bounces, "
+            f"\n\n{summary[PK].removeprefix(RECIPIENT_PREFIX)}: {summary.get('bounces', 0)} bounces, "
             f"{summary.get('complaints', 0)} complaints, "
             f"latest {render.value(summary.get('latest_event'))} at {render.value(summary.get('latest_at'))}"
         )
