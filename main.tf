@@ -72,11 +72,11 @@ module "sending_domain" {
 module "dns" {
   source = "./modules/dns"
 
-  domain       = var.domain
-  records      = merge(module.sending_domain.dns_records, local.receiving_records)
-  route53_zone = var.existing_route53_zone
-  ttl          = var.dns_record_ttl
-  tls_rpt_rua  = local.tls_rpt_rua
+  domain                = var.domain
+  records               = merge(module.sending_domain.dns_records, local.receiving_records)
+  existing_route53_zone = var.existing_route53_zone
+  dns_record_ttl        = var.dns_record_ttl
+  tls_rpt_rua           = local.tls_rpt_rua
 
   mta_sts = local.mta_sts_policy == null ? null : {
     policy_id  = local.mta_sts_policy_id
@@ -117,19 +117,19 @@ module "mta_sts" {
 module "encryption" {
   source = "./modules/encryption"
 
-  name_prefix            = var.name_prefix
-  existing_key           = var.existing_kms_key
-  key_administrator_arns = var.kms_key_administrator_arns
-  credentials_role_name  = "${var.name_prefix}-credentials"
-  admin_principal_arns   = var.admin_principal_arns
-  table_name             = local.table_name
+  name_prefix                = var.name_prefix
+  existing_kms_key           = var.existing_kms_key
+  kms_key_administrator_arns = var.kms_key_administrator_arns
+  credentials_role_name      = "${var.name_prefix}-credentials"
+  admin_principal_arns       = var.admin_principal_arns
+  table_name                 = local.table_name
   # Both names always, even with an existing alerts topic: the statements then depend on no input
   # a caller may compute from the key itself (a topic encrypted with the shared key).
-  topic_names             = ["${var.name_prefix}-events", "${var.name_prefix}-alerts"]
-  alerts_topic_arn        = module.monitoring.alerts_topic_arn
-  log_group_name_prefix   = "/aws/lambda/${var.name_prefix}-"
-  deletion_window_in_days = var.kms_key_deletion_window_in_days
-  tags                    = var.tags
+  topic_names                     = ["${var.name_prefix}-events", "${var.name_prefix}-alerts"]
+  alerts_topic_arn                = module.monitoring.alerts_topic_arn
+  log_group_name_prefix           = "/aws/lambda/${var.name_prefix}-"
+  kms_key_deletion_window_in_days = var.kms_key_deletion_window_in_days
+  tags                            = var.tags
 
   received_mail = var.receiving_enabled ? {
     bucket_arn  = module.receiving[0].bucket_arn
@@ -140,13 +140,13 @@ module "encryption" {
 module "state" {
   source = "./modules/state"
 
-  name_prefix                       = var.name_prefix
-  table_name                        = local.table_name
-  kms_key_arn                       = module.encryption.key_arn
-  package_dir                       = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
-  runtime                           = var.lambda_runtime
-  table_deletion_protection_enabled = var.credentials_table_deletion_protection_enabled
-  tags                              = var.tags
+  name_prefix                                   = var.name_prefix
+  table_name                                    = local.table_name
+  kms_key_arn                                   = module.encryption.key_arn
+  lambda_package_dir                            = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
+  lambda_runtime                                = var.lambda_runtime
+  credentials_table_deletion_protection_enabled = var.credentials_table_deletion_protection_enabled
+  tags                                          = var.tags
 
   writer_role_names = local.table_writer_role_names
 }
@@ -154,49 +154,49 @@ module "state" {
 module "credentials" {
   source = "./modules/credentials"
 
-  name_prefix                      = var.name_prefix
-  domain                           = var.domain
-  identity_arn                     = module.sending_domain.identity_arn
-  configuration_set_arn            = module.sending_domain.configuration_set_arn
-  kms_key_arn                      = module.encryption.key_arn
-  table_name                       = module.state.table_name
-  layer_arn                        = module.state.layer_arn
-  package_dir                      = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
-  runtime                          = var.lambda_runtime
-  log_retention_days               = var.log_retention_days
-  credentials_reserved_concurrency = var.credentials_function_reserved_concurrency
-  rotation_schedule_expression     = var.rotation_schedule_expression
-  send_quota_schedule_expression   = var.send_quota_alarm_enabled ? local.send_quota_schedule_expression : null
-  schedule_dead_letter_queue_arn   = module.events.dead_letter_queue_arn
-  default_retire_after_days        = var.default_retire_after_days
-  max_credential_age_days          = var.max_credential_age_days
-  unused_sender_days               = var.unused_sender_days
-  rotation_notices_enabled         = var.rotation_notices_enabled
-  rotation_notices_from            = coalesce(var.rotation_notices_from, "no-reply@${var.domain}")
-  configuration_set_name           = module.sending_domain.configuration_set_name
-  role_permissions_boundary_arn    = var.role_permissions_boundary_arn
-  tags                             = var.tags
+  name_prefix                               = var.name_prefix
+  domain                                    = var.domain
+  identity_arn                              = module.sending_domain.identity_arn
+  configuration_set_arn                     = module.sending_domain.configuration_set_arn
+  kms_key_arn                               = module.encryption.key_arn
+  table_name                                = module.state.table_name
+  layer_arn                                 = module.state.layer_arn
+  lambda_package_dir                        = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
+  lambda_runtime                            = var.lambda_runtime
+  log_retention_days                        = var.log_retention_days
+  credentials_function_reserved_concurrency = var.credentials_function_reserved_concurrency
+  rotation_schedule_expression              = var.rotation_schedule_expression
+  send_quota_schedule_expression            = var.send_quota_alarm_enabled ? local.send_quota_schedule_expression : null
+  schedule_dead_letter_queue_arn            = module.events.dead_letter_queue_arn
+  default_retire_after_days                 = var.default_retire_after_days
+  max_credential_age_days                   = var.max_credential_age_days
+  unused_sender_days                        = var.unused_sender_days
+  rotation_notices_enabled                  = var.rotation_notices_enabled
+  rotation_notices_from                     = coalesce(var.rotation_notices_from, "no-reply@${var.domain}")
+  configuration_set_name                    = module.sending_domain.configuration_set_name
+  role_permissions_boundary_arn             = var.role_permissions_boundary_arn
+  tags                                      = var.tags
 }
 
 module "events" {
   source = "./modules/events"
 
-  name_prefix                   = var.name_prefix
-  configuration_set_name        = module.sending_domain.configuration_set_name
-  configuration_set_arn         = module.sending_domain.configuration_set_arn
-  kms_key_arn                   = module.encryption.key_arn
-  table_name                    = module.state.table_name
-  package_dir                   = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
-  layer_arn                     = module.state.layer_arn
-  runtime                       = var.lambda_runtime
-  log_retention_days            = var.log_retention_days
-  reserved_concurrency          = var.events_function_reserved_concurrency
-  log_recipient_addresses       = var.log_recipient_addresses
-  sender_limits                 = var.sender_limits
-  sender_limit_action           = var.sender_limit_action
-  credentials_function_name     = module.credentials.credentials_function_name
-  role_permissions_boundary_arn = var.role_permissions_boundary_arn
-  tags                          = var.tags
+  name_prefix                          = var.name_prefix
+  configuration_set_name               = module.sending_domain.configuration_set_name
+  configuration_set_arn                = module.sending_domain.configuration_set_arn
+  kms_key_arn                          = module.encryption.key_arn
+  table_name                           = module.state.table_name
+  lambda_package_dir                   = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
+  layer_arn                            = module.state.layer_arn
+  lambda_runtime                       = var.lambda_runtime
+  log_retention_days                   = var.log_retention_days
+  events_function_reserved_concurrency = var.events_function_reserved_concurrency
+  recipient_address_logging_enabled    = var.recipient_address_logging_enabled
+  sender_limits                        = var.sender_limits
+  sender_limit_action                  = var.sender_limit_action
+  credentials_function_name            = module.credentials.credentials_function_name
+  role_permissions_boundary_arn        = var.role_permissions_boundary_arn
+  tags                                 = var.tags
 }
 
 module "monitoring" {
@@ -247,9 +247,9 @@ module "receiving" {
   received_mail_retention_days  = var.received_mail_retention_days
   receiving_unknown_recipient   = var.receiving_unknown_recipient
   receiving_tls_policy          = var.receiving_tls_policy
-  package_dir                   = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
+  lambda_package_dir            = coalesce(var.lambda_package_dir, "${path.module}/functions/dist")
   layer_arn                     = module.state.layer_arn
-  runtime                       = var.lambda_runtime
+  lambda_runtime                = var.lambda_runtime
   log_retention_days            = var.log_retention_days
   role_permissions_boundary_arn = var.role_permissions_boundary_arn
   tags                          = var.tags

@@ -514,7 +514,7 @@ variable "send_quota_alarm_thresholds" {
   }
 }
 
-variable "log_recipient_addresses" {
+variable "recipient_address_logging_enabled" {
   description = "Log full recipient addresses of SES events; by default only their domains (privacy)."
   type        = bool
   default     = false

@@ -10,25 +10,25 @@ provider "aws" {
 }
 
 variables {
-  name_prefix                      = "ses-smtp"
-  domain                           = "example.com"
-  identity_arn                     = "arn:aws:ses:eu-west-1:123456789012:identity/example.com"
-  configuration_set_arn            = "arn:aws:ses:eu-west-1:123456789012:configuration-set/ses-smtp"
-  configuration_set_name           = "ses-smtp"
-  table_name                       = "ses-smtp-credentials"
-  layer_arn                        = "arn:aws:lambda:eu-west-1:123456789012:layer:ses-smtp-dependencies:1"
-  kms_key_arn                      = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-  package_dir                      = "functions/dist"
-  runtime                          = "python3.13"
-  log_retention_days               = 365
-  credentials_reserved_concurrency = 2
-  rotation_schedule_expression     = "rate(1 day)"
-  schedule_dead_letter_queue_arn   = "arn:aws:sqs:eu-west-1:123456789012:ses-smtp-events-dlq"
-  default_retire_after_days        = 7
-  max_credential_age_days          = 90
-  unused_sender_days               = 30
-  tags                             = {}
-  send_quota_schedule_expression   = "rate(15 minutes)"
+  name_prefix                               = "ses-smtp"
+  domain                                    = "example.com"
+  identity_arn                              = "arn:aws:ses:eu-west-1:123456789012:identity/example.com"
+  configuration_set_arn                     = "arn:aws:ses:eu-west-1:123456789012:configuration-set/ses-smtp"
+  configuration_set_name                    = "ses-smtp"
+  table_name                                = "ses-smtp-credentials"
+  layer_arn                                 = "arn:aws:lambda:eu-west-1:123456789012:layer:ses-smtp-dependencies:1"
+  kms_key_arn                               = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  lambda_package_dir                        = "functions/dist"
+  lambda_runtime                            = "python3.13"
+  log_retention_days                        = 365
+  credentials_function_reserved_concurrency = 2
+  rotation_schedule_expression              = "rate(1 day)"
+  schedule_dead_letter_queue_arn            = "arn:aws:sqs:eu-west-1:123456789012:ses-smtp-events-dlq"
+  default_retire_after_days                 = 7
+  max_credential_age_days                   = 90
+  unused_sender_days                        = 30
+  tags                                      = {}
+  send_quota_schedule_expression            = "rate(15 minutes)"
 }
 
 override_data {

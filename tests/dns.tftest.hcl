@@ -6,8 +6,8 @@ mock_provider "aws" {
 }
 
 variables {
-  domain = "example.com"
-  ttl    = 1800
+  domain         = "example.com"
+  dns_record_ttl = 1800
   records = {
     mail-from-mx  = { name = "mail.example.com", type = "MX", value = "10 feedback-smtp.eu-west-1.amazonses.com", ttl = 1800, purpose = "MAIL FROM MX" }
     mail-from-spf = { name = "mail.example.com", type = "TXT", value = "v=spf1 include:amazonses.com -all", ttl = 1800, purpose = "MAIL FROM SPF" }
@@ -40,7 +40,7 @@ run "route53_records_with_a_zone" {
   }
 
   variables {
-    route53_zone = { id = "Z0123456789ABCDEFGHIJ" }
+    existing_route53_zone = { id = "Z0123456789ABCDEFGHIJ" }
   }
 
   assert {
@@ -69,8 +69,8 @@ run "hosted_mta_sts_publishes_validation_record_and_host_in_the_zone" {
   }
 
   variables {
-    route53_zone        = { id = "Z0123456789ABCDEFGHIJ" }
-    mta_sts_host_target = "d111111abcdef8.cloudfront.net"
+    existing_route53_zone = { id = "Z0123456789ABCDEFGHIJ" }
+    mta_sts_host_target   = "d111111abcdef8.cloudfront.net"
     mta_sts = {
       policy_id  = "0123456789abcdef0123"
       hosted     = true
@@ -100,7 +100,7 @@ run "a_long_txt_value_is_split_into_255_character_strings" {
   }
 
   variables {
-    route53_zone = { id = "Z0123456789ABCDEFGHIJ" }
+    existing_route53_zone = { id = "Z0123456789ABCDEFGHIJ" }
     records = {
       long = { name = "long.example.com", type = "TXT", value = join("", [for i in range(300) : "a"]), ttl = 1800, purpose = "a long TXT value" }
     }

@@ -8,16 +8,16 @@ provider "aws" {
 }
 
 variables {
-  name_prefix             = "ses-smtp"
-  key_administrator_arns  = []
-  credentials_role_name   = "ses-smtp-credentials"
-  admin_principal_arns    = ["arn:aws:iam::123456789012:role/platform-admins"]
-  table_name              = "ses-smtp-credentials"
-  topic_names             = ["ses-smtp-events", "ses-smtp-alerts"]
-  alerts_topic_arn        = "arn:aws:sns:eu-west-1:123456789012:ses-smtp-alerts"
-  log_group_name_prefix   = "/aws/lambda/ses-smtp-"
-  deletion_window_in_days = 30
-  tags                    = {}
+  name_prefix                     = "ses-smtp"
+  kms_key_administrator_arns      = []
+  credentials_role_name           = "ses-smtp-credentials"
+  admin_principal_arns            = ["arn:aws:iam::123456789012:role/platform-admins"]
+  table_name                      = "ses-smtp-credentials"
+  topic_names                     = ["ses-smtp-events", "ses-smtp-alerts"]
+  alerts_topic_arn                = "arn:aws:sns:eu-west-1:123456789012:ses-smtp-alerts"
+  log_group_name_prefix           = "/aws/lambda/ses-smtp-"
+  kms_key_deletion_window_in_days = 30
+  tags                            = {}
 }
 
 override_data {
@@ -92,7 +92,7 @@ run "the_key_policy_binds_use_to_the_password_context" {
   }
   assert {
     condition     = output.key_arn == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-    error_message = "Without existing_key the module must create its own key."
+    error_message = "Without existing_kms_key the module must create its own key."
   }
 }
 
@@ -141,7 +141,7 @@ run "key_administrators_cannot_become_readers" {
     condition = one([
       for s in jsondecode(data.aws_iam_policy_document.this.json).Statement : s if s.Sid == "KeyAdministration"
     ]).Principal.AWS == "arn:aws:iam::123456789012:role/terraform"
-    error_message = "Without key_administrator_arns, the key administrator must be whoever runs Terraform, never the account root."
+    error_message = "Without kms_key_administrator_arns, the key administrator must be whoever runs Terraform, never the account root."
   }
   assert {
     condition = alltrue([
@@ -184,12 +184,12 @@ run "named_key_administrators_replace_the_deployer" {
   }
 
   variables {
-    key_administrator_arns = ["arn:aws:iam::123456789012:role/key-admins"]
+    kms_key_administrator_arns = ["arn:aws:iam::123456789012:role/key-admins"]
   }
 
   assert {
     condition     = one([for s in jsondecode(data.aws_iam_policy_document.this.json).Statement : s if s.Sid == "KeyAdministration"]).Principal.AWS == "arn:aws:iam::123456789012:role/key-admins"
-    error_message = "key_administrator_arns, when given, are the key's only administrators."
+    error_message = "kms_key_administrator_arns, when given, are the key's only administrators."
   }
   assert {
     condition     = output.key_administrator_arns == tolist(["arn:aws:iam::123456789012:role/key-admins"])
@@ -228,12 +228,12 @@ run "an_existing_key_is_used_and_none_is_created" {
   }
 
   variables {
-    existing_key = { arn = "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555" }
+    existing_kms_key = { arn = "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555" }
   }
 
   assert {
     condition     = output.key_arn == "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555" && length(aws_kms_key.this) == 0
-    error_message = "existing_key must be used as given, and no key created."
+    error_message = "existing_kms_key must be used as given, and no key created."
   }
 }
 

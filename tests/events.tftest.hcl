@@ -9,21 +9,21 @@ provider "aws" {
 }
 
 variables {
-  name_prefix               = "ses-smtp"
-  configuration_set_name    = "ses-smtp"
-  configuration_set_arn     = "arn:aws:ses:eu-west-1:123456789012:configuration-set/ses-smtp"
-  kms_key_arn               = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-  table_name                = "ses-smtp-credentials"
-  package_dir               = "functions/dist"
-  layer_arn                 = "arn:aws:lambda:eu-west-1:123456789012:layer:ses-smtp-dependencies:1"
-  runtime                   = "python3.13"
-  log_retention_days        = 365
-  reserved_concurrency      = 2
-  log_recipient_addresses   = false
-  sender_limit_action       = "alert"
-  credentials_function_name = "ses-smtp-credentials"
-  tags                      = {}
-  sender_limits             = { per_hour = 200, per_day = 1000, max_bounce_rate = 0.1, max_complaint_rate = 0.01, min_volume = 20 }
+  name_prefix                          = "ses-smtp"
+  configuration_set_name               = "ses-smtp"
+  configuration_set_arn                = "arn:aws:ses:eu-west-1:123456789012:configuration-set/ses-smtp"
+  kms_key_arn                          = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  table_name                           = "ses-smtp-credentials"
+  lambda_package_dir                   = "functions/dist"
+  layer_arn                            = "arn:aws:lambda:eu-west-1:123456789012:layer:ses-smtp-dependencies:1"
+  lambda_runtime                       = "python3.13"
+  log_retention_days                   = 365
+  events_function_reserved_concurrency = 2
+  recipient_address_logging_enabled    = false
+  sender_limit_action                  = "alert"
+  credentials_function_name            = "ses-smtp-credentials"
+  tags                                 = {}
+  sender_limits                        = { per_hour = 200, per_day = 1000, max_bounce_rate = 0.1, max_complaint_rate = 0.01, min_volume = 20 }
 }
 
 override_data {

@@ -21,9 +21,9 @@ variables {
   received_mail_retention_days = 30
   receiving_unknown_recipient  = "drop"
   receiving_tls_policy         = "Require"
-  package_dir                  = "functions/dist"
+  lambda_package_dir           = "functions/dist"
   layer_arn                    = "arn:aws:lambda:eu-west-1:123456789012:layer:ses-smtp-dependencies:1"
-  runtime                      = "python3.13"
+  lambda_runtime               = "python3.13"
   log_retention_days           = 365
   tags                         = {}
   report_recipients            = ["dmarc-reports@example.com", "tls-reports@example.com"]

@@ -10,14 +10,14 @@ provider "aws" {
 }
 
 variables {
-  name_prefix                       = "ses-smtp"
-  table_name                        = "ses-smtp-credentials"
-  kms_key_arn                       = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-  writer_role_names                 = ["ses-smtp-credentials", "ses-smtp-events"]
-  table_deletion_protection_enabled = true
-  package_dir                       = "functions/dist"
-  runtime                           = "python3.13"
-  tags                              = {}
+  name_prefix                                   = "ses-smtp"
+  table_name                                    = "ses-smtp-credentials"
+  kms_key_arn                                   = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  writer_role_names                             = ["ses-smtp-credentials", "ses-smtp-events"]
+  credentials_table_deletion_protection_enabled = true
+  lambda_package_dir                            = "functions/dist"
+  lambda_runtime                                = "python3.13"
+  tags                                          = {}
 }
 
 override_data {

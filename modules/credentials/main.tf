@@ -24,7 +24,7 @@ locals {
   send_quota_schedule_name = "${var.name_prefix}-send-quota"
   send_quota_schedule_arn  = "arn:${local.partition}:scheduler:${data.aws_region.current.id}:${local.account_id}:schedule/default/${local.send_quota_schedule_name}"
   credentials_function_arn = "arn:${local.partition}:lambda:${data.aws_region.current.id}:${local.account_id}:function:${var.name_prefix}-credentials"
-  code_package             = "${var.package_dir}/ses_smtp.zip"
+  code_package             = "${var.lambda_package_dir}/ses_smtp.zip"
 
   # The deprecated group's policy (earlier versions) reads grants from these tags.
   from_address_tags = [for index in range(1, 5) : "ses-smtp-from-${index}"]
@@ -64,8 +64,8 @@ module "credentials_function" {
   policy_json                   = data.aws_iam_policy_document.credentials_function.json
   timeout                       = 60
   memory_size                   = 256
-  reserved_concurrency          = var.credentials_reserved_concurrency
-  runtime                       = var.runtime
+  reserved_concurrency          = var.credentials_function_reserved_concurrency
+  runtime                       = var.lambda_runtime
   log_retention_days            = var.log_retention_days
   kms_key_arn                   = var.kms_key_arn
   role_permissions_boundary_arn = var.role_permissions_boundary_arn

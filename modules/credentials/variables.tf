@@ -59,13 +59,13 @@ variable "kms_key_arn" {
   nullable    = false
 }
 
-variable "package_dir" {
+variable "lambda_package_dir" {
   description = "Directory holding ses_smtp.zip and dependencies.zip from `make build`."
   type        = string
   nullable    = false
 }
 
-variable "runtime" {
+variable "lambda_runtime" {
   description = "Python runtime of the functions."
   type        = string
   nullable    = false
@@ -77,7 +77,7 @@ variable "log_retention_days" {
   nullable    = false
 }
 
-variable "credentials_reserved_concurrency" {
+variable "credentials_function_reserved_concurrency" {
   description = "Reserved concurrency of the credentials function (-1: unreserved)."
   type        = number
   nullable    = false

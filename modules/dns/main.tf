@@ -20,7 +20,7 @@ locals {
         name    = "_dmarc.${var.domain}"
         type    = "TXT"
         value   = join("; ", local.dmarc_tags)
-        ttl     = var.ttl
+        ttl     = var.dns_record_ttl
         purpose = "DMARC: tells receivers what to do with mail that fails SPF and DKIM alignment (p=${var.dmarc.policy}) and where to send reports. Only one DMARC record may exist."
       }
     },
@@ -29,7 +29,7 @@ locals {
         name    = "_mta-sts.${var.domain}"
         type    = "TXT"
         value   = "v=STSv1; id=${var.mta_sts.policy_id}"
-        ttl     = var.ttl
+        ttl     = var.dns_record_ttl
         purpose = "MTA-STS: announces that ${var.domain}'s inbound mail servers require TLS; the id changes whenever the policy at https://mta-sts.${var.domain}/.well-known/mta-sts.txt does."
       }
     },
@@ -38,7 +38,7 @@ locals {
         name    = var.mta_sts.validation.name
         type    = var.mta_sts.validation.type
         value   = var.mta_sts.validation.value
-        ttl     = var.ttl
+        ttl     = var.dns_record_ttl
         purpose = "ACM: proves control of mta-sts.${var.domain} so the certificate is issued (and renewed); keep it."
       }
     } : {},
@@ -47,7 +47,7 @@ locals {
         name    = "_smtp._tls.${var.domain}"
         type    = "TXT"
         value   = "v=TLSRPTv1; rua=${join(",", var.tls_rpt_rua)}"
-        ttl     = var.ttl
+        ttl     = var.dns_record_ttl
         purpose = "TLS-RPT: where senders report TLS failures delivering to ${var.domain} (inbound mail, not SES)."
       }
     },
@@ -61,12 +61,12 @@ locals {
       name    = "mta-sts.${var.domain}"
       type    = "CNAME"
       value   = var.mta_sts_host_target
-      ttl     = var.ttl
+      ttl     = var.dns_record_ttl
       purpose = "MTA-STS: the host that serves the policy (CloudFront, with a certificate for this name)."
     }
   } : {}
   all_records     = merge(local.base_records, local.host_records)
-  route53_records = var.route53_zone == null ? {} : local.base_records
+  route53_records = var.existing_route53_zone == null ? {} : local.base_records
 
   # TXT data travels in strings of at most 255 characters.
   txt_chunks = { for key, record in local.base_records : key => regexall(".{1,255}", record.value) if record.type == "TXT" }
@@ -104,7 +104,7 @@ locals {
 resource "aws_route53_record" "this" {
   for_each = local.route53_records
 
-  zone_id = var.route53_zone.id
+  zone_id = var.existing_route53_zone.id
   name    = each.value.name
   type    = each.value.type
   ttl     = each.value.ttl
@@ -116,12 +116,12 @@ resource "aws_route53_record" "this" {
 }
 
 resource "aws_route53_record" "mta_sts_host" {
-  count = var.route53_zone != null && try(var.mta_sts.hosted, false) ? 1 : 0
+  count = var.existing_route53_zone != null && try(var.mta_sts.hosted, false) ? 1 : 0
 
-  zone_id         = var.route53_zone.id
+  zone_id         = var.existing_route53_zone.id
   name            = "mta-sts.${var.domain}"
   type            = "CNAME"
-  ttl             = var.ttl
+  ttl             = var.dns_record_ttl
   records         = [var.mta_sts_host_target]
   allow_overwrite = false
 }

@@ -16,7 +16,7 @@ variable "records" {
   nullable = false
 }
 
-variable "route53_zone" {
+variable "existing_route53_zone" {
   description = "Route53 hosted zone to create the records in, as { id = ... }, or null to create none."
   type = object({
     id = string
@@ -46,7 +46,7 @@ variable "tls_rpt_rua" {
   nullable    = false
 }
 
-variable "ttl" {
+variable "dns_record_ttl" {
   description = "TTL of the records this module adds."
   type        = number
   default     = 1800

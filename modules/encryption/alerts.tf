@@ -2,7 +2,7 @@
 # CloudTrail management events, which AWS delivers only while a trail logs them (see docs/security.md).
 
 locals {
-  key_arn = var.existing_key == null ? aws_kms_key.this[0].arn : var.existing_key.arn
+  key_arn = var.existing_kms_key == null ? aws_kms_key.this[0].arn : var.existing_kms_key.arn
 }
 
 resource "aws_cloudwatch_event_rule" "key_changes" {

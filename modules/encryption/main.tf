@@ -18,7 +18,7 @@ locals {
   # key's policy with source_policy_documents (same Sids would fail, or silently override).
   sid_prefix = join("", [for word in split("-", replace(var.name_prefix, "/[^A-Za-z0-9-]/", "-")) : title(word)])
 
-  administrators = length(var.key_administrator_arns) > 0 ? var.key_administrator_arns : [data.aws_iam_session_context.deployer.issuer_arn]
+  administrators = length(var.kms_key_administrator_arns) > 0 ? var.kms_key_administrator_arns : [data.aws_iam_session_context.deployer.issuer_arn]
 
   # The encryption context the functions send with every password (contract.json, read by both sides).
   contract              = jsondecode(file("${path.module}/../../functions/ses_smtp/contract.json"))
@@ -277,17 +277,17 @@ data "aws_iam_policy_document" "this" {
 }
 
 resource "aws_kms_key" "this" {
-  count = var.existing_key == null ? 1 : 0
+  count = var.existing_kms_key == null ? 1 : 0
 
   description             = "${var.name_prefix}: SES SMTP passwords (envelope encryption), credentials table, logs"
   enable_key_rotation     = true
-  deletion_window_in_days = var.deletion_window_in_days
+  deletion_window_in_days = var.kms_key_deletion_window_in_days
   policy                  = data.aws_iam_policy_document.this.json
   tags                    = var.tags
 }
 
 resource "aws_kms_alias" "this" {
-  count = var.existing_key == null ? 1 : 0
+  count = var.existing_kms_key == null ? 1 : 0
 
   name          = "alias/${var.name_prefix}"
   target_key_id = aws_kms_key.this[0].key_id

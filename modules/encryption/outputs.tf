@@ -1,10 +1,10 @@
 output "key_arn" {
   description = "ARN of the key in use (created here, or the one given)."
-  value       = var.existing_key == null ? aws_kms_key.this[0].arn : var.existing_key.arn
+  value       = var.existing_kms_key == null ? aws_kms_key.this[0].arn : var.existing_kms_key.arn
 }
 
 output "key_policy_statements_json" {
-  description = "The usage statements to add to an existing key's policy when existing_key is given."
+  description = "The usage statements to add to an existing key's policy when existing_kms_key is given."
   value       = data.aws_iam_policy_document.usage.json
 }
 

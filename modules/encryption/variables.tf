@@ -4,7 +4,7 @@ variable "name_prefix" {
   nullable    = false
 }
 
-variable "existing_key" {
+variable "existing_kms_key" {
   description = "Existing KMS key to use instead of creating one, as { arn = ... }, or null. Its policy is then the caller's to maintain (see key_policy_statements_json)."
   type = object({
     arn = string
@@ -12,13 +12,13 @@ variable "existing_key" {
   default = null
 }
 
-variable "key_administrator_arns" {
+variable "kms_key_administrator_arns" {
   description = "Principals that administer the key (never use it). Empty means whoever runs Terraform (the role of an assumed-role session); never the account root."
   type        = list(string)
   nullable    = false
 
   validation {
-    condition     = alltrue([for arn in var.key_administrator_arns : !can(regex(":root$", arn))])
+    condition     = alltrue([for arn in var.kms_key_administrator_arns : !can(regex(":root$", arn))])
     error_message = "key_administrator_arns must not name an account root: a root principal lets every IAM policy in the account administer the key, and key administrators can make themselves readers."
   }
 }
@@ -64,7 +64,7 @@ variable "log_group_name_prefix" {
   nullable    = false
 }
 
-variable "deletion_window_in_days" {
+variable "kms_key_deletion_window_in_days" {
   description = "Days a scheduled deletion of the key can still be cancelled."
   type        = number
   nullable    = false

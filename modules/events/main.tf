@@ -183,13 +183,13 @@ module "function" {
   name                          = "${var.name_prefix}-events"
   description                   = "Logs, counts and remembers SES delivery events."
   handler                       = "ses_smtp.handlers.events.handler"
-  package_path                  = "${var.package_dir}/ses_smtp.zip"
+  package_path                  = "${var.lambda_package_dir}/ses_smtp.zip"
   layer_arns                    = [var.layer_arn]
   policy_json                   = data.aws_iam_policy_document.events_function.json
   timeout                       = 30
   memory_size                   = 256
-  reserved_concurrency          = var.reserved_concurrency
-  runtime                       = var.runtime
+  reserved_concurrency          = var.events_function_reserved_concurrency
+  runtime                       = var.lambda_runtime
   log_retention_days            = var.log_retention_days
   kms_key_arn                   = var.kms_key_arn
   role_permissions_boundary_arn = var.role_permissions_boundary_arn
@@ -197,7 +197,7 @@ module "function" {
 
   environment = {
     (local.contract.environment.table_name)                = var.table_name
-    (local.contract.environment.log_recipient_addresses)   = tostring(var.log_recipient_addresses)
+    (local.contract.environment.log_recipient_addresses)   = tostring(var.recipient_address_logging_enabled)
     (local.contract.environment.sender_limits)             = jsonencode(var.sender_limits)
     (local.contract.environment.sender_limit_action)       = var.sender_limit_action
     (local.contract.environment.credentials_function_name) = var.credentials_function_name

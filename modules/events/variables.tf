@@ -28,7 +28,7 @@ variable "table_name" {
   nullable    = false
 }
 
-variable "package_dir" {
+variable "lambda_package_dir" {
   description = "Directory with the zips from `make build`."
   type        = string
   nullable    = false
@@ -40,7 +40,7 @@ variable "layer_arn" {
   nullable    = false
 }
 
-variable "runtime" {
+variable "lambda_runtime" {
   description = "Python runtime."
   type        = string
   nullable    = false
@@ -52,13 +52,13 @@ variable "log_retention_days" {
   nullable    = false
 }
 
-variable "reserved_concurrency" {
+variable "events_function_reserved_concurrency" {
   description = "Reserved concurrency of the events function (-1: unreserved)."
   type        = number
   nullable    = false
 }
 
-variable "log_recipient_addresses" {
+variable "recipient_address_logging_enabled" {
   description = "Log full recipient addresses (otherwise only their domains)."
   type        = bool
   nullable    = false

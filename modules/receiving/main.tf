@@ -253,13 +253,13 @@ module "function" {
   name                          = local.function_name
   description                   = "Forwards mail received for a sender's address to the sender's own mailbox."
   handler                       = "ses_smtp.handlers.forwarding.handler"
-  package_path                  = "${var.package_dir}/ses_smtp.zip"
+  package_path                  = "${var.lambda_package_dir}/ses_smtp.zip"
   layer_arns                    = [var.layer_arn]
   policy_json                   = data.aws_iam_policy_document.forwarding.json
   timeout                       = 60
   memory_size                   = 512 # a 40 MB message is held in memory twice while rewritten
   reserved_concurrency          = -1
-  runtime                       = var.runtime
+  runtime                       = var.lambda_runtime
   log_retention_days            = var.log_retention_days
   kms_key_arn                   = var.kms_key_arn
   role_permissions_boundary_arn = var.role_permissions_boundary_arn

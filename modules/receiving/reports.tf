@@ -93,13 +93,13 @@ module "report_function" {
   name                          = local.report_function_name
   description                   = "Reads the DMARC aggregate and TLS-RPT reports mailed to the domain: one summary per report, and metrics."
   handler                       = "ses_smtp.handlers.reports.handler"
-  package_path                  = "${var.package_dir}/ses_smtp.zip"
+  package_path                  = "${var.lambda_package_dir}/ses_smtp.zip"
   layer_arns                    = [var.layer_arn]
   policy_json                   = data.aws_iam_policy_document.reports[0].json
   timeout                       = 60
   memory_size                   = 512 # a 10 MB attachment, decompressed up to 64 MB, parsed record by record
   reserved_concurrency          = -1  # a reservation would take from accounts whose limit is 10
-  runtime                       = var.runtime
+  runtime                       = var.lambda_runtime
   log_retention_days            = var.log_retention_days
   kms_key_arn                   = var.kms_key_arn
   role_permissions_boundary_arn = var.role_permissions_boundary_arn

@@ -66,7 +66,7 @@ variable "receiving_tls_policy" {
   nullable    = false
 }
 
-variable "package_dir" {
+variable "lambda_package_dir" {
   description = "Directory with the zips from `make build`."
   type        = string
   nullable    = false
@@ -78,7 +78,7 @@ variable "layer_arn" {
   nullable    = false
 }
 
-variable "runtime" {
+variable "lambda_runtime" {
   description = "Python runtime."
   type        = string
   nullable    = false

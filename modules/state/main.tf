@@ -8,7 +8,7 @@ locals {
   partition     = data.aws_partition.current.partition
   account_id    = data.aws_caller_identity.current.account_id
   table_arn     = "arn:${local.partition}:dynamodb:${data.aws_region.current.id}:${local.account_id}:table/${var.table_name}"
-  layer_package = "${var.package_dir}/dependencies.zip"
+  layer_package = "${var.lambda_package_dir}/dependencies.zip"
 
   # Built from the roles' names (the function module names each role after its function), so this
   # module needs nothing from the modules that read and write the table.
@@ -20,7 +20,7 @@ resource "aws_dynamodb_table" "this" {
   billing_mode                = "PAY_PER_REQUEST"
   hash_key                    = local.contract.table.partition_key
   range_key                   = local.contract.table.sort_key
-  deletion_protection_enabled = var.table_deletion_protection_enabled
+  deletion_protection_enabled = var.credentials_table_deletion_protection_enabled
   tags                        = var.tags
 
   attribute {
@@ -104,7 +104,7 @@ resource "aws_lambda_layer_version" "dependencies" {
   description              = "Powertools, aws-xray-sdk and cryptography for the ses-smtp functions"
   filename                 = local.layer_package
   source_code_hash         = try(filebase64sha256(local.layer_package), null)
-  compatible_runtimes      = [var.runtime]
+  compatible_runtimes      = [var.lambda_runtime]
   compatible_architectures = ["arm64"]
 
   lifecycle {

@@ -22,19 +22,19 @@ variable "writer_role_names" {
   nullable    = false
 }
 
-variable "table_deletion_protection_enabled" {
+variable "credentials_table_deletion_protection_enabled" {
   description = "Protect the credentials table from deletion."
   type        = bool
   nullable    = false
 }
 
-variable "package_dir" {
+variable "lambda_package_dir" {
   description = "Directory holding dependencies.zip from `make build`."
   type        = string
   nullable    = false
 }
 
-variable "runtime" {
+variable "lambda_runtime" {
   description = "Python runtime the layer is published for."
   type        = string
   nullable    = false

@@ -164,7 +164,7 @@ def test_complaint_feedback_type_is_logged(history: RecipientHistory, run: Event
 
 
 def test_full_recipients_only_when_enabled(world: World) -> None:
-    run = EventsFunction(events_app(world, full_recipients=True))  # Terraform's log_recipient_addresses
+    run = EventsFunction(events_app(world, full_recipients=True))  # Terraform's recipient_address_logging_enabled
     _, output = run(sqs_event(sample("notification-bounce-with-dsn.json")))
     (line,) = event_lines(output)
     assert line["recipients"] == ["dave@example.net"]
