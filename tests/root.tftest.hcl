@@ -405,7 +405,8 @@ run "receiving_without_an_existing_rule_set_creates_and_activates_one" {
   command = plan
 
   variables {
-    receiving_enabled = true
+    receiving_enabled                   = true
+    receipt_rule_set_activation_enabled = true
   }
 
   assert {
@@ -546,7 +547,8 @@ run "only_the_functions_write_table_items_the_receiving_ones_with_receiving" {
   command = plan
 
   variables {
-    receiving_enabled = true
+    receiving_enabled                   = true
+    receipt_rule_set_activation_enabled = true
   }
 
   assert {

@@ -43,6 +43,8 @@ module "ses_smtp" {
   # account's active receipt rule set; without one the module creates and activates its own.
   receiving_enabled         = var.receiving_enabled
   existing_receipt_rule_set = var.receipt_rule_set_name == null ? null : { name = var.receipt_rule_set_name }
+  # Only where no rule set is active in the account and region: the module then activates its own.
+  receipt_rule_set_activation_enabled = var.receipt_rule_set_activation_enabled
 
   tags = {
     Owner = "platform"

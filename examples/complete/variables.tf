@@ -49,6 +49,12 @@ variable "receiving_enabled" {
   default     = false
 }
 
+variable "receipt_rule_set_activation_enabled" {
+  description = "With receiving_enabled and no receipt_rule_set_name: create a rule set and make it the ACTIVE one. Only where `aws ses describe-active-receipt-rule-set` prints nothing: activating another silently stops the active one's mail."
+  type        = bool
+  default     = false
+}
+
 variable "receipt_rule_set_name" {
   description = "The account's ACTIVE receipt rule set to add the module's rule to (aws ses describe-active-receipt-rule-set). null only where none is active in the account and region: the module then creates one and activates it."
   type        = string

@@ -68,9 +68,9 @@ module "ses_smtp" {
   sender_limit_action = "quarantine"
 
   # Receiving: Gmail's confirmation and replies reach the person. The emulator has no active rule set,
-  # so the example gives no existing_receipt_rule_set: the module creates and activates its own (never
-  # leave it out where another rule set is active).
-  receiving_enabled = true
+  # so the module creates and activates its own (never where another rule set is active).
+  receiving_enabled                   = true
+  receipt_rule_set_activation_enabled = true
 
   # A throwaway deployment: let `terraform destroy` remove the table.
   credentials_table_deletion_protection_enabled = false
