@@ -630,17 +630,7 @@ variable "receipt_rule_set_activation_enabled" {
   default     = false
   nullable    = false
 
-  # The provider cannot tell at plan whether a rule set is active (its data source fails when none is), so
-  # the caller says which case it is: joining the active one, or activating the module's own.
-  validation {
-    condition     = !var.receiving_enabled || var.existing_receipt_rule_set != null || var.receipt_rule_set_activation_enabled
-    error_message = "receiving_enabled needs a receipt rule set: existing_receipt_rule_set = { name = \"<the active one>\" } (`aws ses describe-active-receipt-rule-set` names it), or, only where that command prints nothing, receipt_rule_set_activation_enabled = true."
-  }
-
-  validation {
-    condition     = !(var.existing_receipt_rule_set != null && var.receipt_rule_set_activation_enabled)
-    error_message = "existing_receipt_rule_set and receipt_rule_set_activation_enabled exclude each other: the module joins the given rule set and activates nothing."
-  }
+  # Checked in modules/receiving, where the rule set is activated (also for callers of that module).
 }
 
 variable "received_mail_retention_days" {

@@ -686,25 +686,3 @@ run "rejects_an_account_root_as_key_administrator" {
   variables { kms_key_administrator_arns = ["arn:aws:iam::123456789012:root"] }
   expect_failures = [var.kms_key_administrator_arns]
 }
-
-run "receiving_needs_a_rule_set_to_join_or_the_word_to_activate_its_own" {
-  command = plan
-
-  variables {
-    receiving_enabled = true
-  }
-
-  expect_failures = [var.receipt_rule_set_activation_enabled]
-}
-
-run "a_rule_set_to_join_and_one_to_activate_exclude_each_other" {
-  command = plan
-
-  variables {
-    receiving_enabled                   = true
-    existing_receipt_rule_set           = { name = "existing-active" }
-    receipt_rule_set_activation_enabled = true
-  }
-
-  expect_failures = [var.receipt_rule_set_activation_enabled]
-}

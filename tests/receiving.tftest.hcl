@@ -113,7 +113,8 @@ run "creates_and_activates_its_own_rule_set_without_an_existing_one" {
   }
 
   variables {
-    existing_receipt_rule_set = null
+    existing_receipt_rule_set           = null
+    receipt_rule_set_activation_enabled = true
   }
 
 
@@ -356,4 +357,33 @@ run "without_report_addresses_there_is_no_report_rule_or_function" {
     condition     = aws_ses_receipt_rule.this.after == null
     error_message = "Without the report rule the forwarding rule is placed as before."
   }
+}
+
+run "receiving_needs_a_rule_set_to_join_or_the_word_to_activate_its_own" {
+  command = plan
+
+  module {
+    source = "./modules/receiving"
+  }
+
+  variables {
+    existing_receipt_rule_set = null
+  }
+
+  expect_failures = [var.receipt_rule_set_activation_enabled]
+}
+
+run "a_rule_set_to_join_and_one_to_activate_exclude_each_other" {
+  command = plan
+
+  module {
+    source = "./modules/receiving"
+  }
+
+  variables {
+    existing_receipt_rule_set           = { name = "existing-active" }
+    receipt_rule_set_activation_enabled = true
+  }
+
+  expect_failures = [var.receipt_rule_set_activation_enabled]
 }

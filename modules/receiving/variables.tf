@@ -48,6 +48,25 @@ variable "existing_receipt_rule_set" {
   default = null
 }
 
+variable "receipt_rule_set_activation_enabled" {
+  description = "Without existing_receipt_rule_set: create <name_prefix>-receiving and make it the account's ACTIVE receipt rule set. SES has one active rule set per account and region, and activating another silently stops all mail the active one receives, so the module activates one only when this is true: check first that `aws ses describe-active-receipt-rule-set` prints nothing."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  # The provider cannot tell at plan whether a rule set is active (its data source fails when none is), so
+  # the caller says which case it is: joining the active one, or activating the module's own.
+  validation {
+    condition     = var.existing_receipt_rule_set != null || var.receipt_rule_set_activation_enabled
+    error_message = "receiving needs a receipt rule set: existing_receipt_rule_set = { name = \"<the active one>\" } (`aws ses describe-active-receipt-rule-set` names it), or, only where that command prints nothing, receipt_rule_set_activation_enabled = true."
+  }
+
+  validation {
+    condition     = !(var.existing_receipt_rule_set != null && var.receipt_rule_set_activation_enabled)
+    error_message = "existing_receipt_rule_set and receipt_rule_set_activation_enabled exclude each other: the module joins the given rule set and activates nothing."
+  }
+}
+
 variable "received_mail_retention_days" {
   description = "Days received mail is kept in the bucket."
   type        = number
