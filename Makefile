@@ -72,12 +72,13 @@ define lock_install
 		|| { echo "uv could not install; pip does (slower)" >&2; $(VENV)/bin/pip install --quiet $(1); }
 endef
 
-# A fresh virtualenv resolves functions/pyproject.toml anew; its versions become the lock.
+# A fresh virtualenv resolves functions/pyproject.toml anew, held to the layer's pins (the tests run what
+# Lambda runs); its versions become the lock.
 lock: ## Re-resolve the dev/test dependencies and rewrite functions/requirements-dev.lock
 	rm -rf $(BUILD)/lock-venv
 	$(PYTHON) -m venv $(BUILD)/lock-venv
 	$(BUILD)/lock-venv/bin/pip install --quiet --upgrade pip
-	$(BUILD)/lock-venv/bin/pip install --quiet -e 'functions[dev]'
+	$(BUILD)/lock-venv/bin/pip install --quiet --constraint functions/requirements-lambda.txt -e 'functions[dev]'
 	{ echo "# The dev/test environment, exactly: \`make setup\` installs it; \`make lock\` rewrites it from functions/pyproject.toml."; \
 	  echo "# Python $$($(BUILD)/lock-venv/bin/python -c 'import platform; print(platform.python_version())') on $$(uname -sm)."; \
 	  $(BUILD)/lock-venv/bin/pip freeze --exclude-editable; } > $(DEV_LOCK)
