@@ -24,9 +24,8 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from xml.etree.ElementTree import Element, ParseError
 
 import orjson
@@ -74,12 +73,11 @@ class RejectedReport(InvalidRequest):
 # What a report says
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """Messages from one source with one outcome (an aggregate report's record, or several merged)."""
 
     source_ip: str
-    count: int
+    count: int  # type: ignore[assignment]  # the reports' own name; hides tuple.count, never used here
     disposition: str
     dkim: str  # the DKIM outcome DMARC evaluated: pass when an aligned signature passed
     spf: str
@@ -96,8 +94,7 @@ class Row:
         return (self.source_ip, self.header_from, self.disposition, self.dkim, self.spf, str(self.ours))
 
 
-@dataclass(frozen=True)
-class Totals:
+class Totals(NamedTuple):
     """Messages of an aggregate report, counted by DMARC result and by source."""
 
     messages: int = 0
@@ -116,8 +113,7 @@ class Totals:
         )
 
 
-@dataclass(frozen=True)
-class AggregateReport:
+class AggregateReport(NamedTuple):
     """A DMARC aggregate report, its rows merged by source and result."""
 
     reporter: str
@@ -133,21 +129,23 @@ class AggregateReport:
     kind: str = "dmarc"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            **self._asdict(),
+            "rows": [row._asdict() for row in self.rows],
+            "totals": self.totals._asdict(),
+        }
 
 
-@dataclass(frozen=True)
-class TlsFailure:
+class TlsFailure(NamedTuple):
     """One kind of failed TLS session of a TLS-RPT report."""
 
     result_type: str
-    count: int
+    count: int  # type: ignore[assignment]  # as in Row
     sending_mta_ip: str = ""
     receiving_mx_hostname: str = ""
 
 
-@dataclass(frozen=True)
-class TlsReport:
+class TlsReport(NamedTuple):
     """A TLS-RPT report: sessions per policy, and the failures."""
 
     reporter: str
@@ -173,14 +171,13 @@ class TlsReport:
         return counts
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**self._asdict(), "failures": [failure._asdict() for failure in self.failures]}
 
 
 Report = AggregateReport | TlsReport
 
 
-@dataclass(frozen=True)
-class OurSenders:
+class OurSenders(NamedTuple):
     """What marks a row as mail this deployment sent through SES (see the module's docstring)."""
 
     mail_from_domain: str
@@ -295,16 +292,16 @@ def parse_aggregate(document: bytes, ours: OurSenders) -> AggregateReport:
     return builder.report()
 
 
-@dataclass
 class _AggregateBuilder:
     """An aggregate report as it is parsed, element by element."""
 
-    ours: OurSenders
-    depth: int = 0
-    metadata: dict[str, str] = field(default_factory=dict)
-    policy: dict[str, str] = field(default_factory=dict)
-    rows: dict[tuple[str, ...], Row] = field(default_factory=dict)
-    totals: Totals = field(default_factory=Totals)
+    def __init__(self, ours: OurSenders) -> None:
+        self.ours = ours
+        self.depth = 0
+        self.metadata: dict[str, str] = {}
+        self.policy: dict[str, str] = {}
+        self.rows: dict[tuple[str, ...], Row] = {}
+        self.totals = Totals()
 
     def feed(self, event: str, element: Element) -> None:
         name = _local(element.tag)
@@ -328,7 +325,7 @@ class _AggregateBuilder:
     def _add(self, row: Row) -> None:
         self.totals = self.totals.add(row)
         known = self.rows.get(row.key())
-        self.rows[row.key()] = row if known is None else replace(known, count=known.count + row.count)
+        self.rows[row.key()] = row if known is None else known._replace(count=known.count + row.count)
 
     def report(self) -> AggregateReport:
         if not self.metadata:
@@ -520,8 +517,7 @@ def _epoch(value: Any) -> int:
 # Who mailed it
 
 
-@dataclass(frozen=True)
-class Carrier:
+class Carrier(NamedTuple):
     """The mail a report came in: SES's message id and the domain SES authenticated it for, if any.
 
     A report names its reporter itself; only the mail's SPF or DKIM verdict says who sent it. Metrics
@@ -556,8 +552,7 @@ def _domain_of(address: str) -> str:
 # Storing one summary per report
 
 
-@dataclass(frozen=True)
-class Stored:
+class Stored(NamedTuple):
     """A report as the store kept it."""
 
     report: Report
@@ -624,13 +619,13 @@ class ReportStore:
 # The whole flow for one mail
 
 
-@dataclass
 class ReportOutcome:
     """What became of one report mail: one log line and its metrics."""
 
-    carrier: Carrier
-    stored: list[Stored] = field(default_factory=list)
-    rejected: list[str] = field(default_factory=list)
+    def __init__(self, carrier: Carrier, stored: list[Stored] | None = None, rejected: list[str] | None = None) -> None:
+        self.carrier = carrier
+        self.stored = stored or []
+        self.rejected = rejected or []
 
     def log_fields(self) -> dict[str, Any]:
         return {
@@ -644,15 +639,15 @@ class ReportOutcome:
         }
 
 
-@dataclass
 class ReportReader:
     """Reads one stored report mail and keeps its reports. AWS access is passed in: S3 and the store."""
 
-    s3: S3Client
-    bucket: str
-    object_prefix: str
-    store: ReportStore
-    ours: OurSenders
+    def __init__(self, s3: S3Client, bucket: str, object_prefix: str, store: ReportStore, ours: OurSenders) -> None:
+        self.s3 = s3
+        self.bucket = bucket
+        self.object_prefix = object_prefix
+        self.store = store
+        self.ours = ours
 
     def handle(self, carrier: Carrier) -> ReportOutcome:
         key = f"{self.object_prefix}{carrier.message_id}"
