@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import email.utils
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from botocore.exceptions import ClientError
 
@@ -74,8 +73,7 @@ class MalformedEvent(InvalidRequest):
     code = "MalformedEvent"
 
 
-@dataclass(frozen=True)
-class Mailbox:
+class Mailbox(NamedTuple):
     """Where mail for one granted address goes."""
 
     sender: str
@@ -83,8 +81,7 @@ class Mailbox:
     forward_to: str
 
 
-@dataclass(frozen=True)
-class Received:
+class Received(NamedTuple):
     """One message SES received, from its Lambda action event."""
 
     message_id: str
@@ -147,13 +144,12 @@ def _text(value: Any) -> str:
 # Deciding
 
 
-@dataclass
-class Plan:
+class Plan(NamedTuple):
     """What happens to one message: who gets a copy, and what happens to everyone else."""
 
     outcome: str  # forwarded | spam | virus | loop | unknown | nothing
-    deliveries: list[Mailbox] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
+    deliveries: tuple[Mailbox, ...] = ()
+    unknown: tuple[str, ...] = ()
 
 
 def plan(message: Received, mailboxes: Mapping[str, Mailbox]) -> Plan:
@@ -164,16 +160,15 @@ def plan(message: Received, mailboxes: Mapping[str, Mailbox]) -> Plan:
         return Plan("spam")
     if message.loop_marked:
         return Plan("loop")
-    deliveries = [mailboxes[r] for r in message.recipients if r in mailboxes]
-    unknown = [r for r in message.recipients if r not in mailboxes]
+    deliveries = tuple(mailboxes[r] for r in message.recipients if r in mailboxes)
+    unknown = tuple(r for r in message.recipients if r not in mailboxes)
     return Plan("forwarded" if deliveries else "unknown", deliveries, unknown)
 
 
 # Rewriting
 
 
-@dataclass(frozen=True)
-class Original:
+class Original(NamedTuple):
     """The received message's author, as its headers name them."""
 
     name: str
@@ -394,18 +389,15 @@ class ForwardedLedger:
 # The whole flow for one message
 
 
-@dataclass
 class Outcome:
-    """What happened to one message: one log line and its metrics."""
+    """What happened to one message, counted as it happens: one log line and its metrics."""
 
-    message_id: str
-    outcome: str
-    forwarded: int = 0
-    duplicates: int = 0
-    too_large: int = 0
-    unknown: int = 0
-    bounced: bool = False
-    size: int = 0
+    def __init__(self, message_id: str, outcome: str, unknown: int = 0) -> None:
+        self.message_id = message_id
+        self.outcome = outcome
+        self.unknown = unknown
+        self.forwarded = self.duplicates = self.too_large = self.size = 0
+        self.bounced = False
 
     def log_fields(self) -> dict[str, Any]:
         return {
@@ -420,20 +412,26 @@ class Outcome:
         }
 
 
-@dataclass
 class Forwarder:
     """Forwards one received message. AWS access is passed in: SES v2 and v1 clients, S3, the table."""
 
-    sesv2: SESV2Client
-    ses: SESClient
-    s3: S3Client
-    bucket: str
-    object_prefix: str
-    domain: str
-    directory: Directory
-    ledger: Ledger
-    unknown_recipient: str = "drop"  # or bounce
-    retention: timedelta = timedelta(days=30)
+    def __init__(
+        self,
+        sesv2: SESV2Client,
+        ses: SESClient,
+        s3: S3Client,
+        bucket: str,
+        object_prefix: str,
+        domain: str,
+        directory: Directory,
+        ledger: Ledger,
+        unknown_recipient: str = "drop",  # or bounce
+        retention: timedelta = timedelta(days=30),
+    ) -> None:
+        self.sesv2, self.ses, self.s3 = sesv2, ses, s3
+        self.bucket, self.object_prefix, self.domain = bucket, object_prefix, domain
+        self.directory, self.ledger = directory, ledger
+        self.unknown_recipient, self.retention = unknown_recipient, retention
 
     def handle(self, message: Received) -> Outcome:
         decided = plan(message, self.directory.mailboxes())
@@ -483,7 +481,7 @@ class Forwarder:
             Content={"Raw": {"Data": raw}},
         )
 
-    def _bounce_once(self, message: Received, recipients: list[str]) -> bool:
+    def _bounce_once(self, message: Received, recipients: Sequence[str]) -> bool:
         """One bounce per message, however often the event is delivered or retried."""
         if not self.ledger.claim(message.message_id, BOUNCE_CLAIM):
             return False
@@ -495,7 +493,7 @@ class Forwarder:
         self.ledger.done(message.message_id, BOUNCE_CLAIM)
         return True
 
-    def _bounce(self, message: Received, recipients: list[str]) -> None:
+    def _bounce(self, message: Received, recipients: Sequence[str]) -> None:
         self.ses.send_bounce(
             OriginalMessageId=message.message_id,
             BounceSender=f"mailer-daemon@{self.domain}",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any, cast
 
 import pytest
@@ -219,7 +218,7 @@ class Unavailable:
 
 def during_an_outage(env: Mapping[str, str]) -> LambdaHandler:
     """The events function built as Lambda builds it, but with its recipient history unavailable."""
-    app = once(lambda: replace(events_handler.App.from_env(env), history=lambda: cast(RecipientHistory, Unavailable())))
+    app = once(lambda: events_handler.App.from_env(env)._replace(history=lambda: cast(RecipientHistory, Unavailable())))
     return events_handler.make_handler(app, Powertools.from_env(env))
 
 

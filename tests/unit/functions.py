@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from contextlib import redirect_stdout
-from dataclasses import replace
 from numbers import Number
 from typing import Any
 
@@ -69,7 +68,7 @@ def events_app(world: World, credentials_function: Any = None, **settings: Any) 
         full_recipients=False,
     )
     return events.App(
-        settings=replace(defaults, **settings),
+        settings=defaults._replace(**settings),
         history=lambda: history,
         usage=lambda: usage,
         credentials_function=lambda: credentials_function,
@@ -91,7 +90,7 @@ class EventsFunction:
 
 
 def with_history(app: events.App, history: Callable[[], RecipientHistory]) -> events.App:
-    return replace(app, history=history)
+    return app._replace(history=history)
 
 
 class CredentialsFunction:

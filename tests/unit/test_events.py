@@ -7,7 +7,6 @@ import io
 import json
 import re
 from contextlib import redirect_stdout
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -266,8 +265,7 @@ def test_an_aws_error_is_an_error_line_a_count_of_its_own_and_a_retry(code: str,
         with Stubber(counts_client) as counts_stubber:  # the Send that went through is counted
             counts_stubber.add_response("update_item", {"Attributes": {}})
             counts_stubber.add_response("get_item", {})
-            app = replace(
-                events_app(world),
+            app = events_app(world)._replace(
                 history=lambda: RecipientHistory(client, "table"),
                 usage=lambda: SenderUsage(counts_client, "table"),
             )
@@ -287,7 +285,7 @@ def test_a_missing_region_is_an_aws_error_too(world: World, monkeypatch: pytest.
     monkeypatch.delenv("AWS_REGION")
     monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
     # Clients are made on first use, as App.from_env makes them: the region is missed inside the record.
-    app = replace(events_app(world), history=lambda: RecipientHistory(boto3.session.Session().client("dynamodb"), "t"))
+    app = events_app(world)._replace(history=lambda: RecipientHistory(boto3.session.Session().client("dynamodb"), "t"))
     result, output = EventsFunction(app)(sqs_event(ses_event("Complaint")))
     assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-0"}]}
     (error,) = [entry for entry in log_lines(output) if entry["level"] == "ERROR"]

@@ -16,9 +16,8 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import boto3
 import orjson
@@ -44,8 +43,7 @@ if TYPE_CHECKING:
 ANNOTATION_LIMIT = 500  # characters: a busy batch lists many senders
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """The events function's environment, set by Terraform (modules/events)."""
 
     table_name: str
@@ -70,8 +68,7 @@ class Settings:
         )
 
 
-@dataclass(frozen=True)
-class App:
+class App(NamedTuple):
     """What the events function reaches. Each client is made on first use: a batch of sends and
     deliveries alone makes none but the limit counts' (and no AWS call per event)."""
 

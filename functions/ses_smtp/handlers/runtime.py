@@ -9,9 +9,8 @@ way, passing their clients or their environment, so nothing in a handler module 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
@@ -31,8 +30,7 @@ def once(make: Callable[[], T]) -> Callable[[], T]:
     return cache(make)
 
 
-@dataclass(frozen=True)
-class Powertools:
+class Powertools(NamedTuple):
     """Logger, Tracer and Metrics of one deployment: `service` in every log line, trace and metric."""
 
     logger: Logger
