@@ -150,19 +150,16 @@ def parse_ses_message(message: dict[str, Any]) -> SesEvent:
     detail = message.get(DETAIL_KEYS[kind], {})
     if not isinstance(detail, dict):
         raise MalformedEvent(f"{kind} details are not an object")
-    feedback_id, bounce_type, bounce_subtype, complaint_type = _feedback(kind, detail)
+    # Positional, in SesEvent's field order: keywords cost a NamedTuple a tenth of this function's time.
     return SesEvent(
-        kind=kind,
-        message_id=mail["messageId"],
-        timestamp=str(detail.get("timestamp") or mail.get("timestamp") or ""),
-        source=str(mail.get("source") or ""),
-        sender=_sender(mail),
-        recipients=_recipients(kind, mail, detail),
-        feedback_id=feedback_id,
-        bounce_type=bounce_type,
-        bounce_subtype=bounce_subtype,
-        complaint_type=complaint_type,
-        detail=detail,
+        kind,
+        mail["messageId"],
+        str(detail.get("timestamp") or mail.get("timestamp") or ""),
+        str(mail.get("source") or ""),
+        _sender(mail),
+        _recipients(kind, mail, detail),
+        *_feedback(kind, detail),
+        detail,
     )
 
 
