@@ -17,10 +17,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ses_smtp.contract import ENV, EXPIRES_AT, PK, SK, USAGE_PREFIX
 from ses_smtp.errors import InvalidRequest
@@ -52,8 +51,7 @@ def hour_attribute(moment: datetime) -> str:
     return f"sent_h{moment:%H}"
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     """A sender's limits; the module's defaults, with any of them overridden per sender."""
 
     per_hour: int = 100
@@ -66,12 +64,12 @@ class Limits:
     def parse(cls, values: Mapping[str, Any], base: Limits | None = None) -> Limits:
         """base with the given values (None = keep base's); raises InvalidRequest naming a bad one."""
         base = base or cls()
-        known = {f.name for f in fields(cls)}
+        known = set(cls._fields)
         unknown = sorted(set(values) - known)
         if unknown:
             raise InvalidRequest(f"unknown limit(s) {', '.join(unknown)}: use {', '.join(sorted(known))}")
         changes: dict[str, Any] = {name: _checked(name, value) for name, value in values.items() if value is not None}
-        return replace(base, **changes)
+        return base._replace(**changes)
 
     @classmethod
     def defaults_from_env(cls, env: Mapping[str, str] | None = None) -> Limits:
@@ -80,7 +78,7 @@ class Limits:
         return cls.parse(json.loads(text)) if text else cls()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return self._asdict()
 
 
 def _checked(name: str, value: Any) -> int | float:
@@ -95,8 +93,7 @@ def _checked(name: str, value: Any) -> int | float:
     return int(value)
 
 
-@dataclass(frozen=True)
-class Usage:
+class Usage(NamedTuple):
     """A sender's counts so far today (UTC) and in the current hour: recipients sent, hard bounces, complaints."""
 
     sent_hour: int = 0
@@ -105,8 +102,7 @@ class Usage:
     complaints: int = 0
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """Which of a sender's limits are passed, and which are close."""
 
     over: tuple[str, ...]  # limits passed, each as a sentence
@@ -135,8 +131,7 @@ def judge(usage: Usage, limits: Limits) -> Verdict:
     return Verdict(tuple(over), tuple(near))
 
 
-@dataclass(frozen=True)
-class SenderState:
+class SenderState(NamedTuple):
     """What the events function reads of a sender: its limits and whether it is already quarantined."""
 
     limits: Limits
