@@ -15,7 +15,6 @@ message SES sends). Reports carry no PTR or HELO name, so the address's owner is
 from __future__ import annotations
 
 import email
-import email.policy
 import email.utils
 import io
 import ipaddress
@@ -194,7 +193,7 @@ class OurSenders(NamedTuple):
 
 def attachments(raw: bytes) -> Iterator[tuple[str, bytes]]:
     """(file name, bytes) of each part that may hold a report; a bare XML or JSON body counts too."""
-    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    message = email.message_from_bytes(raw)  # compat32, the default: see forwarding.original_author
     for part in message.walk():
         if part.is_multipart():
             continue
