@@ -391,7 +391,7 @@ IMPORT_ROUNDS = 15
 
 @functools.cache
 def _import_ratios() -> dict[str, float]:
-    """Each import's median ratio to `import boto3` over interleaved rounds of fresh interpreters."""
+    """Each import's median ratio to `import boto3` (CPU time) over interleaved rounds of fresh interpreters."""
     from ses_smtp.contract import ENV
 
     site = _lambda_site()
@@ -406,7 +406,9 @@ def _import_ratios() -> dict[str, float]:
     }
 
     def cold_import(module: str) -> float:
-        code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+        # CPU seconds, not wall: an import is CPU work (the files are cached), and the machine's other work
+        # stretched wall times by up to half from one interpreter to the next.
+        code = f"import time; t = time.process_time(); import {module}; print(time.process_time() - t)"
         command = [sys.executable, "-S", "-c", code]
         return float(subprocess.run(command, env=environment, capture_output=True, text=True, check=True).stdout)
 
